@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `npm test`: set up what is missing, start the local stack if it is not running, run lint and
+# every test suite (unit and integration, against the real Kafka and Redis), stop what it
+# started even when tests fail, and close with one "N passed, N failed" line.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+bash deploy/local/setup.sh
+
+started_stack=0
+stop_stack() {
+  if (( started_stack )); then
+    step "stopping the stack this run started"
+    bash deploy/local/stack.sh down || true
+  fi
+}
+trap stop_stack EXIT
+if ! bash deploy/local/stack.sh status >/dev/null 2>&1; then
+  step "starting the local stack"
+  started_stack=1
+  bash deploy/local/stack.sh up
+fi
+# shellcheck source=deploy/local/env.sh
+source deploy/local/env.sh
+
+export TURBO_TELEMETRY_DISABLED=1
+results="${FRAUDSTREAM_HOME}/test-results"
+rm -rf "$results" && mkdir -p "$results"
+export FS_TEST_RESULTS_DIR="$results"
+
+status=0
+step "lint"
+npx turbo run lint --output-logs=errors-only || status=1
+step "format check"
+npx prettier --check . --log-level warn || status=1
+step "tests (unit and integration)"
+npx turbo run test --concurrency=1 --continue || status=1
+
+node deploy/local/test-summary.js "$results" || status=1
+exit "$status"

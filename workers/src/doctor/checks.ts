@@ -1,0 +1,126 @@
+import { Kafka, logLevel } from 'kafkajs';
+import Redis from 'ioredis';
+import type * as TfNode from '@tensorflow/tfjs-node';
+import type { ServiceEndpoints } from '../config/env';
+
+/** Outcome of one doctor check: `ok` plus what was found, or why it failed. */
+export interface CheckResult {
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** What `fraudstream doctor` reports; the JSON form of `--json`. */
+export interface DoctorReport {
+  readonly ok: boolean;
+  readonly node: string;
+  readonly tfjs: { readonly version: string | null; readonly backend: string | null; readonly tensorflow: string | null } & CheckResult;
+  readonly kafka: { readonly brokers: readonly string[] } & CheckResult;
+  readonly redis: { readonly url: string } & CheckResult;
+}
+
+/** Loads tfjs-node and proves the native backend runs an op; a JS fallback is a failure. */
+export function checkTensorflow(): DoctorReport['tfjs'] {
+  try {
+    // Required lazily: a missing native binding must become a report line, not a crash at import.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const tf = require('@tensorflow/tfjs-node') as typeof TfNode;
+    const backend = tf.getBackend();
+    const binding = (tf.backend() as unknown as { binding?: { TF_Version?: unknown } }).binding;
+    const tensorflow = typeof binding?.TF_Version === 'string' ? binding.TF_Version : null;
+    const sum = tf.tidy(() => tf.tensor1d([1, 2, 3]).square().sum().dataSync()[0]);
+    const ok = backend === 'tensorflow' && sum === 14;
+    return {
+      ok,
+      version: tf.version['tfjs-node'] ?? null,
+      backend,
+      tensorflow,
+      detail: ok
+        ? `native libtensorflow ${tensorflow ?? '?'}`
+        : `backend is "${backend}", not "tensorflow"; run: bash deploy/local/tfjs-native.sh`,
+    };
+  } catch (error: unknown) {
+    return {
+      ok: false,
+      version: null,
+      backend: null,
+      tensorflow: null,
+      detail: `cannot load @tensorflow/tfjs-node (${describe(error)}); run: bash deploy/local/tfjs-native.sh`,
+    };
+  }
+}
+
+/** Connects to Kafka once, without retries, and reads the cluster metadata. */
+export async function checkKafka(brokers: readonly string[], timeoutMs: number): Promise<CheckResult> {
+  const kafka = new Kafka({
+    clientId: 'fraudstream-doctor',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+  });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    const topics = await admin.listTopics();
+    return {
+      ok: true,
+      detail: `cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s), ${topics.length} topic(s)`,
+    };
+  } catch (error: unknown) {
+    return { ok: false, detail: `unreachable (${describe(error)}); start it: npm run stack:up` };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Sends one PING to Redis, without retries. */
+export async function checkRedis(url: string, timeoutMs: number): Promise<CheckResult> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  // The event carries the socket's reason (e.g. ECONNREFUSED); connect() only says "closed".
+  let socketError: string | undefined;
+  redis.on('error', (error: Error) => {
+    socketError = error.message;
+  });
+  try {
+    await redis.connect();
+    const pong = await redis.ping();
+    const info = await redis.info('server');
+    const version = /redis_version:(\S+)/.exec(info)?.[1] ?? '?';
+    return { ok: pong === 'PONG', detail: `redis ${version}, PING → ${pong}` };
+  } catch (error: unknown) {
+    const reason = socketError ?? describe(error);
+    return { ok: false, detail: `unreachable (${reason}); start it: npm run stack:up` };
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Runs every check; services are checked concurrently. */
+export async function runDoctor(endpoints: ServiceEndpoints, timeoutMs: number): Promise<DoctorReport> {
+  const tfjs = checkTensorflow();
+  const [kafka, redis] = await Promise.all([
+    checkKafka(endpoints.kafkaBrokers, timeoutMs),
+    checkRedis(endpoints.redisUrl, timeoutMs),
+  ]);
+  return {
+    ok: tfjs.ok && kafka.ok && redis.ok,
+    node: process.version,
+    tfjs,
+    kafka: { brokers: endpoints.kafkaBrokers, ...kafka },
+    redis: { url: endpoints.redisUrl, ...redis },
+  };
+}
+
+/** First line of an error's message: native-addon errors run to a paragraph. */
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]?.trim() ?? message;
+}
