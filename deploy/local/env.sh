@@ -1,0 +1,51 @@
+# shellcheck shell=bash
+# Settings of the local stack, in one place for the shell side.
+#
+#   . deploy/local/env.sh      # from any cwd; exports the resolved settings
+#
+# Sourced into interactive shells, so it must not change shell options
+# (no set -e here) and must only define FS_*/FRAUDSTREAM_* variables.
+# Values already in the environment win; derived values (FS_KAFKA_BROKERS,
+# FS_REDIS_URL) are always recomputed so they cannot drift from the ports.
+
+# $0 is the fallback for zsh, where BASH_SOURCE does not exist.
+_fs_env_dir="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")" && pwd -P)"
+
+FS_REPO_ROOT="$(cd "$_fs_env_dir/../.." && pwd -P)"
+FS_LOCAL_DIR="$_fs_env_dir"
+export FS_REPO_ROOT FS_LOCAL_DIR
+
+# Paths end up in pid files and are matched against /proc/<pid>/cmdline, so
+# they must be absolute whatever cwd the caller had.
+_fs_abs() { case "$1" in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
+FRAUDSTREAM_HOME="$(_fs_abs "${FRAUDSTREAM_HOME:-$FS_REPO_ROOT/.fraudstream}")"
+FRAUDSTREAM_CACHE="$(_fs_abs "${FRAUDSTREAM_CACHE:-$HOME/.cache/fraudstream}")"
+export FRAUDSTREAM_HOME FRAUDSTREAM_CACHE
+unset -f _fs_abs
+
+export FS_BIND_HOST=127.0.0.1
+export FS_KAFKA_PORT="${FS_KAFKA_PORT:-19092}"
+export FS_KAFKA_CONTROLLER_PORT="${FS_KAFKA_CONTROLLER_PORT:-19093}"
+export FS_KAFKA_HEAP="${FS_KAFKA_HEAP:-768m}"
+export FS_REDIS_PORT="${FS_REDIS_PORT:-16379}"
+export FS_STACK_TIMEOUT="${FS_STACK_TIMEOUT:-120}"
+export FS_STOP_TIMEOUT="${FS_STOP_TIMEOUT:-30}"
+
+# The pom is the single pin of the Kafka version.
+FS_KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$_fs_env_dir/kafka/pom.xml")"
+export FS_KAFKA_VERSION
+
+export FS_KAFKA_BROKERS="$FS_BIND_HOST:$FS_KAFKA_PORT"
+export FS_REDIS_URL="redis://$FS_BIND_HOST:$FS_REDIS_PORT"
+
+# Export every FS_TOPIC_* named in topics.conf with its resolved name.
+while read -r _fs_a _fs_b _fs_c _fs_rest; do
+  case "$_fs_a" in '' | '#'*) continue ;; esac
+  # Two-column lines have a fixed name and nothing to export.
+  [ -n "$_fs_c" ] || continue
+  case "$_fs_c" in '#'*) continue ;; esac
+  # The name goes through eval (${!name} is bash-only; zsh sources this too).
+  case "$_fs_a" in *[!A-Za-z0-9_]* | [0-9]*) continue ;; esac
+  eval "export $_fs_a=\"\${$_fs_a:-\$_fs_b}\""
+done <"$_fs_env_dir/topics.conf"
+unset _fs_a _fs_b _fs_c _fs_rest _fs_env_dir
