@@ -17,10 +17,12 @@ stop_stack() {
   fi
 }
 trap stop_stack EXIT
-if ! bash deploy/local/stack.sh status >/dev/null 2>&1; then
-  step "starting the local stack"
+# The schema-registry and tracing suites need a Confluent-compatible registry (Apicurio) and Jaeger too.
+components=registry,jaeger
+if ! bash deploy/local/stack.sh status --with "$components" >/dev/null 2>&1; then
+  step "starting the local stack (kafka, redis, $components)"
   started_stack=1
-  bash deploy/local/stack.sh up
+  bash deploy/local/stack.sh up --with "$components"
 fi
 # shellcheck source=deploy/local/env.sh
 source deploy/local/env.sh

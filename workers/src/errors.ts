@@ -3,6 +3,18 @@ export const WORKER_ERROR_CODES = [
   'FS_CONFIG_INVALID',
   'FS_CLI_USAGE',
   'FS_TF_BACKEND',
+  'FS_REDIS_UNAVAILABLE',
+  'FS_FEATURES_FAILED',
+  'FS_INFERENCE_FAILED',
+  'FS_PRODUCE_FAILED',
+  'FS_RETRY_ENQUEUE_FAILED',
+  'FS_RETRY_EXHAUSTED',
+  'FS_INTERNAL',
+  'FS_MODEL_LOAD',
+  'FS_KAFKA_CRASH',
+  'FS_SHUTDOWN_TIMEOUT',
+  'FS_TRACE_QUERY',
+  'FS_TRACE_NOT_FOUND',
 ] as const;
 
 /** One of the documented worker error codes. */
@@ -58,5 +70,152 @@ export class TfBackendError extends WorkerError {
   /** `message` names the backend found and how to build the native one. */
   constructor(message: string, options?: { cause?: unknown }) {
     super('FS_TF_BACKEND', message, false, options);
+  }
+}
+
+/**
+ * Redis (feature state or retry queue) cannot be reached. Not a per-record failure: the worker
+ * pauses its partitions and probes until Redis answers again, so nothing is retried or lost.
+ */
+export class RedisUnavailableError extends WorkerError {
+  override readonly name = 'RedisUnavailableError';
+
+  /** `what` names the client that failed (features, retry queue, labels). */
+  constructor(what: string, options?: { cause?: unknown }) {
+    super(
+      'FS_REDIS_UNAVAILABLE',
+      `${what}: Redis is unreachable (${causeText(options?.cause)})`,
+      true,
+      options,
+    );
+  }
+}
+
+/**
+ * A stage failed in a way that may pass on a later attempt (Redis timeout, inference error,
+ * produce error): the records go to the retry queue.
+ */
+export class TransientStageError extends WorkerError {
+  override readonly name = 'TransientStageError';
+
+  /** `code` names the stage's failure; the cause keeps the library's own error. */
+  constructor(
+    code: 'FS_FEATURES_FAILED' | 'FS_INFERENCE_FAILED' | 'FS_PRODUCE_FAILED',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, true, options);
+  }
+}
+
+/** A stage hit a bug or an input it can never handle (TypeError, bad tensor shape): never retried. */
+export class InternalStageError extends WorkerError {
+  override readonly name = 'InternalStageError';
+
+  /** `stage` is the stage that failed; the message carries the cause's code or class. */
+  constructor(stage: string, options: { cause: unknown }) {
+    super('FS_INTERNAL', `${stage} stage failed: ${causeText(options.cause)}`, false, options);
+  }
+}
+
+/** A retry job could not be written to the BullMQ queue (so the offset is not committed). */
+export class RetryEnqueueError extends WorkerError {
+  override readonly name = 'RetryEnqueueError';
+
+  /** `queue` is the BullMQ queue name. */
+  constructor(queue: string, options: { cause: unknown }) {
+    super(
+      'FS_RETRY_ENQUEUE_FAILED',
+      `cannot add retry jobs to queue ${queue}: ${causeText(options.cause)}`,
+      true,
+      options,
+    );
+  }
+}
+
+/** Every retry attempt of a record failed; the last failure is the cause. */
+export class RetryExhaustedError extends WorkerError {
+  override readonly name = 'RetryExhaustedError';
+
+  /** `attempts` counts every attempt, the first one from Kafka included. */
+  constructor(
+    readonly attempts: number,
+    options: { cause: unknown },
+  ) {
+    super(
+      'FS_RETRY_EXHAUSTED',
+      `gave up after ${attempts} attempts (FS_RETRY_ATTEMPTS); last failure: ${causeText(options.cause)}`,
+      false,
+      options,
+    );
+  }
+}
+
+/** A model artifact or its pointer cannot be loaded. */
+export class ModelLoadError extends WorkerError {
+  override readonly name = 'ModelLoadError';
+
+  /** `where` is the artifact directory or pointer file. */
+  constructor(where: string, message: string, options?: { cause?: unknown }) {
+    super('FS_MODEL_LOAD', `${where}: ${message}`, false, options);
+  }
+}
+
+/** The Kafka client stopped and will not restart by itself. */
+export class KafkaCrashError extends WorkerError {
+  override readonly name = 'KafkaCrashError';
+
+  /** `client` names the consumer that crashed. */
+  constructor(client: string, options: { cause: unknown }) {
+    super('FS_KAFKA_CRASH', `${client} crashed: ${causeText(options.cause)}`, false, options);
+  }
+}
+
+/** Shutdown did not finish within FS_SHUTDOWN_TIMEOUT_MS. */
+export class ShutdownTimeoutError extends WorkerError {
+  override readonly name = 'ShutdownTimeoutError';
+
+  /** `timeoutMs` is the bound that passed. */
+  constructor(timeoutMs: number) {
+    super(
+      'FS_SHUTDOWN_TIMEOUT',
+      `shutdown did not finish within ${timeoutMs} ms (FS_SHUTDOWN_TIMEOUT_MS)`,
+      false,
+    );
+  }
+}
+
+/** `code: message` of any error, for messages that wrap it. */
+export function causeText(cause: unknown): string {
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    const first = cause.message.split('\n')[0] ?? cause.message;
+    const label = typeof code === 'string' ? code : cause.name;
+    // Node's system errors already start with their code ("ENOENT: no such file...").
+    return first.startsWith(`${label}:`) ? first : `${label}: ${first}`;
+  }
+  if (cause === undefined) return 'unknown cause';
+  if (typeof cause === 'string') return cause;
+  try {
+    return JSON.stringify(cause) ?? 'unknown cause';
+  } catch {
+    return 'unserialisable cause';
+  }
+}
+
+/** Looking up a trace failed: Jaeger unreachable or answering errors, or no such trace. */
+export class TraceLookupError extends WorkerError {
+  override readonly name = 'TraceLookupError';
+
+  /**
+   * `FS_TRACE_QUERY`: the query API could not be used (retriable: Jaeger may be starting).
+   * `FS_TRACE_NOT_FOUND`: no trace has the transaction id (retriable: spans arrive in batches).
+   */
+  constructor(
+    code: 'FS_TRACE_QUERY' | 'FS_TRACE_NOT_FOUND',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, true, options);
   }
 }

@@ -10,7 +10,10 @@ export const doctorCommand: CliCommand = {
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { json: { type: 'boolean', default: false }, 'timeout-ms': { type: 'string', default: '3000' } },
+      options: {
+        json: { type: 'boolean', default: false },
+        'timeout-ms': { type: 'string', default: '3000' },
+      },
       strict: true,
     });
     const report = await runDoctor(loadServiceEndpoints(process.env), Number(values['timeout-ms']));

@@ -1,9 +1,25 @@
 import { WorkerError } from '../errors';
 import type { CliCommand } from './command';
+import { evaluateCommand, trainCommand } from '@fraudstream/models';
+import { schemasCommand } from '@fraudstream/schemas';
+import { demoCommand } from './demo-command';
 import { doctorCommand } from './doctor-command';
+import { benchCliCommand, loadgenCliCommand } from './load-commands';
+import { traceCommand } from './trace-command';
+import { workerCommand } from './worker-command';
 
 /** Every subcommand of `fraudstream`, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [doctorCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  doctorCommand,
+  demoCommand,
+  workerCommand,
+  loadgenCliCommand,
+  benchCliCommand,
+  traceCommand,
+  schemasCommand,
+  trainCommand,
+  evaluateCommand,
+];
 
 /** Entry point of the `fraudstream` binary; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -24,18 +40,25 @@ export async function main(argv: string[]): Promise<number> {
     // The one place errors reach the user: show the code so it can be looked up in the README.
     if (error instanceof WorkerError || hasCode(error)) {
       console.error(`fraudstream ${name}: ${error.code}: ${error.message}`);
-    } else if (error instanceof TypeError && 'code' in error && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    } else if (
+      error instanceof TypeError &&
+      'code' in error &&
+      error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+    ) {
       console.error(`fraudstream ${name}: ${error.message}`);
       return 2;
     } else {
-      console.error(`fraudstream ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      console.error(
+        `fraudstream ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
     }
     return 1;
   }
 }
 
 function hasCode(error: unknown): error is Error & { code: string } {
-  const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  const code: unknown =
+    error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
   return typeof code === 'string' && code.startsWith('FS_');
 }
 

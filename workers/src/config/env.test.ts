@@ -11,7 +11,10 @@ describe('loadServiceEndpoints', () => {
       FS_KAFKA_BROKERS: 'a:9092, b:9093',
       FS_REDIS_URL: 'redis://cache:6380/2',
     });
-    expect(endpoints).toEqual({ kafkaBrokers: ['a:9092', 'b:9093'], redisUrl: 'redis://cache:6380/2' });
+    expect(endpoints).toEqual({
+      kafkaBrokers: ['a:9092', 'b:9093'],
+      redisUrl: 'redis://cache:6380/2',
+    });
   });
 
   it.each([

@@ -1,0 +1,41 @@
+import { LoadOptionsError } from '../load/load-errors';
+import { DEFAULT_BENCH_OPTIONS, SMOKE_BENCH_SIZES, compileBenchOptions } from './bench-options';
+import { runBench } from './run-bench';
+
+describe('compileBenchOptions', () => {
+  it('uses the full sizes by default and smoke sizes where the caller set nothing', () => {
+    const full = compileBenchOptions({ brokers: ['k:1'] });
+    expect(full.stepMs).toBe(DEFAULT_BENCH_OPTIONS.stepMs);
+    expect(full.seedDurationMs).toBe(600_000);
+    const smoke = compileBenchOptions({ brokers: ['k:1'], smoke: true, rampTps: [300] });
+    expect(smoke.stepMs).toBe(SMOKE_BENCH_SIZES.stepMs);
+    expect(smoke.rampTps).toEqual([300]);
+    expect(smoke.load.graceMs).toBe(SMOKE_BENCH_SIZES.graceMs);
+    expect(
+      compileBenchOptions({ brokers: ['k:1'], smoke: true, load: { graceMs: 1 } }).load.graceMs,
+    ).toBe(1);
+  });
+
+  it.each([
+    ['workers', { workers: 0 }],
+    ['fleetSizes[1]', { fleetSizes: [1, 2.5] }],
+    ['rampTps', { rampTps: [] }],
+    ['stepMs', { stepMs: -1 }],
+  ])('names a bad %s', (setting, raw) => {
+    expect.assertions(1);
+    try {
+      compileBenchOptions({ brokers: ['k:1'], ...raw });
+    } catch (error) {
+      expect(error instanceof LoadOptionsError && error.setting).toBe(setting);
+    }
+  });
+});
+
+describe('runBench', () => {
+  it('refuses a scoring scenario without a worker launcher before touching Kafka', async () => {
+    await expect(runBench('capacity', { brokers: ['127.0.0.1:1'] })).rejects.toMatchObject({
+      code: 'FS_LOAD_INVALID_OPTIONS',
+      setting: 'startWorker',
+    });
+  });
+});

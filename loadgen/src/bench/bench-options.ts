@@ -1,0 +1,206 @@
+// Options of `fraudstream bench`: which workers to start and how, and the size of each
+// scenario of docs/benchmarks.md, with a smoke mode that shrinks every scenario to seconds.
+import type { LoadOptions } from '../load/load-options';
+import { LoadOptionsError } from '../load/load-errors';
+import type { LoadObserver } from '../load/load-report';
+import type { WatchedProcess } from '../measure/cpu-sampler';
+import type { StartWorker } from './bench-types';
+import { DEFAULT_BENCH_PARTITIONS } from './bench-topics';
+import type { PassthroughMode } from './passthrough-process';
+
+/** The end-to-end scenarios of docs/benchmarks.md. */
+export const BENCH_SCENARIOS = ['seed', 'capacity', 'passthrough', 'burst', 'fleet'] as const;
+
+/** One of {@link BENCH_SCENARIOS}. */
+export type BenchScenario = (typeof BENCH_SCENARIOS)[number];
+
+/** Load options a benchmark passes through to every run (the rest it sets itself). */
+export type BenchLoadOptions = Partial<
+  Omit<
+    LoadOptions,
+    | 'brokers'
+    | 'profile'
+    | 'durationMs'
+    | 'count'
+    | 'topics'
+    | 'workerGroupId'
+    | 'stopWhen'
+    | 'watchProcesses'
+  >
+>;
+
+/** Options of {@link runBench}; only `brokers` is required (and `startWorker` for scoring scenarios). */
+export interface BenchOptions {
+  readonly brokers: readonly string[];
+  /** Starts one scoring worker; seed, capacity, burst and fleet need it. */
+  readonly startWorker?: StartWorker;
+  /** Where passthrough workers run, or a launcher of your own. @defaultValue 'process' */
+  readonly passthrough?: PassthroughMode | StartWorker;
+  /** Shrink every scenario to seconds (CI keeps them working; figures mean nothing). @defaultValue false */
+  readonly smoke?: boolean;
+  /** Workers of seed, capacity, passthrough and burst. @defaultValue 1 */
+  readonly workers?: number;
+  /** Fleet sizes of the fleet scenario. @defaultValue [1, 2, 4] */
+  readonly fleetSizes?: readonly number[];
+  /** Capacity: passthrough and scoring ramps alternate this many times; figures are medians. @defaultValue 1 */
+  readonly repeats?: number;
+  /** Partitions of the run's transactions and decisions topics. @defaultValue 12 */
+  readonly partitions?: number;
+  /** How long the fleet may take to join its group. @defaultValue 60000 */
+  readonly fleetReadyTimeoutMs?: number;
+  /** Offered rates of the capacity ramp, tx/s. @defaultValue 250, 500, 1000, 2000, ... 6000, 8000, 10000 */
+  readonly rampTps?: readonly number[];
+  /** Length of each ramp step. @defaultValue 60000 */
+  readonly stepMs?: number;
+  /** Seed rate, tx/s. @defaultValue 50,000 an hour */
+  readonly seedTps?: number;
+  /** @defaultValue 600000 (10 minutes) */
+  readonly seedDurationMs?: number;
+  /** Steady rate of the burst scenario. @defaultValue 500 */
+  readonly burstBaseTps?: number;
+  /** @defaultValue 10 */
+  readonly burstFactor?: number;
+  /** @defaultValue 30000 */
+  readonly burstMs?: number;
+  /** Steady load before the burst. @defaultValue 60000 */
+  readonly burstBeforeMs?: number;
+  /** Steady load after the burst. @defaultValue 120000 */
+  readonly burstAfterMs?: number;
+  /** Keep each run's topics instead of deleting them. @defaultValue false */
+  readonly keepTopics?: boolean;
+  /** Passed to every load run (simulation, label delays, traceSend...). */
+  readonly load?: BenchLoadOptions;
+  /** Live progress of each run, by run label. */
+  readonly observer?: (runLabel: string) => LoadObserver;
+  /** One line per step ("starting 2 scoring workers..."). @defaultValue silent */
+  readonly log?: (line: string) => void;
+  /** Stops the benchmark: the current run finishes early (and is reported), no further run starts. */
+  readonly signal?: AbortSignal;
+  /** Other processes whose CPU each run records beside its workers (e.g. Kafka, Redis). @defaultValue none */
+  readonly watchProcesses?: () => readonly WatchedProcess[];
+}
+
+/** Defaults of {@link BenchOptions}. */
+export const DEFAULT_BENCH_OPTIONS = Object.freeze({
+  passthrough: 'process',
+  workers: 1,
+  fleetSizes: [1, 2, 4] as readonly number[],
+  repeats: 1,
+  partitions: DEFAULT_BENCH_PARTITIONS,
+  fleetReadyTimeoutMs: 60_000,
+  rampTps: [250, 500, 1000, 2000, 3000, 4000, 5000, 6000, 8000, 10_000] as readonly number[],
+  stepMs: 60_000,
+  seedTps: 50_000 / 3600,
+  seedDurationMs: 600_000,
+  burstBaseTps: 500,
+  burstFactor: 10,
+  burstMs: 30_000,
+  burstBeforeMs: 60_000,
+  burstAfterMs: 120_000,
+});
+
+/** The sizes smoke mode uses instead (seconds, low rates). */
+export const SMOKE_BENCH_SIZES = Object.freeze({
+  fleetSizes: [1, 2] as readonly number[],
+  rampTps: [100, 200] as readonly number[],
+  stepMs: 2000,
+  seedTps: 50,
+  seedDurationMs: 3000,
+  burstBaseTps: 50,
+  burstFactor: 4,
+  burstMs: 1000,
+  burstBeforeMs: 1500,
+  burstAfterMs: 2500,
+  graceMs: 5000,
+});
+
+/** Bench options with defaults (and smoke sizes) applied. */
+export interface CompiledBenchOptions {
+  readonly brokers: readonly string[];
+  readonly startWorker: StartWorker | undefined;
+  readonly passthrough: PassthroughMode | StartWorker;
+  readonly smoke: boolean;
+  readonly workers: number;
+  readonly fleetSizes: readonly number[];
+  readonly repeats: number;
+  readonly partitions: number;
+  readonly fleetReadyTimeoutMs: number;
+  readonly rampTps: readonly number[];
+  readonly stepMs: number;
+  readonly seedTps: number;
+  readonly seedDurationMs: number;
+  readonly burstBaseTps: number;
+  readonly burstFactor: number;
+  readonly burstMs: number;
+  readonly burstBeforeMs: number;
+  readonly burstAfterMs: number;
+  readonly keepTopics: boolean;
+  readonly load: BenchLoadOptions;
+  readonly observer: (runLabel: string) => LoadObserver;
+  readonly log: (line: string) => void;
+  readonly signal: AbortSignal | undefined;
+  readonly watchProcesses: () => readonly WatchedProcess[];
+}
+
+function positive(setting: string, value: number, integer = false): number {
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new LoadOptionsError(setting, integer ? 'an integer ≥ 1' : 'a number > 0', value);
+  }
+  return value;
+}
+
+/** Applies defaults, then smoke sizes for what the caller did not set, and validates. */
+export function compileBenchOptions(raw: BenchOptions): CompiledBenchOptions {
+  const d = DEFAULT_BENCH_OPTIONS;
+  const smoke = raw.smoke ?? false;
+  const s = smoke ? SMOKE_BENCH_SIZES : undefined;
+  if (!Array.isArray(raw.brokers) || raw.brokers.length === 0) {
+    throw new LoadOptionsError('brokers', 'at least one host:port', JSON.stringify(raw.brokers));
+  }
+  const list = (setting: string, xs: readonly number[], integer: boolean): readonly number[] => {
+    if (xs.length === 0) throw new LoadOptionsError(setting, 'at least one value', '[]');
+    xs.forEach((x, i) => positive(`${setting}[${i}]`, x, integer));
+    return xs;
+  };
+  return {
+    brokers: raw.brokers,
+    startWorker: raw.startWorker,
+    passthrough: raw.passthrough ?? d.passthrough,
+    smoke,
+    workers: positive('workers', raw.workers ?? d.workers, true),
+    fleetSizes: list('fleetSizes', raw.fleetSizes ?? s?.fleetSizes ?? d.fleetSizes, true),
+    repeats: positive('repeats', raw.repeats ?? d.repeats, true),
+    partitions: positive('partitions', raw.partitions ?? d.partitions, true),
+    fleetReadyTimeoutMs: positive(
+      'fleetReadyTimeoutMs',
+      raw.fleetReadyTimeoutMs ?? d.fleetReadyTimeoutMs,
+    ),
+    rampTps: list('rampTps', raw.rampTps ?? s?.rampTps ?? d.rampTps, false),
+    stepMs: positive('stepMs', raw.stepMs ?? s?.stepMs ?? d.stepMs, true),
+    seedTps: positive('seedTps', raw.seedTps ?? s?.seedTps ?? d.seedTps),
+    seedDurationMs: positive(
+      'seedDurationMs',
+      raw.seedDurationMs ?? s?.seedDurationMs ?? d.seedDurationMs,
+      true,
+    ),
+    burstBaseTps: positive('burstBaseTps', raw.burstBaseTps ?? s?.burstBaseTps ?? d.burstBaseTps),
+    burstFactor: positive('burstFactor', raw.burstFactor ?? s?.burstFactor ?? d.burstFactor),
+    burstMs: positive('burstMs', raw.burstMs ?? s?.burstMs ?? d.burstMs, true),
+    burstBeforeMs: positive(
+      'burstBeforeMs',
+      raw.burstBeforeMs ?? s?.burstBeforeMs ?? d.burstBeforeMs,
+      true,
+    ),
+    burstAfterMs: positive(
+      'burstAfterMs',
+      raw.burstAfterMs ?? s?.burstAfterMs ?? d.burstAfterMs,
+      true,
+    ),
+    keepTopics: raw.keepTopics ?? false,
+    load: { ...(s === undefined ? {} : { graceMs: s.graceMs }), ...raw.load },
+    observer: raw.observer ?? (() => ({})),
+    log: raw.log ?? (() => undefined),
+    signal: raw.signal,
+    watchProcesses: raw.watchProcesses ?? (() => []),
+  };
+}

@@ -1,0 +1,107 @@
+import { syntheticReport } from '../report/testing/synthetic-load-report';
+import { atLeast, atMost, bestHeldPhase, median } from './bench-result';
+import { explainCpu, explainRun } from './limits';
+import { recoveryMs } from './scenarios';
+
+describe('target checks', () => {
+  it('say by how much a target was missed', () => {
+    expect(atMost('p99', 25, 20, ' ms')).toEqual({
+      name: 'p99',
+      target: '≤ 20 ms',
+      measured: '25.0 ms',
+      met: false,
+      missedBy: '5.0 ms over (25 % above target)',
+    });
+    expect(atLeast('rate', 4000, 5000, ' tx/s', 0).missedBy).toBe(
+      '1000 tx/s short (20 % below target)',
+    );
+    expect(atLeast('rate', 5000, 5000, ' tx/s', 0)).toMatchObject({ met: true, missedBy: null });
+    expect(atMost('p99', null, 20, ' ms')).toMatchObject({
+      met: false,
+      measured: 'not measured',
+      missedBy: null,
+    });
+  });
+
+  it('take medians', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+  });
+});
+
+describe('reading reports', () => {
+  it('finds the highest held phase', () => {
+    const r = syntheticReport();
+    const held = { ...r.phases[0]!, held: true, achievedTps: 100 };
+    const faster = { ...held, index: 1, achievedTps: 300, held: false };
+    const best = bestHeldPhase({
+      ...r,
+      phases: [held, faster, { ...held, index: 2, achievedTps: 200 }],
+    });
+    expect(best?.index).toBe(2);
+    expect(bestHeldPhase({ ...r, phases: [faster] })).toBeUndefined();
+  });
+
+  it('measures the recovery after a burst from the per-second p99', () => {
+    const r = syntheticReport();
+    const at = (tMs: number, p99Ms: number | null): (typeof r.series)[number] => ({
+      ...r.series[0]!,
+      tMs,
+      p99Ms,
+    });
+    const series = [
+      at(1000, 5),
+      at(2000, 400),
+      at(3000, 250),
+      at(4000, 80),
+      at(5000, 120),
+      at(6000, 30),
+      at(7000, 20),
+    ];
+    expect(recoveryMs({ ...r, series }, 2000)).toBe(3000);
+    expect(recoveryMs({ ...r, series: series.slice(0, 2).concat([at(3000, 10)]) }, 2500)).toBe(0);
+    expect(recoveryMs({ ...r, series: [at(3000, 10), at(4000, 500)] }, 2000)).toBeNull();
+  });
+});
+
+describe('limits', () => {
+  it('calls a busy machine CPU-bound and names a saturated worker', () => {
+    const lines = explainCpu(
+      { machineBusy: 0.97, selfCores: 0.5, processCores: { 'worker 1': 0.95 } },
+      2,
+      'step 5',
+    );
+    expect(lines[0]).toContain('CPU-bound');
+    expect(lines[0]).toContain(
+      'load generator 0.50 cores, workers 0.95 cores, the rest (Kafka, Redis, other processes) 0.49 cores',
+    );
+    expect(lines.some((l) => l.includes('worker 1 used 0.95 cores'))).toBe(true);
+    expect(
+      explainCpu({ machineBusy: 0.4, selfCores: 0.1, processCores: {} }, 2, 'x')[0],
+    ).not.toContain('CPU-bound');
+  });
+
+  it('lists delivery problems of a run', () => {
+    const lines = explainRun(syntheticReport(), 'seed');
+    expect(lines).toContain(
+      'seed: 1 transactions got no verdict within the 10000 ms grace period.',
+    );
+    expect(lines).toContain(
+      'seed: 1 duplicate verdicts (redeliveries after a rebalance or a retried send).',
+    );
+    expect(lines).toContain('seed: 1 transactions were dead-lettered.');
+  });
+});
+
+describe('limits with the stack watched', () => {
+  it('names Kafka and Redis apart from the workers and the rest', () => {
+    const [line] = explainCpu(
+      { machineBusy: 1, selfCores: 0.3, processCores: { 'worker 1': 0.5, kafka: 0.6, redis: 0.1 } },
+      2,
+      'seed',
+    );
+    expect(line).toContain(
+      'load generator 0.30 cores, workers 0.50 cores, kafka 0.60 cores, redis 0.10 cores, everything else 0.50 cores',
+    );
+  });
+});

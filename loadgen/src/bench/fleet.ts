@@ -1,0 +1,106 @@
+// A benchmark's fleet: N workers started through the injected launcher, in one consumer group,
+// ready when the group is Stable with all N members (so no rebalance lands in the measurement).
+import type { Admin } from 'kafkajs';
+import { FleetNotReadyError } from '../load/load-errors';
+import type { LoadTopics } from '../load/load-options';
+import type { WatchedProcess } from '../measure/cpu-sampler';
+import type { StartWorker, WorkerEnv, WorkerHandle } from './bench-types';
+
+/** Running workers of one benchmark run. */
+export interface Fleet {
+  readonly groupId: string;
+  readonly workers: readonly WorkerHandle[];
+  /** Worker processes to watch for CPU (those with a pid other than this process's). */
+  processes(): readonly WatchedProcess[];
+  /** Stops every worker (in parallel); safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** What a fleet is started with. */
+export interface FleetSpec {
+  readonly size: number;
+  readonly brokers: readonly string[];
+  readonly groupId: string;
+  readonly topics: LoadTopics;
+  /** Short tag of the run, used in instance ids and per-run names. */
+  readonly runTag: string;
+  readonly readyTimeoutMs: number;
+}
+
+/** The environment of worker `index` of a fleet (see {@link WorkerEnv.env}). */
+export function workerEnv(spec: FleetSpec, index: number): WorkerEnv {
+  const instanceId = `bench-${spec.runTag}-${index}`;
+  return {
+    index,
+    brokers: spec.brokers,
+    groupId: spec.groupId,
+    topics: spec.topics,
+    instanceId,
+    env: {
+      FS_KAFKA_BROKERS: spec.brokers.join(','),
+      FS_CONSUMER_GROUP: spec.groupId,
+      FS_TOPIC_TRANSACTIONS: spec.topics.transactions,
+      FS_TOPIC_DECISIONS: spec.topics.decisions,
+      FS_TOPIC_LABELS: spec.topics.labels,
+      FS_TOPIC_DLQ: spec.topics.deadLetters,
+      FS_INSTANCE_ID: instanceId,
+      FS_LABELS_CONSUMER_GROUP: `${spec.groupId}-labels`,
+      FS_RETRY_QUEUE: `${spec.groupId}-retry`,
+      // Several workers on one machine: let each health server pick a free port.
+      FS_HEALTH_PORT: '0',
+      FS_LOG_LEVEL: 'warn',
+    },
+  };
+}
+
+/** Polls the group until it is Stable with `members` members. */
+export async function waitForGroup(
+  admin: Admin,
+  groupId: string,
+  members: number,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = 0;
+  for (;;) {
+    const { groups } = await admin.describeGroups([groupId]);
+    const group = groups.find((g) => g.groupId === groupId);
+    seen = group?.members.length ?? 0;
+    const assigned = group?.members.filter((m) => m.memberAssignment.length > 0).length ?? 0;
+    if (group?.state === 'Stable' && seen === members && assigned === members) return;
+    if (Date.now() > deadline) throw new FleetNotReadyError(groupId, members, seen, timeoutMs);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Starts `spec.size` workers and waits for their group; stops them again if it never forms. */
+export async function startFleet(
+  admin: Admin,
+  start: StartWorker,
+  spec: FleetSpec,
+): Promise<Fleet> {
+  const workers: WorkerHandle[] = [];
+  let stopping: Promise<void> | undefined;
+  const fleet: Fleet = {
+    groupId: spec.groupId,
+    workers,
+    processes: () =>
+      workers
+        .map((w, i) => ({ label: `worker ${i + 1}`, pid: w.pid }))
+        .filter((p): p is WatchedProcess => p.pid !== undefined && p.pid !== process.pid),
+    stop: () => {
+      stopping ??= Promise.all(workers.map((w) => w.stop().catch(() => undefined))).then(
+        () => undefined,
+      );
+      return stopping;
+    },
+  };
+  try {
+    for (let i = 0; i < spec.size; i += 1) workers.push(await start(workerEnv(spec, i)));
+    await waitForGroup(admin, spec.groupId, spec.size, spec.readyTimeoutMs);
+  } catch (error) {
+    await fleet.stop();
+    throw error;
+  }
+  return fleet;
+}

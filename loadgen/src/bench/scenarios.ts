@@ -1,0 +1,315 @@
+// The end-to-end scenarios of docs/benchmarks.md, each a function of the bench context that
+// makes its runs and reduces them to figures, targets and limits.
+import type { LoadReport, PhaseReport } from '../load/load-report';
+import type { RateProfile } from '../load/rate-profile';
+import type { BenchRun, ScenarioFigures, TargetCheck } from './bench-result';
+import {
+  atLeast,
+  atMost,
+  bestHeldPhase,
+  deliveryFigures,
+  latencyFigures,
+  median,
+} from './bench-result';
+import type { BenchContext } from './fleet-run';
+import { runOnFleet } from './fleet-run';
+import { explainPhase, explainRun } from './limits';
+
+/** What a scenario reduces its runs to. */
+export interface ScenarioOutcome {
+  readonly figures: ScenarioFigures;
+  readonly targets: readonly TargetCheck[];
+  readonly limits: readonly string[];
+  readonly runs: readonly BenchRun[];
+  readonly parameters: Readonly<Record<string, unknown>>;
+}
+
+/** Targets of issue #7 on the 2-core machine. */
+export const TARGETS = Object.freeze({
+  seedP99Ms: 20,
+  seedWithinShare: 0.9999,
+  capacityTps: 5000,
+  capacityShareOfPassthrough: 0.5,
+});
+
+/** seed: the practitioner's load (50,000 an hour) for 10 minutes on the scoring fleet. */
+export async function seedScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
+  const o = ctx.options;
+  const run = await runOnFleet(ctx, {
+    label: `seed, ${o.workers} worker${o.workers > 1 ? 's' : ''}`,
+    worker: 'scoring',
+    workers: o.workers,
+    profile: { kind: 'constant', tps: o.seedTps },
+    durationMs: o.seedDurationMs,
+  });
+  const r = run.report;
+  const targets = [
+    atMost('p99 latency', r.latency.p99Ms, TARGETS.seedP99Ms, ' ms', 2),
+    atLeast(
+      'verdicts within 100 ms',
+      share(r.latency.withinBudgetShare),
+      TARGETS.seedWithinShare * 100,
+      ' %',
+      3,
+    ),
+    atMost('lost verdicts', r.verdicts.lost, 0, '', 0),
+  ];
+  return {
+    figures: {
+      rate_tps: r.sending.achievedTps,
+      target_tps: o.seedTps,
+      ...latencyFigures(r.latency),
+      ...deliveryFigures([run]),
+      precision: r.quality.precision,
+      recall: r.quality.recall,
+    },
+    targets,
+    limits: targets.every((t) => t.met) ? [] : explainRun(r, run.label),
+    runs: [run],
+    parameters: { workers: o.workers, tps: o.seedTps, durationMs: o.seedDurationMs },
+  };
+}
+
+function share(x: number | null): number | null {
+  return x === null ? null : x * 100;
+}
+
+function rampProfile(ctx: BenchContext): RateProfile {
+  return {
+    kind: 'ramp',
+    steps: ctx.options.rampTps.map((tps) => ({ tps, durationMs: ctx.options.stepMs })),
+  };
+}
+
+/** A capacity ramp on one fleet: stops at the first step with p99 over budget or a growing backlog. */
+async function capacityRamp(
+  ctx: BenchContext,
+  worker: 'scoring' | 'passthrough',
+  workers: number,
+  label: string,
+): Promise<{ run: BenchRun; best: PhaseReport | undefined }> {
+  const run = await runOnFleet(ctx, {
+    label,
+    worker,
+    workers,
+    profile: rampProfile(ctx),
+    stopWhen: (check) => !check.p99WithinBudget || !check.backlogFlat,
+  });
+  return { run, best: bestHeldPhase(run.report) };
+}
+
+function capacityOf(best: PhaseReport | undefined): number {
+  return best?.achievedTps ?? 0;
+}
+
+/** Why a ramp stopped where it did: the first phase not held, or the run's last phase. */
+function rampLimits(run: BenchRun): string[] {
+  const r: LoadReport = run.report;
+  const failed = r.phases.find((p) => !p.held) ?? r.phases[r.phases.length - 1];
+  const out = failed === undefined ? [] : explainPhase(r, failed).map((l) => `${run.label}, ${l}`);
+  if (failed?.held === true)
+    out.unshift(`${run.label}: every step held; the ramp ended at its last step (raise --steps).`);
+  return out;
+}
+
+/** passthrough: the transport ceiling, the same ramp with workers that only copy records. */
+export async function passthroughScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
+  const o = ctx.options;
+  const { run, best } = await capacityRamp(ctx, 'passthrough', o.workers, 'passthrough ramp');
+  return {
+    figures: {
+      rate_tps: capacityOf(best),
+      ...latencyFigures(best?.latency ?? run.report.latency),
+      ...deliveryFigures([run]),
+      held_step: best?.name ?? null,
+    },
+    targets: [],
+    limits: rampLimits(run),
+    runs: [run],
+    parameters: { workers: o.workers, rampTps: o.rampTps, stepMs: o.stepMs },
+  };
+}
+
+/**
+ * capacity: the scoring fleet's highest rate held for a whole step, and the transport ceiling
+ * measured in the same invocation (passthrough and scoring ramps alternate; medians).
+ */
+export async function capacityScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
+  const o = ctx.options;
+  const runs: BenchRun[] = [];
+  const scoring: { run: BenchRun; best: PhaseReport | undefined }[] = [];
+  const ceilings: number[] = [];
+  for (let i = 0; i < o.repeats; i += 1) {
+    const suffix = o.repeats > 1 ? ` #${i + 1}` : '';
+    const pt = await capacityRamp(ctx, 'passthrough', o.workers, `passthrough ramp${suffix}`);
+    runs.push(pt.run);
+    ceilings.push(capacityOf(pt.best));
+    const sc = await capacityRamp(ctx, 'scoring', o.workers, `scoring ramp${suffix}`);
+    runs.push(sc.run);
+    scoring.push(sc);
+  }
+  const capacity = median(scoring.map((s) => capacityOf(s.best)));
+  const ceiling = median(ceilings);
+  // The figures' latencies are those of the run whose capacity is the median (or nearest).
+  const representative = [...scoring].sort(
+    (a, b) => Math.abs(capacityOf(a.best) - capacity) - Math.abs(capacityOf(b.best) - capacity),
+  )[0];
+  const best = representative?.best;
+  const shareOfCeiling = ceiling > 0 ? capacity / ceiling : null;
+  const targets = [
+    atLeast(
+      `rate held for ${o.stepMs / 1000} s with p99 ≤ 100 ms and flat lag`,
+      capacity,
+      TARGETS.capacityTps,
+      ' tx/s',
+      0,
+    ),
+    atLeast(
+      'share of the passthrough ceiling',
+      shareOfCeiling === null ? null : shareOfCeiling * 100,
+      TARGETS.capacityShareOfPassthrough * 100,
+      ' %',
+      0,
+    ),
+  ];
+  return {
+    figures: {
+      rate_tps: capacity,
+      ...latencyFigures(best?.latency ?? representative?.run.report.latency ?? emptyLatency()),
+      ...deliveryFigures(runs),
+      passthrough_tps: ceiling,
+      share_of_passthrough: shareOfCeiling,
+      held_step: best?.name ?? null,
+    },
+    targets,
+    limits: targets.every((t) => t.met)
+      ? []
+      : runs.filter((r) => r.worker === 'scoring').flatMap(rampLimits),
+    runs,
+    parameters: { workers: o.workers, rampTps: o.rampTps, stepMs: o.stepMs, repeats: o.repeats },
+  };
+}
+
+function emptyLatency(): LoadReport['latency'] {
+  return {
+    count: 0,
+    p50Ms: null,
+    p95Ms: null,
+    p99Ms: null,
+    p999Ms: null,
+    maxMs: null,
+    meanMs: null,
+    withinBudget: 0,
+    withinBudgetShare: null,
+    budgetMs: 100,
+    bins: [],
+  };
+}
+
+/** burst: steady load, ×10 for 30 s, steady again: peak lag and time to recover. */
+export async function burstScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
+  const o = ctx.options;
+  const burstAtMs = o.burstBeforeMs;
+  const burstEndMs = o.burstBeforeMs + o.burstMs;
+  const run = await runOnFleet(ctx, {
+    label: `burst, ${o.workers} worker${o.workers > 1 ? 's' : ''}`,
+    worker: 'scoring',
+    workers: o.workers,
+    profile: {
+      kind: 'burst',
+      baseTps: o.burstBaseTps,
+      burstFactor: o.burstFactor,
+      burstAtMs,
+      burstMs: o.burstMs,
+    },
+    durationMs: burstEndMs + o.burstAfterMs,
+  });
+  const r = run.report;
+  const recovery = recoveryMs(r, burstEndMs);
+  const lags = r.series.map((p) => p.lag).filter((l): l is number => l !== null);
+  return {
+    figures: {
+      rate_tps: r.sending.achievedTps,
+      ...latencyFigures(r.latency),
+      ...deliveryFigures([run]),
+      base_tps: o.burstBaseTps,
+      burst_tps: o.burstBaseTps * o.burstFactor,
+      peak_lag: lags.length === 0 ? null : Math.max(...lags),
+      peak_backlog: Math.max(0, ...r.series.map((p) => p.backlog)),
+      recovery_ms: recovery,
+    },
+    targets: [],
+    limits:
+      recovery === null
+        ? [`p99 was not back under 100 ms by the end of the run.`, ...explainRun(r, run.label)]
+        : [],
+    runs: [run],
+    parameters: {
+      workers: o.workers,
+      baseTps: o.burstBaseTps,
+      burstFactor: o.burstFactor,
+      burstMs: o.burstMs,
+    },
+  };
+}
+
+/**
+ * Time from the end of the burst until the per-interval p99 is back within budget for good
+ * (0 if it never left it; null if it was still over at the end of the series).
+ */
+export function recoveryMs(report: LoadReport, burstEndMs: number): number | null {
+  const budget = report.parameters.latencyBudgetMs;
+  const after = report.series.filter((p) => p.tMs > burstEndMs && p.p99Ms !== null);
+  let lastOver: number | undefined;
+  for (const p of after) if ((p.p99Ms as number) > budget) lastOver = p.tMs;
+  if (lastOver === undefined) return 0;
+  const recovered = after.some((p) => p.tMs > lastOver);
+  return recovered ? lastOver - burstEndMs : null;
+}
+
+/** fleet: capacity with 1, 2 and 4 scoring workers, and the scaling per added process. */
+export async function fleetScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
+  const o = ctx.options;
+  const runs: BenchRun[] = [];
+  const capacities: { workers: number; tps: number; best: PhaseReport | undefined }[] = [];
+  for (const n of o.fleetSizes) {
+    const { run, best } = await capacityRamp(
+      ctx,
+      'scoring',
+      n,
+      `scoring ramp, ${n} worker${n > 1 ? 's' : ''}`,
+    );
+    runs.push(run);
+    capacities.push({ workers: n, tps: capacityOf(best), best });
+  }
+  const base = capacities[0]?.tps ?? 0;
+  const top = capacities.reduce(
+    (a, b) => (b.tps > a.tps ? b : a),
+    capacities[0] as (typeof capacities)[number],
+  );
+  const extra: Record<string, number | null> = {};
+  let previous: (typeof capacities)[number] | undefined;
+  for (const c of capacities) {
+    extra[`capacity_tps_${c.workers}w`] = c.tps;
+    extra[`scaling_${c.workers}w`] = base > 0 ? c.tps / base : null;
+    if (previous !== undefined) {
+      // Scaling per added process: the capacity each added worker brought, as a share of one worker's.
+      extra[`gain_per_added_worker_${c.workers}w`] =
+        base > 0 ? (c.tps - previous.tps) / (c.workers - previous.workers) / base : null;
+    }
+    previous = c;
+  }
+  return {
+    figures: {
+      rate_tps: top.tps,
+      ...latencyFigures(top.best?.latency ?? emptyLatency()),
+      ...deliveryFigures(runs),
+      best_workers: top.workers,
+      ...extra,
+    },
+    targets: [],
+    limits: runs.flatMap(rampLimits),
+    runs,
+    parameters: { fleetSizes: o.fleetSizes, rampTps: o.rampTps, stepMs: o.stepMs },
+  };
+}

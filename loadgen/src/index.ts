@@ -1,0 +1,98 @@
+// Public entry point of @fraudstream/loadgen.
+export type { LoadgenErrorCode } from './errors';
+export {
+  DataIoError,
+  LOADGEN_ERROR_CODES,
+  LoadgenError,
+  MalformedDataError,
+  ReportRenderError,
+  SimulationParamsError,
+  UsageError,
+} from './errors';
+export type { CompiledSimulationParams, SimulationParams } from './simulator/params';
+export { DEFAULT_SIMULATION_PARAMS, compileSimulationParams } from './simulator/params';
+export { Random, hashInts } from './simulator/prng';
+export { simulateTransactions } from './simulator/simulate';
+export type {
+  FraudScenario,
+  GroundTruth,
+  LabelledTransaction,
+  SimTransaction,
+  SimulatedTransaction,
+} from './simulator/types';
+export {
+  CSV_HEADER,
+  formatCsvLine,
+  formatTimestamp,
+  parseCsvLine,
+  parseTimestamp,
+  readLabelledCsv,
+  writeLabelledCsv,
+} from './simulator/csv';
+export type { DatasetSummary } from './simulator/summary';
+export { SummaryAccumulator } from './simulator/summary';
+
+// Load generator, case management, measurements, benchmarks and their reports (issue #7).
+export { runLoad } from './load/run-load';
+export type { EventTimeMode, LoadOptions, LoadTopics, PhaseCheck } from './load/load-options';
+export { DEFAULT_LOAD_OPTIONS, DEFAULT_LOAD_TOPICS } from './load/load-options';
+export type { RampStep, RatePhase, RateProfile } from './load/rate-profile';
+export type {
+  ListedTransaction,
+  LoadObserver,
+  LoadProgress,
+  LoadReport,
+  PhaseReport,
+  SeriesPoint,
+  StopReason,
+} from './load/load-report';
+export type {
+  DeadLetterRead,
+  DecisionRead,
+  FraudLabelRecord,
+  LoadCodec,
+  SendTracing,
+  TraceSend,
+  TransactionRecord,
+} from './load/wire-codec';
+export { AvroLoadCodec } from './load/avro-load-codec';
+export type { LoadErrorCode } from './load/load-errors';
+export {
+  FleetNotReadyError,
+  LOAD_ERROR_CODES,
+  LoadError,
+  LoadAbortedError,
+  LoadKafkaError,
+  LoadOptionsError,
+} from './load/load-errors';
+export type { DecisionBand } from './measure/run-ledger';
+export type { LatencySummary } from './measure/latency-histogram';
+export type { QualitySummary } from './measure/quality-tally';
+export type { CpuSample, WatchedProcess } from './measure/cpu-sampler';
+export type { MachineInfo } from './measure/machine-info';
+export { describeMachine } from './measure/machine-info';
+export type { LabelSource } from './case-management/case-desk';
+export { runBench } from './bench/run-bench';
+export { startFleet } from './bench/fleet';
+export type { Fleet, FleetSpec } from './bench/fleet';
+export type { BenchLoadOptions, BenchOptions, BenchScenario } from './bench/bench-options';
+export { BENCH_SCENARIOS, DEFAULT_BENCH_OPTIONS } from './bench/bench-options';
+export type { BenchFigures, BenchResult, BenchRun, TargetCheck } from './bench/bench-result';
+export type { StartWorker, WorkerEnv, WorkerHandle } from './bench/bench-types';
+export { startPassthroughWorker } from './bench/passthrough-worker';
+export { forkPassthroughWorker } from './bench/passthrough-process';
+export type { PassthroughMode } from './bench/passthrough-process';
+export { loadgenCommand } from './cli/loadgen-command';
+export type { LoadgenCommandDeps } from './cli/loadgen-command';
+export { benchCommand } from './cli/bench-command';
+export type { BenchCommandDeps, MicroBenchmark } from './cli/bench-command';
+export type { LoadgenCliCommand } from './cli/cli-command';
+export { loadSummaryLines, progressLines, terminalProgress } from './cli/progress';
+export type { ProgressSink } from './cli/progress';
+export { renderLoadPlots } from './report/load-plots';
+export { reportDir, writeBenchReport, writeLoadReport } from './report/write-report';
+export type { PlotRenderer, RenderedPlot } from './report/write-report';
+export { REFERENCE_SUMMARY, formatSummary, simulateCommand } from './cli/simulate-command';
+export type { BarChartSpec, LineChartSpec, LineSeries } from './report/svg-chart';
+export { barChartSvg, lineChartSvg } from './report/svg-chart';
+export { FONT_CANDIDATES, resolveFontFile, svgToPng } from './report/png';

@@ -1,0 +1,113 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { simulateTransactions, writeLabelledCsv } from '@fraudstream/loadgen';
+import { parseCommonArgs } from './args';
+import { evaluateCommand } from './evaluate-command';
+import { trainCommand } from './train-command';
+
+let dir: string;
+let errors: string[];
+let spy: jest.SpyInstance;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'fs-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  errors = [];
+  spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+    errors.push(args.map(String).join(' '));
+  });
+});
+afterEach(() => spy.mockRestore());
+
+describe('train and evaluate command lines', () => {
+  it('parse the shared flags into a data source and a protocol', () => {
+    const { common } = parseCommonArgs(
+      ['--feedback-delay-days', '0.5', '--seed', '3', '--folds', '2'],
+      {},
+    );
+    expect(common.source).toEqual({ kind: 'simulated', params: { seed: 3 } });
+    expect(common.protocol.feedbackDelayDays).toBe(0.5);
+    expect(common.protocol.folds).toBe(2);
+    expect(parseCommonArgs(['--data', 'x.csv'], {}).common.source).toEqual({
+      kind: 'csv',
+      file: 'x.csv',
+    });
+  });
+
+  it.each([
+    [['--feedback-delay-days', '-1'], /--feedback-delay-days/],
+    [['--seed', 'abc'], /--seed/],
+    [['--data', 'x.csv', '--days', '3'], /--data/],
+    [['--train-start', '2018-13-45'], /--train-start/],
+    [['--bogus'], /bogus/],
+  ])('reject %p with a usage error naming the flag', async (argv, message) => {
+    expect(await evaluateCommand.run(argv)).toBe(2);
+    expect(errors.join('\n')).toMatch(message);
+    expect(errors.join('\n')).toMatch(/FS_CLI_USAGE/);
+  });
+
+  it('reject a malformed --data file with its line number and reason', async () => {
+    const file = path.join(dir, 'bad.csv');
+    await writeFile(
+      file,
+      'transaction_id,timestamp,customer_id,terminal_id,amount,is_fraud,scenario\n' +
+        '1,2018-04-01T00:00:01Z,c,k,10,0,0\n' +
+        '2,2018-04-01T00:00:02Z,c,k,ten,0,0\n',
+    );
+    expect(await trainCommand.run(['--data', file])).toBe(1);
+    expect(errors.join('\n')).toContain(`${file}:3: amount "ten"`);
+  });
+});
+
+describe('evaluate on a user CSV', () => {
+  it('anchors the folds at the end of the data, writes the report and prints the JSON figures', async () => {
+    const file = path.join(dir, 'history.csv');
+    await writeLabelledCsv(
+      file,
+      simulateTransactions({ seed: 1, days: 45, customers: 300, terminals: 600 }),
+    );
+    const out: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      out.push(args.map(String).join(' '));
+    });
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const code = await evaluateCommand.run([
+        '--data',
+        file,
+        '--folds',
+        '1',
+        '--epochs',
+        '2',
+        '--json',
+        '--out',
+        path.join(dir, 'report'),
+      ]);
+      expect(errors).toEqual([]);
+      expect(code).toBe(0);
+    } finally {
+      log.mockRestore();
+      stderr.mockRestore();
+    }
+    const result = JSON.parse(out.join('')) as Record<string, unknown>;
+    for (const key of [
+      'auc_roc',
+      'average_precision',
+      'card_precision_at_100',
+      'precision_at_recall_80',
+      'recall_at_precision_50',
+    ]) {
+      expect(typeof result[key]).toBe('number');
+    }
+    expect(result.auc_roc).toBeGreaterThan(0.6);
+    expect((result.folds as { testStart: string }[])[0]?.testStart).toBe('2018-05-09');
+    for (const f of ['report.md', 'pr-curve.png', 'recall-by-scenario.png']) {
+      expect(existsSync(path.join(dir, 'report', f))).toBe(true);
+    }
+  }, 180_000);
+});

@@ -1,0 +1,108 @@
+/** Stable, documented error codes of @fraudstream/models (listed in models/README.md). */
+export const MODEL_ERROR_CODES = [
+  'FS_FEATURE_OPTIONS',
+  'FS_FEATURE_STORE_TIMEOUT',
+  'FS_FEATURE_STORE_UNAVAILABLE',
+  'FS_FEATURE_STORE_SCRIPT',
+  'FS_TF_BACKEND',
+  'FS_MODEL_ARTIFACT',
+  'FS_MODEL_INPUT',
+  'FS_TRAINING',
+  'FS_EVALUATION',
+  'FS_CLI_USAGE',
+] as const;
+
+/** One of the documented model error codes. */
+export type ModelErrorCode = (typeof MODEL_ERROR_CODES)[number];
+
+/** Base error of the models package: a stable code, whether a retry can help, and the cause. */
+export class ModelsError extends Error {
+  override readonly name: string = 'ModelsError';
+
+  /** Creates an error with a stable code; `retriable` says whether retrying may succeed. */
+  constructor(
+    readonly code: ModelErrorCode,
+    message: string,
+    readonly retriable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * The feature state could not be read or written. Timeouts and an unreachable Redis are
+ * retriable (the worker retries or pauses); a script or options error is not.
+ */
+export class FeatureStoreError extends ModelsError {
+  override readonly name = 'FeatureStoreError';
+}
+
+/** TensorFlow.js is not running on the native `tensorflow` backend. Never retriable. */
+export class TfBackendError extends ModelsError {
+  override readonly name = 'TfBackendError';
+
+  /** `backend` is the backend found instead of `tensorflow`. */
+  constructor(readonly backend: string) {
+    super(
+      'FS_TF_BACKEND',
+      `TensorFlow.js backend is "${backend}", expected "tensorflow": the native binding of ` +
+        '@tensorflow/tfjs-node is missing; build it with `bash deploy/local/tfjs-native.sh`',
+      false,
+    );
+  }
+}
+
+/** A model artifact directory is missing a file or does not match its manifest. */
+export class ModelArtifactError extends ModelsError {
+  override readonly name = 'ModelArtifactError';
+
+  /** `dir` is the artifact directory; `message` names what is wrong in it. */
+  constructor(
+    readonly dir: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('FS_MODEL_ARTIFACT', `${dir}: ${message}`, false, options);
+  }
+}
+
+/** A scoring input has the wrong shape or non-finite values. */
+export class ModelInputError extends ModelsError {
+  override readonly name = 'ModelInputError';
+
+  /** `message` names the expected and received shapes. */
+  constructor(message: string) {
+    super('FS_MODEL_INPUT', message, false);
+  }
+}
+
+/** Training could not run (no data, no frauds in the period, a non-finite loss). */
+export class TrainingError extends ModelsError {
+  override readonly name = 'TrainingError';
+
+  /** `message` says what was missing. */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('FS_TRAINING', message, false, options);
+  }
+}
+
+/** The evaluation protocol cannot be applied to the data (period not covered, no frauds). */
+export class EvaluationError extends ModelsError {
+  override readonly name = 'EvaluationError';
+
+  /** `message` names the period or fold that failed. */
+  constructor(message: string) {
+    super('FS_EVALUATION', message, false);
+  }
+}
+
+/** A command line could not be used; the message names the flag. */
+export class UsageError extends ModelsError {
+  override readonly name = 'UsageError';
+
+  /** `message` says what was wrong and what was expected. */
+  constructor(message: string) {
+    super('FS_CLI_USAGE', message, false);
+  }
+}

@@ -1,0 +1,241 @@
+import type { ChainableCommander, Redis, RedisOptions } from 'ioredis';
+import IORedis from 'ioredis';
+import { FeatureStoreError } from '../errors';
+import { planBuckets, toCents } from './buckets';
+import { computeFeatureVector } from './compute';
+import type { CompiledFeatureOptions, FeatureOptions } from './options';
+import { compileFeatureOptions } from './options';
+import { COMPUTE_SCRIPT, LABEL_SCRIPT } from './redis-scripts';
+import type { FeatureStore } from './store';
+import type { FeatureInput, FeatureLabel, LabelResult, WindowAggregates } from './types';
+
+/** Settings of the Redis feature store. */
+export interface RedisFeatureStoreOptions extends FeatureOptions {
+  /** Redis URL, used when no client is given. @defaultValue 'redis://127.0.0.1:16379' */
+  url: string;
+  /** Prefix of every key (tests use a unique one). @defaultValue 'fs:feat:' */
+  keyPrefix: string;
+  /** A command (a whole batch's pipeline) taking longer fails as retriable. @defaultValue 2000 */
+  commandTimeoutMs: number;
+  /**
+   * How long a transaction's record is kept: idempotent replays within it get the same vector,
+   * and labels without event_time find their bucket. @defaultValue 691_200_000 (8 days)
+   */
+  txRecordTtlMs: number;
+}
+
+/** Default Redis store options. */
+export const DEFAULT_REDIS_FEATURE_STORE_OPTIONS: Readonly<
+  Pick<RedisFeatureStoreOptions, 'url' | 'keyPrefix' | 'commandTimeoutMs' | 'txRecordTtlMs'>
+> = Object.freeze({
+  url: 'redis://127.0.0.1:16379',
+  keyPrefix: 'fs:feat:',
+  commandTimeoutMs: 2000,
+  txRecordTtlMs: 8 * 86_400_000,
+});
+
+type ScriptedRedis = Redis & {
+  fsCompute(...args: (string | number)[]): Promise<number[]>;
+  fsLabel(...args: (string | number)[]): Promise<string>;
+};
+type ScriptedPipeline = ChainableCommander & {
+  fsCompute(...args: (string | number)[]): ScriptedPipeline;
+  fsLabel(...args: (string | number)[]): ScriptedPipeline;
+};
+
+/** Maps a client error to a typed, retriable-or-not FeatureStoreError. */
+export function toFeatureStoreError(err: unknown, what: string): FeatureStoreError {
+  if (err instanceof FeatureStoreError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  if (/timed? ?out/i.test(message)) {
+    return new FeatureStoreError(
+      'FS_FEATURE_STORE_TIMEOUT',
+      `${what}: Redis did not answer within commandTimeoutMs (${message})`,
+      true,
+      { cause: err },
+    );
+  }
+  // Redis answered with an error reply (the script or the data is wrong): retrying won't help.
+  const isReply = err instanceof Error && err.name === 'ReplyError';
+  if (isReply || /^(ERR|NOSCRIPT|WRONGTYPE|BUSY)\b/.test(message)) {
+    return new FeatureStoreError('FS_FEATURE_STORE_SCRIPT', `${what}: ${message}`, false, {
+      cause: err,
+    });
+  }
+  return new FeatureStoreError(
+    'FS_FEATURE_STORE_UNAVAILABLE',
+    `${what}: Redis unreachable (${message}); check FS_REDIS_URL and that Redis is up`,
+    true,
+    { cause: err },
+  );
+}
+
+/**
+ * Online feature state in Redis: one pipelined round trip per batch, one atomic Lua call per
+ * transaction (EVALSHA, falling back to EVAL on NOSCRIPT, via ioredis `defineCommand`).
+ * Every key has a TTL, and stale buckets are pruned on access, so memory is bounded.
+ * Single-node Redis: a script touches a customer and a terminal key that would not share a slot.
+ */
+export class RedisFeatureStore implements FeatureStore {
+  readonly options: CompiledFeatureOptions;
+  private readonly redis: ScriptedRedis;
+  private readonly ownsClient: boolean;
+  private readonly prefix: string;
+  private readonly txRecordTtlMs: number;
+  private closed = false;
+
+  /** Connects (lazily) to `url`, or uses `client` (which the caller then owns and closes). */
+  constructor(options: Partial<RedisFeatureStoreOptions> = {}, client?: Redis) {
+    this.options = compileFeatureOptions(options);
+    const o = { ...DEFAULT_REDIS_FEATURE_STORE_OPTIONS, ...options };
+    if (!Number.isInteger(o.commandTimeoutMs) || o.commandTimeoutMs <= 0) {
+      throw new FeatureStoreError(
+        'FS_FEATURE_OPTIONS',
+        `commandTimeoutMs: expected a positive integer, got ${String(o.commandTimeoutMs)}`,
+        false,
+      );
+    }
+    if (!Number.isInteger(o.txRecordTtlMs) || o.txRecordTtlMs <= 0) {
+      throw new FeatureStoreError(
+        'FS_FEATURE_OPTIONS',
+        `txRecordTtlMs: expected a positive integer, got ${String(o.txRecordTtlMs)}`,
+        false,
+      );
+    }
+    this.prefix = o.keyPrefix;
+    this.txRecordTtlMs = o.txRecordTtlMs;
+    this.ownsClient = client === undefined;
+    const redisOptions: RedisOptions = {
+      commandTimeout: o.commandTimeoutMs,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: true,
+      lazyConnect: false,
+    };
+    const redis = client ?? new IORedis(o.url, redisOptions);
+    if (this.ownsClient) redis.on('error', () => undefined); // surfaced per command instead
+    redis.defineCommand('fsCompute', { numberOfKeys: 3, lua: COMPUTE_SCRIPT });
+    redis.defineCommand('fsLabel', { numberOfKeys: 3, lua: LABEL_SCRIPT });
+    this.redis = redis as ScriptedRedis;
+  }
+
+  /** {@inheritDoc FeatureStore.computeBatch} */
+  async computeBatch(txs: readonly FeatureInput[]): Promise<Float32Array[]> {
+    if (txs.length === 0) return [];
+    const o = this.options;
+    const windows = o.customerWindowBuckets.length;
+    const pipeline = this.redis.pipeline() as ScriptedPipeline;
+    for (const tx of txs) {
+      const plan = planBuckets(tx.event_time, o);
+      const cents = toCents(tx.amount);
+      pipeline.fsCompute(
+        `${this.prefix}c:${tx.customer_id}`,
+        `${this.prefix}t:${tx.terminal_id}`,
+        `${this.prefix}x:${tx.transaction_id}`,
+        cents,
+        cents * cents,
+        plan.customerBucket,
+        plan.terminalBucket,
+        plan.terminalVisibleEnd,
+        plan.customerPruneBefore,
+        plan.terminalPruneBefore,
+        o.customerStateMs,
+        o.terminalStateMs,
+        this.txRecordTtlMs,
+        tx.event_time,
+        windows,
+        ...o.customerWindowBuckets,
+        ...o.terminalWindowBuckets,
+      );
+    }
+    const replies = await this.exec(pipeline, 'computeBatch');
+    return txs.map((tx, i) => {
+      const reply = replies[i] as number[];
+      const agg = parseAggregates(reply, windows);
+      return Float32Array.from(computeFeatureVector(tx, agg, o));
+    });
+  }
+
+  /** {@inheritDoc FeatureStore.applyLabels} */
+  async applyLabels(labels: readonly FeatureLabel[]): Promise<LabelResult> {
+    const result: LabelResult = { applied: 0, duplicates: 0, genuine: 0, unknown: 0 };
+    const frauds = labels.filter((l) => l.is_fraud);
+    result.genuine = labels.length - frauds.length;
+    if (frauds.length === 0) return result;
+    const pipeline = this.redis.pipeline() as ScriptedPipeline;
+    for (const label of frauds) {
+      pipeline.fsLabel(
+        `${this.prefix}l:${label.transaction_id}`,
+        `${this.prefix}t:${label.terminal_id}`,
+        `${this.prefix}x:${label.transaction_id}`,
+        label.event_time === undefined ? '' : label.event_time,
+        this.options.terminalBucketMs,
+        this.options.terminalStateMs,
+        this.options.terminalStateMs,
+      );
+    }
+    const replies = await this.exec(pipeline, 'applyLabels');
+    for (const reply of replies) {
+      if (reply === 'applied') result.applied += 1;
+      else if (reply === 'duplicate') result.duplicates += 1;
+      else result.unknown += 1;
+    }
+    return result;
+  }
+
+  /** Checks that Redis answers; throws a retriable FeatureStoreError when it does not. */
+  async ping(): Promise<void> {
+    try {
+      await this.redis.ping();
+    } catch (err) {
+      throw toFeatureStoreError(err, 'ping');
+    }
+  }
+
+  /** Closes the connection if this store opened it; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.ownsClient) return;
+    try {
+      await this.redis.quit();
+    } catch {
+      this.redis.disconnect();
+    }
+  }
+
+  private async exec(pipeline: ChainableCommander, what: string): Promise<unknown[]> {
+    let results: [Error | null, unknown][] | null;
+    try {
+      results = await pipeline.exec();
+    } catch (err) {
+      throw toFeatureStoreError(err, what);
+    }
+    if (results === null) {
+      throw new FeatureStoreError(
+        'FS_FEATURE_STORE_UNAVAILABLE',
+        `${what}: pipeline aborted`,
+        true,
+      );
+    }
+    return results.map(([err, value]) => {
+      if (err !== null) throw toFeatureStoreError(err, what);
+      return value;
+    });
+  }
+}
+
+function parseAggregates(reply: readonly number[], windows: number): WindowAggregates {
+  const take = (k: number): Float64Array =>
+    Float64Array.from(reply.slice(k * windows, (k + 1) * windows), Number);
+  return {
+    customerCount: take(0),
+    customerCents: take(1),
+    customerCents2: take(2),
+    customerHigh: take(3),
+    terminalCount: take(4),
+    terminalFrauds: take(5),
+    terminalLastFraudBucket: Number(reply[6 * windows] ?? -1),
+    terminalFirstFraudBucket: Number(reply[6 * windows + 1] ?? -1),
+    terminalCountSinceFirstFraud: Number(reply[6 * windows + 2] ?? 0),
+  };
+}

@@ -1,0 +1,142 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { LayersModel } from '@tensorflow/tfjs-node';
+import type { io } from '@tensorflow/tfjs-core';
+import { ModelArtifactError } from '../errors';
+import type { ModelManifest } from './manifest';
+import { MANIFEST_FORMAT } from './manifest';
+import { Scorer } from './scorer';
+import { loadTf } from './tf';
+
+const TOPOLOGY_FILE = 'model.json';
+const WEIGHTS_FILE = 'weights.bin';
+const MANIFEST_FILE = 'manifest.json';
+/** File in the artifacts root naming the default version. */
+export const CURRENT_FILE = 'CURRENT';
+
+/**
+ * Writes a model artifact directory: model.json (TF.js layers format), weights.bin and
+ * manifest.json. Contents depend only on the model and manifest (no timestamps).
+ */
+export async function saveModelArtifact(
+  dir: string,
+  model: LayersModel,
+  manifest: Omit<ModelManifest, 'files' | 'format'>,
+): Promise<ModelManifest> {
+  const tf = loadTf();
+  await mkdir(dir, { recursive: true });
+  let saved: io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler((artifacts) => {
+      saved = artifacts;
+      return Promise.resolve({
+        modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' },
+      });
+    }),
+  );
+  if (saved?.weightData === undefined || saved.weightSpecs === undefined) {
+    throw new ModelArtifactError(dir, 'TF.js returned no weights to save');
+  }
+  const weights = tf.io.concatenateArrayBuffers(
+    Array.isArray(saved.weightData) ? saved.weightData : [saved.weightData],
+  );
+  const topology = {
+    format: 'layers-model',
+    generatedBy: saved.generatedBy,
+    convertedBy: null,
+    modelTopology: saved.modelTopology,
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: saved.weightSpecs }],
+  };
+  const full: ModelManifest = {
+    format: MANIFEST_FORMAT,
+    ...manifest,
+    files: { topology: TOPOLOGY_FILE, weights: WEIGHTS_FILE },
+  };
+  await writeFile(path.join(dir, TOPOLOGY_FILE), `${JSON.stringify(topology)}\n`);
+  await writeFile(path.join(dir, WEIGHTS_FILE), Buffer.from(weights));
+  await writeFile(path.join(dir, MANIFEST_FILE), `${JSON.stringify(full, null, 2)}\n`);
+  return full;
+}
+
+/** Reads and checks manifest.json of an artifact directory. */
+export async function readManifest(dir: string): Promise<ModelManifest> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, MANIFEST_FILE), 'utf8');
+  } catch (err) {
+    throw new ModelArtifactError(dir, `cannot read ${MANIFEST_FILE}`, { cause: err });
+  }
+  let manifest: ModelManifest;
+  try {
+    manifest = JSON.parse(text) as ModelManifest;
+  } catch (err) {
+    throw new ModelArtifactError(dir, `${MANIFEST_FILE} is not JSON`, { cause: err });
+  }
+  if ((manifest.format as string) !== MANIFEST_FORMAT) {
+    throw new ModelArtifactError(
+      dir,
+      `${MANIFEST_FILE}: format ${JSON.stringify(manifest.format)}, expected ${MANIFEST_FORMAT}`,
+    );
+  }
+  const n = manifest.features?.length ?? 0;
+  const norm = manifest.normalisation;
+  if (n === 0 || norm?.mean?.length !== n || norm.std?.length !== n || norm.log1p?.length !== n) {
+    throw new ModelArtifactError(
+      dir,
+      `${MANIFEST_FILE}: features and normalisation lengths differ`,
+    );
+  }
+  const t = manifest.thresholds;
+  if (!(typeof t?.review === 'number' && typeof t.decline === 'number' && t.review <= t.decline)) {
+    throw new ModelArtifactError(dir, `${MANIFEST_FILE}: thresholds must satisfy review ≤ decline`);
+  }
+  return manifest;
+}
+
+/**
+ * Loads a model artifact directory into a Scorer. Throws TfBackendError when the native
+ * backend is missing, ModelArtifactError when the directory is incomplete or inconsistent.
+ */
+export async function loadModel(dir: string): Promise<Scorer> {
+  const tf = loadTf();
+  const manifest = await readManifest(dir);
+  let model: LayersModel;
+  try {
+    model = await tf.loadLayersModel(`file://${path.resolve(dir, manifest.files.topology)}`);
+  } catch (err) {
+    throw new ModelArtifactError(dir, `cannot load the TF.js model: ${String(err)}`, {
+      cause: err,
+    });
+  }
+  const inputs = model.inputs[0]?.shape[1];
+  if (inputs !== manifest.features.length) {
+    model.dispose();
+    throw new ModelArtifactError(
+      dir,
+      `model takes ${String(inputs)} inputs, manifest lists ${manifest.features.length} features`,
+    );
+  }
+  return new Scorer(tf, model, manifest);
+}
+
+/** Resolves the artifacts root's default version directory (from its CURRENT file). */
+export async function currentModelDir(artifactsRoot: string): Promise<string> {
+  let version: string;
+  try {
+    version = (await readFile(path.join(artifactsRoot, CURRENT_FILE), 'utf8')).trim();
+  } catch (err) {
+    throw new ModelArtifactError(
+      artifactsRoot,
+      `no ${CURRENT_FILE} file naming the default model`,
+      { cause: err },
+    );
+  }
+  if (!/^[\w.-]+$/.test(version))
+    throw new ModelArtifactError(artifactsRoot, `${CURRENT_FILE} names ${JSON.stringify(version)}`);
+  return path.join(artifactsRoot, version);
+}
+
+/** The artifacts directory shipped with this package (models/artifacts). */
+export function defaultArtifactsRoot(): string {
+  return path.resolve(__dirname, '..', '..', 'artifacts');
+}

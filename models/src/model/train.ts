@@ -1,0 +1,115 @@
+import { Random } from '@fraudstream/loadgen';
+import { TrainingError } from '../errors';
+import type { Tf } from './tf';
+import { loadTf } from './tf';
+import type { TrainingOptions } from './training-options';
+import { compileTrainingOptions } from './training-options';
+
+import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs-node';
+
+/** Builds the MLP: ReLU hidden layers with L2, a sigmoid output; seeded Glorot initialisation. */
+export function buildNetwork(tf: Tf, inputs: number, o: TrainingOptions): LayersModel {
+  const model = tf.sequential();
+  o.hiddenUnits.forEach((units, i) => {
+    model.add(
+      tf.layers.dense({
+        units,
+        activation: 'relu',
+        inputShape: i === 0 ? [inputs] : undefined,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed + i }),
+        kernelRegularizer: o.l2 > 0 ? tf.regularizers.l2({ l2: o.l2 }) : undefined,
+      }),
+    );
+  });
+  model.add(
+    tf.layers.dense({
+      units: 1,
+      activation: 'sigmoid',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed + o.hiddenUnits.length }),
+    }),
+  );
+  return model;
+}
+
+/** Per-epoch progress, for the CLI. */
+export type EpochCallback = (epoch: number, loss: number) => void;
+
+/**
+ * Trains on normalised rows with weighted binary cross-entropy (frauds weigh `positiveWeight`).
+ * Our own seeded shuffling and a plain optimizer loop (not `fit`, which shuffles with
+ * Math.random), so the same data and seed give the same weights.
+ */
+export function trainNetwork(
+  x: Float32Array,
+  y: Uint8Array,
+  cols: number,
+  options: Partial<TrainingOptions> = {},
+  onEpoch?: EpochCallback,
+): LayersModel {
+  const tf = loadTf();
+  const o = compileTrainingOptions(options);
+  const rows = y.length;
+  if (rows === 0 || x.length !== rows * cols) {
+    throw new TrainingError(
+      `training data: expected ${rows}×${cols} features, got ${x.length} values`,
+    );
+  }
+  let positives = 0;
+  for (let i = 0; i < rows; i += 1) positives += y[i] ?? 0;
+  if (positives === 0 || positives === rows) {
+    throw new TrainingError('training data: both frauds and genuine transactions are needed');
+  }
+  const model = buildNetwork(tf, cols, o);
+  const optimizer = tf.train.adam(o.learningRate);
+  const rng = new Random([o.seed, 0x7261696e]);
+  const order = Int32Array.from({ length: rows }, (_, i) => i);
+  const xb = new Float32Array(o.batchSize * cols);
+  const yb = new Float32Array(o.batchSize);
+  const weights = model.trainableWeights.map((w) => w.read() as Variable);
+  for (let epoch = 0; epoch < o.epochs; epoch += 1) {
+    for (let i = rows - 1; i > 0; i -= 1) {
+      const j = rng.int(i + 1);
+      const t = order[i] ?? 0;
+      order[i] = order[j] ?? 0;
+      order[j] = t;
+    }
+    let lossSum = 0;
+    let batches = 0;
+    for (let start = 0; start < rows; start += o.batchSize) {
+      const n = Math.min(o.batchSize, rows - start);
+      for (let k = 0; k < n; k += 1) {
+        const r = order[start + k] ?? 0;
+        xb.set(x.subarray(r * cols, (r + 1) * cols), k * cols);
+        yb[k] = y[r] ?? 0;
+      }
+      const xs = tf.tensor2d(xb.subarray(0, n * cols), [n, cols]);
+      const ys = tf.tensor2d(yb.subarray(0, n), [n, 1]);
+      const w = tf.tidy(() => ys.mul(o.positiveWeight - 1).add(1));
+      const loss = optimizer.minimize(
+        () => {
+          const p = (model.apply(xs, { training: true }) as Tensor).clipByValue(1e-7, 1 - 1e-7);
+          const bce = ys
+            .mul(p.log())
+            .add(tf.scalar(1).sub(ys).mul(tf.scalar(1).sub(p).log()))
+            .neg();
+          let total = bce.mul(w).sum().div<Scalar>(w.sum());
+          for (const l of model.calculateLosses()) total = total.add(l);
+          return total;
+        },
+        true,
+        weights,
+      );
+      tf.dispose([xs, ys, w]);
+      if (loss !== null) {
+        lossSum += loss.dataSync()[0] ?? 0;
+        loss.dispose();
+      }
+      batches += 1;
+    }
+    const mean = lossSum / batches;
+    if (!Number.isFinite(mean)) throw new TrainingError(`epoch ${epoch + 1}: loss is ${mean}`);
+    onEpoch?.(epoch + 1, mean);
+  }
+  optimizer.dispose();
+  return model;
+}

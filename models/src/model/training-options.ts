@@ -1,0 +1,52 @@
+import { TrainingError } from '../errors';
+
+/** The training recipe; stored in the artifact's manifest. */
+export interface TrainingOptions {
+  /** Seeds weight initialisation and batch shuffling. @defaultValue 42 */
+  seed: number;
+  /** Units of each hidden ReLU layer. @defaultValue [64, 32] */
+  hiddenUnits: number[];
+  /** Passes over the training rows. @defaultValue 15 */
+  epochs: number;
+  /** @defaultValue 256 */
+  batchSize: number;
+  /** Adam learning rate. @defaultValue 0.001 */
+  learningRate: number;
+  /** L2 penalty on the kernels (dropout is avoided: its seeded masks would repeat). @defaultValue 0.0001 */
+  l2: number;
+  /**
+   * Weight of a fraud in the cross-entropy (genuine rows weigh 1): the class-imbalance lever.
+   * @defaultValue 5
+   */
+  positiveWeight: number;
+}
+
+/** Defaults of the committed model's recipe. */
+export const DEFAULT_TRAINING_OPTIONS: Readonly<TrainingOptions> = Object.freeze({
+  seed: 42,
+  hiddenUnits: [64, 32],
+  epochs: 15,
+  batchSize: 256,
+  learningRate: 0.001,
+  l2: 0.0001,
+  positiveWeight: 5,
+});
+
+/** Fills defaults and validates once; errors name the setting. */
+export function compileTrainingOptions(raw: Partial<TrainingOptions> = {}): TrainingOptions {
+  const o: TrainingOptions = { ...DEFAULT_TRAINING_OPTIONS, ...raw };
+  const bad = (name: string, expected: string, v: unknown): never => {
+    throw new TrainingError(`${name}: expected ${expected}, got ${JSON.stringify(v)}`);
+  };
+  if (!Number.isInteger(o.seed) || o.seed < 0) bad('seed', 'an integer ≥ 0', o.seed);
+  if (o.hiddenUnits.length === 0 || o.hiddenUnits.some((u) => !Number.isInteger(u) || u < 1)) {
+    bad('hiddenUnits', 'a non-empty list of positive integers', o.hiddenUnits);
+  }
+  if (!Number.isInteger(o.epochs) || o.epochs < 1) bad('epochs', 'an integer ≥ 1', o.epochs);
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1)
+    bad('batchSize', 'an integer ≥ 1', o.batchSize);
+  if (!(o.learningRate > 0)) bad('learningRate', 'a number > 0', o.learningRate);
+  if (!(o.l2 >= 0)) bad('l2', 'a number ≥ 0', o.l2);
+  if (!(o.positiveWeight > 0)) bad('positiveWeight', 'a number > 0', o.positiveWeight);
+  return { ...o, hiddenUnits: o.hiddenUnits.slice() };
+}

@@ -1,0 +1,142 @@
+// Offline/online feature parity: the same labelled stream through the MemoryFeatureStore and
+// the RedisFeatureStore (real Redis, FS_REDIS_URL) must give the same vectors, and replaying a
+// batch online must not count anything twice. Fails, never skips, when Redis is down.
+import { randomUUID } from 'node:crypto';
+import IORedis from 'ioredis';
+import { simulateTransactions } from '@fraudstream/loadgen';
+import type { SimulatedTransaction } from '@fraudstream/loadgen';
+import type { FeatureLabel, FeatureStore } from '@fraudstream/models';
+import { FEATURE_NAMES, MemoryFeatureStore, RedisFeatureStore } from '@fraudstream/models';
+
+const REDIS_URL = process.env.FS_REDIS_URL ?? 'redis://127.0.0.1:16379';
+const BATCH = 200;
+const DAY_MS = 86_400_000;
+
+/** Replays rows through a store in batches; labels are sent once their delay has passed. */
+async function replay(
+  store: FeatureStore,
+  rows: readonly SimulatedTransaction[],
+  delayDays: number,
+): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  const pending: { at: number; label: FeatureLabel }[] = [];
+  for (let start = 0; start < rows.length; start += BATCH) {
+    const batch = rows.slice(start, start + BATCH);
+    const firstTime = batch[0]?.tx.event_time ?? 0;
+    const due = pending.filter((p) => p.at <= firstTime);
+    if (due.length > 0) {
+      // Alternate labels with and without event_time: the store must find the latter itself.
+      await store.applyLabels(
+        due.map((p, k) => (k % 2 === 0 ? p.label : { ...p.label, event_time: undefined })),
+      );
+      pending.splice(0, due.length);
+    }
+    out.push(...(await store.computeBatch(batch.map((r) => r.tx))));
+    for (const r of batch) {
+      if (r.truth.is_fraud) {
+        pending.push({
+          at: r.tx.event_time + delayDays * DAY_MS,
+          label: { ...r.tx, event_time: r.tx.event_time, is_fraud: true },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+describe('feature parity between the offline and online stores', () => {
+  const prefix = `fs:test:${randomUUID()}:`;
+  let admin: IORedis;
+  let rows: SimulatedTransaction[];
+
+  beforeAll(async () => {
+    admin = new IORedis(REDIS_URL, {
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+      connectTimeout: 3000,
+    });
+    admin.on('error', () => undefined);
+    // Connecting must succeed: an unreachable Redis is a failure of this suite, not a skip.
+    await admin.connect();
+    // A small world over 35 days, so scenarios 2 and 3 appear and labels come back.
+    rows = [...simulateTransactions({ seed: 7, days: 35, customers: 200, terminals: 400 })];
+    expect(rows.some((r) => r.truth.scenario === 2)).toBe(true);
+  });
+
+  afterAll(async () => {
+    if (admin === undefined) return;
+    let cursor = '0';
+    do {
+      const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await admin.del(...keys);
+    } while (cursor !== '0');
+    await admin.quit();
+  });
+
+  it.each([7, 1])('agrees to 1e-6 on every feature with a %s-day feedback delay', async (delay) => {
+    const memory = new MemoryFeatureStore({ feedbackDelayDays: delay });
+    const redis = new RedisFeatureStore({
+      url: REDIS_URL,
+      keyPrefix: `${prefix}d${delay}:`,
+      feedbackDelayDays: delay,
+    });
+    try {
+      const offline = await replay(memory, rows, delay);
+      const online = await replay(redis, rows, delay);
+      expect(online).toHaveLength(offline.length);
+      let maxDiff = 0;
+      let worst = '';
+      for (let i = 0; i < offline.length; i += 1) {
+        const a = offline[i] ?? new Float32Array();
+        const b = online[i] ?? new Float32Array();
+        expect(b).toHaveLength(FEATURE_NAMES.length);
+        for (let c = 0; c < FEATURE_NAMES.length; c += 1) {
+          const d = Math.abs((a[c] ?? 0) - (b[c] ?? 0));
+          if (d > maxDiff) {
+            maxDiff = d;
+            worst = `row ${i} ${FEATURE_NAMES[c] ?? c}: ${a[c]} vs ${b[c]}`;
+          }
+        }
+      }
+      expect(maxDiff > 1e-6 ? worst : 'within 1e-6').toBe('within 1e-6');
+      // The terminal-risk features must actually have seen labels, or parity would be trivial.
+      const riskCol = FEATURE_NAMES.indexOf('terminal_risk_7d');
+      expect(online.filter((v) => (v[riskCol] ?? 0) > 0).length).toBeGreaterThan(50);
+    } finally {
+      await redis.close();
+    }
+  });
+
+  it('does not count a redelivered batch twice, and returns the same vectors', async () => {
+    const store = new RedisFeatureStore({ url: REDIS_URL, keyPrefix: `${prefix}dup:` });
+    try {
+      const batch = rows.slice(0, 300).map((r) => r.tx);
+      const first = await store.computeBatch(batch);
+      const again = await store.computeBatch(batch);
+      expect(again.map((v) => Array.from(v))).toEqual(first.map((v) => Array.from(v)));
+      // A new transaction after the redelivery sees each earlier one exactly once.
+      const last = batch[batch.length - 1];
+      if (last === undefined) throw new Error('empty batch');
+      const probe = {
+        ...last,
+        transaction_id: `${last.transaction_id}-probe`,
+        event_time: last.event_time + 1000,
+      };
+      const [vector] = await store.computeBatch([probe]);
+      const expected =
+        batch.filter(
+          (t) => t.customer_id === probe.customer_id && t.event_time > probe.event_time - DAY_MS,
+        ).length + 1;
+      expect(vector?.[FEATURE_NAMES.indexOf('customer_nb_tx_1d')]).toBe(expected);
+      // Labels are idempotent per transaction id as well.
+      const label: FeatureLabel = { ...last, is_fraud: true };
+      const once = await store.applyLabels([label]);
+      const twice = await store.applyLabels([label, { ...label, event_time: undefined }]);
+      expect(once.applied).toBe(1);
+      expect(twice).toEqual({ applied: 0, duplicates: 2, genuine: 0, unknown: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+});

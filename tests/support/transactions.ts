@@ -1,0 +1,86 @@
+// Test input: small simulated streams (the loadgen simulator, ground truth beside each
+// transaction) as Avro Transaction records, produced keyed by customer id.
+import { simulateTransactions, type SimulatedTransaction } from '@fraudstream/loadgen';
+import {
+  AvroSerde,
+  createEmbeddedRegistry,
+  toMinorUnits,
+  type Transaction,
+} from '@fraudstream/schemas';
+import type { Producer } from 'kafkajs';
+
+/** A transaction with its ground truth. */
+export interface TestTransaction {
+  readonly tx: Transaction;
+  readonly truth: SimulatedTransaction['truth'];
+}
+
+/**
+ * The first `count` transactions of a small simulated world (few customers, so they repeat and
+ * the customer windows fill). Ids carry `runId` so each test's transactions are its own.
+ */
+export function simulatedStream(count: number, runId: string, seed = 7): TestTransaction[] {
+  const out: TestTransaction[] = [];
+  for (const { tx, truth } of simulateTransactions({
+    seed,
+    customers: 100,
+    terminals: 1000,
+    days: 30,
+  })) {
+    out.push({
+      tx: {
+        transaction_id: `${runId}-${tx.transaction_id}`,
+        event_time: tx.event_time,
+        customer_id: `${runId}-c${tx.customer_id}`,
+        terminal_id: `${runId}-t${tx.terminal_id}`,
+        amount_minor: toMinorUnits(tx.amount, 'EUR'),
+        currency: 'EUR',
+        channel: 'POS',
+        merchant_category: null,
+        merchant_country: null,
+      },
+      truth,
+    });
+    if (out.length >= count) break;
+  }
+  return out;
+}
+
+/** Encodes Transaction records (embedded registry ids). */
+export class TransactionEncoder {
+  private readonly serde = new AvroSerde(createEmbeddedRegistry());
+
+  /** Resolves the writer id; call once before encode. */
+  async prepare(): Promise<this> {
+    await this.serde.prepare(['Transaction', 'FraudLabel']);
+    return this;
+  }
+
+  encode(tx: Transaction): Buffer {
+    return this.serde.encodeSync('Transaction', tx);
+  }
+
+  /** The serde, for other records. */
+  get avro(): AvroSerde {
+    return this.serde;
+  }
+}
+
+/** Produces transactions in order, keyed by customer id, in chunks of `chunk`. */
+export async function produceTransactions(
+  producer: Producer,
+  topic: string,
+  txs: readonly Transaction[],
+  encoder: TransactionEncoder,
+  chunk = 200,
+): Promise<void> {
+  for (let i = 0; i < txs.length; i += chunk) {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: txs
+        .slice(i, i + chunk)
+        .map((tx) => ({ key: tx.customer_id, value: encoder.encode(tx) })),
+    });
+  }
+}

@@ -1,0 +1,141 @@
+import { mkdirSync, openSync, closeSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import {
+  DEFAULT_LOAD_TOPICS,
+  loadSummaryLines,
+  runLoad,
+  startFleet,
+  terminalProgress,
+  type LoadReport,
+} from '@fraudstream/loadgen';
+import { loadServiceEndpoints, parsePositiveInt } from '../config/env';
+import { runDoctor } from '../doctor/checks';
+import { UsageError } from '../errors';
+import type { CliCommand } from './command';
+import { traceSendFor } from '../telemetry';
+import { withLoadTelemetry } from './load-commands';
+import { processWorkerLauncher } from './worker-launcher';
+
+const USAGE = `usage: fraudstream demo [--workers N] [--rate TPS] [--duration SECONDS] [--json]
+
+Starts N scoring workers (separate processes, one consumer group), streams simulated
+transactions at a steady rate with fraud labels flowing back, shows live progress, prints a
+summary, and stops the workers. Needs the local stack: npm run stack:up (npm run demo does it).`;
+
+/** `fraudstream demo`: the whole fleet on the local stack for about a minute, then a summary. */
+export const demoCommand: CliCommand = {
+  name: 'demo',
+  summary: 'run a small fleet against simulated traffic with live progress and a summary',
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        workers: { type: 'string', default: '2' },
+        rate: { type: 'string', default: '100' },
+        duration: { type: 'string', default: '60' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const workers = parsePositiveInt('--workers', values.workers);
+    const tps = parsePositiveInt('--rate', values.rate);
+    const durationMs = parsePositiveInt('--duration', values.duration) * 1000;
+    if (workers > 12) throw new UsageError('--workers: at most 12, the partitions of transactions');
+
+    const endpoints = loadServiceEndpoints(process.env);
+    const doctor = await runDoctor(endpoints, 3000);
+    console.log(
+      `TF backend: ${doctor.tfjs.backend ?? 'none'} (libtensorflow ${doctor.tfjs.tensorflow ?? '?'}), Kafka ${doctor.kafka.ok ? 'up' : 'DOWN'}, Redis ${doctor.redis.ok ? 'up' : 'DOWN'}`,
+    );
+    if (!doctor.ok) {
+      console.error(
+        'the demo needs the native TF backend, Kafka and Redis: see `fraudstream doctor`',
+      );
+      return 1;
+    }
+
+    // Each run is its own consumer group and feature namespace, so a demo never resumes an
+    // earlier one's offsets or counts its customers' history twice.
+    const runTag = Date.now().toString(36);
+    const groupId = `fraudstream-demo-${runTag}`;
+    const topics = {
+      ...DEFAULT_LOAD_TOPICS,
+      transactions: process.env.FS_TOPIC_TRANSACTIONS ?? DEFAULT_LOAD_TOPICS.transactions,
+      decisions: process.env.FS_TOPIC_DECISIONS ?? DEFAULT_LOAD_TOPICS.decisions,
+      labels: process.env.FS_TOPIC_LABELS ?? DEFAULT_LOAD_TOPICS.labels,
+      deadLetters: process.env.FS_TOPIC_DLQ ?? DEFAULT_LOAD_TOPICS.deadLetters,
+    };
+    const logDir = path.join(process.env.FRAUDSTREAM_HOME ?? '.fraudstream', 'logs');
+    mkdirSync(logDir, { recursive: true });
+    const logFile = path.join(logDir, `demo-workers-${runTag}.log`);
+    const logFd = openSync(logFile, 'a');
+    const launcher = processWorkerLauncher({
+      logFd,
+      env: {
+        FS_FEATURE_KEY_PREFIX: `fs:demo:${runTag}:`,
+        FS_LOG_LEVEL: 'info',
+      },
+    });
+
+    const kafka = new Kafka({
+      clientId: 'fraudstream-demo',
+      brokers: [...endpoints.kafkaBrokers],
+      logLevel: logLevel.NOTHING,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    console.log(`starting ${workers} workers in group ${groupId} (logs: ${logFile})`);
+    const fleet = await startFleet(admin, launcher, {
+      size: workers,
+      brokers: endpoints.kafkaBrokers,
+      groupId,
+      topics,
+      runTag,
+      readyTimeoutMs: 120_000,
+    });
+    let report: LoadReport;
+    try {
+      console.log(`streaming ${tps} tx/s for ${durationMs / 1000} s, labels flowing back`);
+      const progress = terminalProgress({
+        write: (t) => process.stdout.write(t),
+        isTTY: process.stdout.isTTY === true,
+      });
+      report = await withLoadTelemetry((telemetry) =>
+        runLoad(
+          {
+            traceSend: traceSendFor(telemetry.tracer),
+            brokers: endpoints.kafkaBrokers,
+            profile: { kind: 'constant', tps },
+            durationMs,
+            topics,
+            workerGroupId: groupId,
+            runId: `demo-${runTag}-`,
+            watchProcesses: () => fleet.processes(),
+          },
+          progress,
+        ),
+      );
+      progress.done();
+    } finally {
+      console.log('stopping the workers (SIGTERM: finish the batch, commit, leave the group)');
+      await fleet.stop();
+      await admin.disconnect();
+      closeSync(logFd);
+    }
+    if (values.json) {
+      console.log(JSON.stringify(report));
+    } else {
+      console.log('\nsummary');
+      for (const line of loadSummaryLines(report)) console.log(`  ${line}`);
+      console.log(`  scored by ${workers} workers on the "${doctor.tfjs.backend}" TF backend`);
+    }
+    return report.verdicts.lost === 0 ? 0 : 1;
+  },
+};

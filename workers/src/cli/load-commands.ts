@@ -1,0 +1,44 @@
+import { benchCommand, loadgenCommand } from '@fraudstream/loadgen';
+import { initTelemetry, telemetryOptionsFromEnv, traceSendFor } from '../telemetry';
+import type { Telemetry } from '../telemetry';
+import type { CliCommand } from './command';
+import { processWorkerLauncher } from './worker-launcher';
+
+/**
+ * Runs `body` with the producer-side telemetry of a load run: loadgen starts each transaction's
+ * trace, so its spans (service `fraudstream-loadgen`) are flushed before the process exits.
+ */
+export async function withLoadTelemetry<T>(body: (telemetry: Telemetry) => Promise<T>): Promise<T> {
+  const telemetry = initTelemetry(
+    telemetryOptionsFromEnv(process.env, { serviceName: 'fraudstream-loadgen' }),
+  );
+  try {
+    return await body(telemetry);
+  } finally {
+    await telemetry.shutdown();
+  }
+}
+
+// loadgen cannot import the workers package (it is below it in the package graph), so the
+// pieces only this layer has — the tracer and a way to start worker processes — are injected.
+
+/** `fraudstream loadgen`, with trace context from this process's tracer. */
+export const loadgenCliCommand: CliCommand = {
+  name: 'loadgen',
+  summary: loadgenCommand().summary,
+  run: (argv) =>
+    withLoadTelemetry((t) => loadgenCommand({ traceSend: traceSendFor(t.tracer) }).run(argv)),
+};
+
+/** `fraudstream bench <scenario>`, starting real `fraudstream worker` processes. */
+export const benchCliCommand: CliCommand = {
+  name: 'bench',
+  summary: benchCommand().summary,
+  run: (argv) =>
+    withLoadTelemetry((t) =>
+      benchCommand({
+        traceSend: traceSendFor(t.tracer),
+        startWorker: processWorkerLauncher({ env: { FS_LOG_LEVEL: 'warn' } }),
+      }).run(argv),
+    ),
+};

@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import { loadModelBackends } from '../adapters/models-backend';
+import { loadWorkerConfig, WORKER_SETTINGS } from '../config/worker-config';
+import { causeText, ShutdownTimeoutError, type WorkerError } from '../errors';
+import { createJsonLogger } from '../logging/logger';
+import { initTelemetry, telemetryOptionsFromEnv } from '../telemetry';
+import { ScoringWorker } from '../worker';
+import type { CliCommand } from './command';
+
+/**
+ * `fraudstream worker`: one stateless scoring process; run as many as there are partitions, all
+ * in one consumer group. Configuration comes from FS_* environment variables only (so every
+ * replica of a deployment is configured the same way); `--help` lists them.
+ */
+export const workerCommand: CliCommand = {
+  name: 'worker',
+  summary: 'run a scoring worker (configured by FS_* environment variables; --help lists them)',
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        help: { type: 'boolean', default: false },
+        'print-config': { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    if (values.help) {
+      printHelp();
+      return 0;
+    }
+    // Validated once, here: a bad variable stops the process with its name (exit 1 via main).
+    const config = loadWorkerConfig(process.env);
+    const telemetryOptions = telemetryOptionsFromEnv(process.env, {
+      serviceInstanceId: config.instanceId,
+    });
+    if (values['print-config']) {
+      console.log(JSON.stringify({ ...config, telemetry: telemetryOptions }, null, 2));
+      return 0;
+    }
+    const logger = createJsonLogger({
+      level: config.logLevel,
+      bindings: { service: 'fraudstream-worker', instance: config.instanceId },
+    });
+    let fatal: WorkerError | undefined;
+    let wake: (why: string) => void = () => undefined;
+    const stopRequested = new Promise<string>((resolve) => {
+      wake = resolve;
+    });
+    const onSignal = (signal: NodeJS.Signals): void => wake(signal);
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    process.on('unhandledRejection', (error) => {
+      logger.error('unhandled rejection', { error });
+      wake('unhandled rejection');
+    });
+
+    // First, so the spans of start-up are recorded; shut down last, after the consumers left.
+    const telemetry = initTelemetry(telemetryOptions, {
+      onError: (error) =>
+        logger.debug('telemetry export failed', { component: 'telemetry', error }),
+    });
+    const backends = await loadModelBackends(config, logger);
+    const worker = ScoringWorker.create(config, {
+      ...backends,
+      telemetry,
+      logger,
+      onFatal: (error) => {
+        fatal = error;
+        wake('fatal error');
+      },
+    });
+    let startError: unknown;
+    const started = worker.start().catch((error: unknown) => {
+      startError = error;
+      wake('start failed');
+    });
+    const reason = await stopRequested;
+
+    // Bounded shutdown: past FS_SHUTDOWN_TIMEOUT_MS the process exits anyway; at-least-once
+    // delivery makes that safe (uncommitted records are redelivered to another worker).
+    const deadline = setTimeout(() => {
+      logger.error('shutdown timed out; exiting', {
+        error: new ShutdownTimeoutError(config.shutdownTimeoutMs),
+      });
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    await worker.stop(reason);
+    await started;
+    await telemetry.shutdown();
+    clearTimeout(deadline);
+    // A failed start (bad model store, no broker) reaches the user with its code through main;
+    // a start cut short by SIGTERM is a normal stop.
+    if (startError !== undefined && reason === 'start failed') {
+      throw startError instanceof Error ? startError : new Error(causeText(startError));
+    }
+    const code = (fatal ?? worker.fatalError) ? 1 : 0;
+    // A client library that keeps a socket open must not keep a stopped worker alive.
+    setTimeout(() => process.exit(code), 2_000).unref();
+    return code;
+  },
+};
+
+function printHelp(): void {
+  console.log('usage: fraudstream worker [--print-config]\n');
+  console.log('Runs one scoring worker. Settings (environment variables):\n');
+  const width = Math.max(...WORKER_SETTINGS.map((s) => s.env.length));
+  for (const s of WORKER_SETTINGS)
+    console.log(`  ${s.env.padEnd(width)}  ${s.meaning} (default: ${s.defaultText})`);
+  console.log(
+    '\nTelemetry settings (FS_SERVICE_NAME, FS_TRACE_SAMPLE_RATIO, FS_OTLP_ENDPOINT...) are listed in workers/README.md.',
+  );
+}

@@ -1,0 +1,159 @@
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { RedisUnavailableError } from '../errors';
+import type { ModelProvider } from '../model-registry/model-registry';
+import type { ChunkReport, ScoringPipeline } from '../pipeline/pipeline';
+import type { SourceRecord } from '../pipeline/types';
+import { fakeModel, RecordingRetrySink, RecordingSession } from '../testing/fakes';
+import { createBatchRunner, type DeliveryFactory } from './batch-runner';
+import { RedisGate } from './redis-gate';
+
+const OK: ChunkReport = { verdicts: [], deadLetters: [], retries: [], redeliver: false };
+
+function payload(
+  count: number,
+  running: () => boolean = () => true,
+): EachBatchPayload & { resolved: string[]; heartbeats: number } {
+  const messages = Array.from({ length: count }, (_, i): KafkaMessage => ({
+    offset: String(100 + i),
+    key: Buffer.from('k'),
+    value: Buffer.from('v'),
+    timestamp: '1',
+    attributes: 0,
+    headers: {},
+  }));
+  const p = {
+    resolved: [] as string[],
+    heartbeats: 0,
+    batch: {
+      topic: 't',
+      partition: 3,
+      messages,
+      highWatermark: '200',
+      offsetLag: () => '5',
+      lastOffset: () => messages[count - 1]?.offset ?? '0',
+    },
+    resolveOffset: (offset: string) => p.resolved.push(offset),
+    heartbeat: () => {
+      p.heartbeats += 1;
+      return Promise.resolve();
+    },
+    commitOffsetsIfNecessary: () => Promise.resolve(),
+    uncommittedOffsets: () => ({ topics: [] }),
+    isRunning: running,
+    isStale: () => false,
+    pause: () => () => undefined,
+  };
+  return p as unknown as EachBatchPayload & { resolved: string[]; heartbeats: number };
+}
+
+describe('createBatchRunner', () => {
+  const models: ModelProvider = {
+    acquire: () => ({ models: { champion: fakeModel() }, release: () => undefined }),
+  };
+  const delivery: DeliveryFactory = {
+    open: (_position, hooks) => {
+      const session = new RecordingSession();
+      session.commit = async () => {
+        await hooks.commitConsumer();
+        session.commits += 1;
+      };
+      return Promise.resolve(session);
+    },
+  };
+
+  function runner(
+    process: (records: readonly SourceRecord[]) => Promise<ChunkReport>,
+    gate = new RedisGate({
+      probe: () => Promise.resolve(),
+      intervalMs: 1_000,
+      onClose: () => undefined,
+      onOpen: () => undefined,
+    }),
+  ) {
+    const chunks: number[] = [];
+    const pipeline = {
+      process: async (
+        records: readonly SourceRecord[],
+        ctx: { session: { commit(): Promise<void> } },
+      ) => {
+        chunks.push(records.length);
+        const report = await process(records);
+        if (!report.redeliver) await ctx.session.commit();
+        return report;
+      },
+    } as unknown as ScoringPipeline;
+    const each = createBatchRunner({
+      pipeline,
+      models,
+      retry: new RecordingRetrySink(),
+      delivery,
+      gate,
+      maxBatchSize: 3,
+      heartbeatIntervalMs: 1_000,
+    });
+    return { each, chunks, gate };
+  }
+
+  it('cuts a batch into chunks and moves past each one only after it is acknowledged', async () => {
+    const { each, chunks } = runner(() => Promise.resolve(OK));
+    const p = payload(7);
+    await each(p);
+    expect(chunks).toEqual([3, 3, 1]);
+    expect(p.resolved).toEqual(['102', '105', '106']);
+    expect(p.heartbeats).toBeGreaterThanOrEqual(3);
+  });
+
+  it('pauses on an unreachable Redis and leaves the rest of the batch in Kafka', async () => {
+    let calls = 0;
+    const closed: string[] = [];
+    const gate = new RedisGate({
+      probe: () => Promise.reject(new Error('down')),
+      intervalMs: 60_000,
+      onClose: () => closed.push('paused'),
+      onOpen: () => undefined,
+    });
+    const { each } = runner(
+      () =>
+        ++calls === 2
+          ? Promise.reject(
+              new RedisUnavailableError('features', { cause: new Error('Connection is closed.') }),
+            )
+          : Promise.resolve(OK),
+      gate,
+    );
+    const p = payload(7);
+    await each(p);
+    expect(p.resolved).toEqual(['102']);
+    expect(closed).toEqual(['paused']);
+    expect(gate.open).toBe(false);
+    const later = payload(2);
+    await each(later);
+    expect(later.resolved).toEqual([]);
+    gate.stop();
+  });
+
+  it('stops after the chunk in flight when the consumer stops', async () => {
+    let running = true;
+    const { each, chunks } = runner(() => {
+      running = false;
+      return Promise.resolve(OK);
+    });
+    const p = payload(7, () => running);
+    await each(p);
+    expect(chunks).toEqual([3]);
+    expect(p.resolved).toEqual(['102']);
+  });
+
+  it('does not move past a chunk Kafka will redeliver', async () => {
+    const { each, chunks } = runner(() => Promise.resolve({ ...OK, redeliver: true }));
+    const p = payload(7);
+    await each(p);
+    expect(chunks).toEqual([3]);
+    expect(p.resolved).toEqual([]);
+  });
+
+  it('lets any other failure reach kafkajs (which retries the batch)', async () => {
+    const { each } = runner(() => Promise.reject(new Error('broker exploded')));
+    await expect(each(payload(2))).rejects.toThrow('broker exploded');
+  });
+});

@@ -1,0 +1,119 @@
+// The fraud-label consumer: confirmed outcomes from case management feed the terminal and
+// customer fraud state in Redis. Applying labels is idempotent per transaction id, so a
+// redelivered batch changes nothing; the terminal risk of later transactions reflects a label
+// once the feedback delay has passed (the feature windows end at t − D).
+import type { EachBatchPayload } from 'kafkajs';
+import { SILENT_LOGGER, type Logger } from '../logging/logger';
+import type { RedisGate } from '../consumer/redis-gate';
+import { toSourceRecord } from '../consumer/batch-runner';
+import type { DeliverySession } from '../pipeline/commit';
+import type { FraudLabel } from '../pipeline/contracts';
+import type { CodecFailure } from '../pipeline/decode-stage';
+import { classifyFailure } from '../pipeline/failure';
+import type { PublishStage } from '../pipeline/publish-stage';
+import type { Rejection } from '../pipeline/types';
+
+/** Outcome of decoding one label record. */
+export type LabelDecodeOutcome =
+  | { readonly ok: true; readonly value: FraudLabel }
+  | { readonly ok: false; readonly error: CodecFailure };
+
+/** A label as the feature store takes it (the models package's `FeatureLabel`). */
+export interface LabelUpdate {
+  transaction_id: string;
+  terminal_id: string;
+  customer_id: string;
+  event_time?: number;
+  is_fraud: boolean;
+}
+
+/** What the label consumer needs. */
+export interface LabelSinkPorts {
+  decodeLabels(values: readonly (Buffer | null)[]): Promise<LabelDecodeOutcome[]>;
+  /** Idempotent per transaction id. */
+  applyLabels(labels: readonly LabelUpdate[]): Promise<unknown>;
+}
+
+/** Options of {@link createLabelBatchHandler}. */
+export interface LabelConsumerOptions {
+  readonly ports: LabelSinkPorts;
+  /** Publishes undecodable labels to the dead-letter topic. */
+  readonly publish: PublishStage;
+  /** An at-least-once session that also commits the consumer offsets. */
+  readonly session: (commitConsumer: () => Promise<void>) => DeliverySession;
+  readonly gate: RedisGate;
+  readonly maxBatchSize: number;
+  readonly logger?: Logger;
+  /** Told after each applied chunk. */
+  readonly onApplied?: (applied: number, deadLetters: number) => void;
+  readonly now?: () => number;
+}
+
+/** The label update of a decoded FraudLabel. */
+export function toLabelUpdate(label: FraudLabel): LabelUpdate {
+  return {
+    transaction_id: label.transaction_id,
+    terminal_id: label.terminal_id,
+    customer_id: label.customer_id,
+    event_time: label.event_time,
+    is_fraud: label.is_fraud,
+  };
+}
+
+/** The eachBatch handler of the label consumer (eachBatchAutoResolve: false). */
+export function createLabelBatchHandler(
+  options: LabelConsumerOptions,
+): (payload: EachBatchPayload) => Promise<void> {
+  const logger = (options.logger ?? SILENT_LOGGER).child({ component: 'labels' });
+  const now = options.now ?? Date.now;
+  return async (payload) => {
+    // Called through `payload.`: kafkajs declares these as methods.
+    const { batch } = payload;
+    if (!options.gate.open || batch.messages.length === 0) return;
+    const receivedAt = now();
+    const records = batch.messages.map((m) =>
+      toSourceRecord(batch.topic, batch.partition, m, receivedAt),
+    );
+    for (let start = 0; start < records.length; start += options.maxBatchSize) {
+      if (!payload.isRunning() || payload.isStale() || !options.gate.open) return;
+      const chunk = records.slice(start, start + options.maxBatchSize);
+      const lastOffset = chunk[chunk.length - 1]?.offset ?? batch.lastOffset();
+      const outcomes = await options.ports.decodeLabels(chunk.map((r) => r.value));
+      const updates: LabelUpdate[] = [];
+      const rejected: Rejection[] = [];
+      chunk.forEach((record, i) => {
+        const o = outcomes[i];
+        if (o?.ok) updates.push(toLabelUpdate(o.value));
+        else
+          rejected.push({
+            record,
+            code: o?.error.code ?? 'FS_INTERNAL',
+            message: o?.error.message ?? 'no decode outcome',
+          });
+      });
+      try {
+        if (updates.length > 0) await options.ports.applyLabels(updates);
+      } catch (error: unknown) {
+        if (classifyFailure(error) === 'redis-unavailable') {
+          options.gate.trip(error);
+          return;
+        }
+        // Applying is idempotent: kafkajs retries the batch from the last resolved offset.
+        logger.warn('applying labels failed; the batch will be retried', {
+          error,
+          partition: batch.partition,
+          lastOffset,
+        });
+        throw error;
+      }
+      const session = options.session(async () => {
+        payload.resolveOffset(lastOffset);
+        await payload.commitOffsetsIfNecessary();
+      });
+      await options.publish.run([], rejected, session);
+      await session.commit();
+      options.onApplied?.(updates.length, rejected.length);
+      await payload.heartbeat();
+    }
+  };
+}

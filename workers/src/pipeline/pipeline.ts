@@ -1,0 +1,205 @@
+// The scoring pipeline: decode → features → score → publish → commit, for one chunk of records.
+// The Kafka consumer and the retry processor run the same pipeline; they differ only in where
+// records come from, how a retry is handed off and how the chunk is acknowledged.
+import { RedisUnavailableError } from '../errors';
+import type { DeliverySession } from './commit';
+import type { DecodeStage } from './decode-stage';
+import { classifyFailure, reasonCodeOf } from './failure';
+import type { FeatureStage } from './feature-stage';
+import { NOOP_OBSERVER, type ChunkObservation, type PipelineObserver } from './observer';
+import type { PublishStage } from './publish-stage';
+import type { ModelSet, ScoreStage } from './score-stage';
+import type { DecodedRecord, Rejection, RetryRequest, ScoredRecord, SourceRecord } from './types';
+
+/** The four stages; each can be wrapped (instrumentation, fault injection in tests). */
+export interface PipelineStages {
+  readonly decode: DecodeStage;
+  readonly features: FeatureStage;
+  readonly score: ScoreStage;
+  readonly publish: PublishStage;
+}
+
+/** Wrappers applied around the stages, e.g. `{ features: (next) => faulty(next) }`. */
+export interface StageWrappers {
+  readonly decode?: (next: DecodeStage) => DecodeStage;
+  readonly features?: (next: FeatureStage) => FeatureStage;
+  readonly score?: (next: ScoreStage) => ScoreStage;
+  readonly publish?: (next: PublishStage) => PublishStage;
+}
+
+/** Applies `wrappers` to `stages`. */
+export function wrapStages(stages: PipelineStages, wrappers: StageWrappers = {}): PipelineStages {
+  return {
+    decode: wrappers.decode ? wrappers.decode(stages.decode) : stages.decode,
+    features: wrappers.features ? wrappers.features(stages.features) : stages.features,
+    score: wrappers.score ? wrappers.score(stages.score) : stages.score,
+    publish: wrappers.publish ? wrappers.publish(stages.publish) : stages.publish,
+  };
+}
+
+/** Where records with a transient failure go. */
+export interface RetrySink {
+  /**
+   * Hands the records off durably; rejects with RedisUnavailableError or RetryEnqueueError,
+   * in which case nothing may be acknowledged.
+   */
+  enqueue(requests: readonly RetryRequest[]): Promise<void>;
+}
+
+/** What a chunk runs with. */
+export interface ChunkContext {
+  readonly models: ModelSet;
+  readonly session: DeliverySession;
+  readonly retry: RetrySink;
+}
+
+/** What happened to a chunk's records. */
+export interface ChunkReport {
+  readonly verdicts: readonly ScoredRecord[];
+  readonly deadLetters: readonly Rejection[];
+  readonly retries: readonly RetryRequest[];
+  /**
+   * True when nothing was acknowledged and the records will come back from Kafka (a produce
+   * failed inside an aborted transaction): the caller must not move past them.
+   */
+  readonly redeliver: boolean;
+}
+
+interface Sorted {
+  scored: ScoredRecord[];
+  rejected: Rejection[];
+  retries: RetryRequest[];
+}
+
+/** Runs chunks of records through the stages and acknowledges every record exactly once. */
+export class ScoringPipeline {
+  /** `observer` receives stage timings and outcomes (telemetry). */
+  constructor(
+    private readonly stages: PipelineStages,
+    private readonly observer: PipelineObserver = NOOP_OBSERVER,
+  ) {}
+
+  /**
+   * Processes one chunk: every record ends as a verdict, a dead letter or a retry job, and only
+   * then are the source offsets committed. Throws RedisUnavailableError (the caller pauses and
+   * nothing of the chunk was acknowledged), or an unexpected error from the Kafka client.
+   */
+  async process(records: readonly SourceRecord[], ctx: ChunkContext): Promise<ChunkReport> {
+    const observation = this.observer.chunk(records);
+    try {
+      const report = await this.run(records, ctx, observation);
+      observation.end(report);
+      return report;
+    } catch (error: unknown) {
+      observation.end({ verdicts: [], deadLetters: [], retries: [], error });
+      throw error;
+    }
+  }
+
+  /** Sends `record` straight to the dead-letter topic (the retry processor, when attempts ran out). */
+  async deadLetter(record: SourceRecord, error: unknown, session: DeliverySession): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    await this.stages.publish.run([], [{ record, code: reasonCodeOf(error), message }], session);
+    await session.commit();
+  }
+
+  private async run(
+    records: readonly SourceRecord[],
+    ctx: ChunkContext,
+    obs: ChunkObservation,
+  ): Promise<ChunkReport> {
+    const decoded = await obs.stage('decode', records, () => this.stages.decode.run(records));
+    const sorted: Sorted = {
+      scored: [],
+      rejected: [...decoded.rejected],
+      retries: [...decoded.retry],
+    };
+    if (decoded.decoded.length > 0)
+      merge(sorted, await this.score(decoded.decoded, ctx.models, obs));
+
+    // Retry jobs first: once they are durable, the rest of the chunk can be acknowledged.
+    if (sorted.retries.length > 0) await ctx.retry.enqueue(sorted.retries);
+    const headers = obs.verdictHeaders?.bind(obs);
+    try {
+      const publishing = [
+        ...sorted.scored.map((s) => s.decoded.record),
+        ...sorted.rejected.map((r) => r.record),
+      ];
+      const receipt = await obs.stage('produce', publishing, () =>
+        this.stages.publish.run(sorted.scored, sorted.rejected, ctx.session, headers),
+      );
+      sorted.scored = [...receipt.verdicts];
+      sorted.rejected = [...receipt.deadLetters];
+    } catch (error: unknown) {
+      await ctx.session.abort();
+      if (classifyFailure(error) !== 'transient') throw error;
+      if (ctx.session.redeliversOnFailure)
+        return { verdicts: [], deadLetters: [], retries: sorted.retries, redeliver: true };
+      const unsent: RetryRequest[] = [
+        ...sorted.scored.map((s) => ({ record: s.decoded.record, error })),
+        ...sorted.rejected.map((r) => ({ record: r.record, error })),
+      ];
+      await ctx.retry.enqueue(unsent);
+      sorted.retries.push(...unsent);
+      sorted.scored = [];
+      sorted.rejected = [];
+    }
+    await ctx.session.commit();
+    return {
+      verdicts: sorted.scored,
+      deadLetters: sorted.rejected,
+      retries: sorted.retries,
+      redeliver: false,
+    };
+  }
+
+  /**
+   * Features and score for decoded records. A transient failure sends them all to the retry
+   * queue; a bug is isolated by scoring each record alone, so only the records that still fail
+   * are dead-lettered.
+   */
+  private async score(
+    batch: readonly DecodedRecord[],
+    models: ModelSet,
+    obs: ChunkObservation,
+  ): Promise<Sorted> {
+    try {
+      const records = batch.map((d) => d.record);
+      const features = await obs.stage('features', records, () => this.stages.features.run(batch));
+      const scored = await obs.stage('inference', records, () =>
+        this.stages.score.run(batch, features, models),
+      );
+      return { scored, rejected: [], retries: [] };
+    } catch (error: unknown) {
+      const kind = classifyFailure(error);
+      if (kind === 'redis-unavailable') {
+        throw error instanceof RedisUnavailableError
+          ? error
+          : new RedisUnavailableError('pipeline', { cause: error });
+      }
+      if (kind === 'transient')
+        return {
+          scored: [],
+          rejected: [],
+          retries: batch.map((d) => ({ record: d.record, error })),
+        };
+      if (batch.length > 1) {
+        const isolated: Sorted = { scored: [], rejected: [], retries: [] };
+        for (const one of batch) merge(isolated, await this.score([one], models, obs));
+        return isolated;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        scored: [],
+        rejected: batch.map((d) => ({ record: d.record, code: reasonCodeOf(error), message })),
+        retries: [],
+      };
+    }
+  }
+}
+
+function merge(into: Sorted, from: Sorted): void {
+  into.scored.push(...from.scored);
+  into.rejected.push(...from.rejected);
+  into.retries.push(...from.retries);
+}

@@ -1,0 +1,80 @@
+// The worker's Redis connections, each configured for what it does:
+//   features   fails fast while disconnected (the gate pauses instead of queueing commands)
+//   queue      fails fast too, and times out on a hung server (the offset is then not committed)
+//   bullmq     retries forever (BullMQ's blocking worker connection requires it)
+import Redis from 'ioredis';
+import type { WorkerConfig } from '../config/worker-config';
+import type { Logger } from '../logging/logger';
+
+/** The feature-state client (not connected yet: see {@link waitForRedis}). */
+export function featureRedis(config: WorkerConfig, logger: Logger): Redis {
+  const redis = new Redis(config.redisUrl, {
+    lazyConnect: true,
+    connectionName: `fraudstream-worker-${config.instanceId}`,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: config.redisCommandTimeoutMs,
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+  });
+  redis.on('error', (error) =>
+    logger.debug('redis connection error', { component: 'redis', error }),
+  );
+  return redis;
+}
+
+/** The retry queue's client (adding jobs), connected. */
+export async function queueRedis(config: WorkerConfig, logger: Logger): Promise<Redis> {
+  const redis = new Redis(config.redisUrl, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: config.redisCommandTimeoutMs,
+  });
+  redis.on('error', (error) =>
+    logger.debug('retry queue connection error', { component: 'retry', error }),
+  );
+  await redis.connect();
+  return redis;
+}
+
+/** The BullMQ worker's client (processing retry jobs). */
+export function bullmqRedis(config: WorkerConfig, logger: Logger): Redis {
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  redis.on('error', (error) =>
+    logger.debug('retry worker connection error', { component: 'retry', error }),
+  );
+  return redis;
+}
+
+/** Closes a client politely, or at once when Redis is gone. */
+export async function quit(redis: Redis): Promise<void> {
+  try {
+    await redis.quit();
+  } catch {
+    redis.disconnect();
+  }
+}
+
+/**
+ * Connects, retrying until Redis answers or `cancelled()` says to give up: a worker started
+ * before Redis waits for it (not ready meanwhile).
+ */
+export async function waitForRedis(
+  redis: Redis,
+  logger: Logger,
+  cancelled: () => boolean,
+): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
+      await redis.ping();
+      return;
+    } catch (error: unknown) {
+      if (cancelled()) throw error;
+      if (attempt === 1 || attempt % 10 === 0) {
+        logger.warn('waiting for Redis', { component: 'redis', attempt, error });
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
