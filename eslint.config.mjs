@@ -21,7 +21,14 @@ export default tseslint.config(
       ],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../../*/src/*', '@fraudstream/*/src/*'], message: 'Import packages through their entry points.' }] },
+        {
+          patterns: [
+            {
+              group: ['../../*/src/*', '@fraudstream/*/src/*'],
+              message: 'Import packages through their entry points.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -14,7 +14,12 @@ class SummaryReporter {
     const pkg = JSON.parse(fs.readFileSync(path.join(this.rootDir, 'package.json'), 'utf8')).name;
     // A suite that fails to load has no failed tests, yet it failed: count it.
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
-    const summary = { package: pkg, passed: results.numPassedTests, failed, skipped: results.numPendingTests + results.numTodoTests };
+    const summary = {
+      package: pkg,
+      passed: results.numPassedTests,
+      failed,
+      skipped: results.numPendingTests + results.numTodoTests,
+    };
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, `${pkg.replace(/[@/]/g, '_')}.json`), JSON.stringify(summary));
   }

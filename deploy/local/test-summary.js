@@ -13,7 +13,9 @@ for (const file of files) {
   passed += r.passed;
   failed += r.failed;
   skipped += r.skipped;
-  console.log(`  ${r.package.padEnd(24)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
+  console.log(
+    `  ${r.package.padEnd(24)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`,
+  );
 }
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 // Skipped tests are a defect here, and a run that executed nothing proves nothing.

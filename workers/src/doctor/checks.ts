@@ -13,7 +13,11 @@ export interface CheckResult {
 export interface DoctorReport {
   readonly ok: boolean;
   readonly node: string;
-  readonly tfjs: { readonly version: string | null; readonly backend: string | null; readonly tensorflow: string | null } & CheckResult;
+  readonly tfjs: {
+    readonly version: string | null;
+    readonly backend: string | null;
+    readonly tensorflow: string | null;
+  } & CheckResult;
   readonly kafka: { readonly brokers: readonly string[] } & CheckResult;
   readonly redis: { readonly url: string } & CheckResult;
 }
@@ -50,7 +54,10 @@ export function checkTensorflow(): DoctorReport['tfjs'] {
 }
 
 /** Connects to Kafka once, without retries, and reads the cluster metadata. */
-export async function checkKafka(brokers: readonly string[], timeoutMs: number): Promise<CheckResult> {
+export async function checkKafka(
+  brokers: readonly string[],
+  timeoutMs: number,
+): Promise<CheckResult> {
   const kafka = new Kafka({
     clientId: 'fraudstream-doctor',
     brokers: [...brokers],
@@ -104,7 +111,10 @@ export async function checkRedis(url: string, timeoutMs: number): Promise<CheckR
 }
 
 /** Runs every check; services are checked concurrently. */
-export async function runDoctor(endpoints: ServiceEndpoints, timeoutMs: number): Promise<DoctorReport> {
+export async function runDoctor(
+  endpoints: ServiceEndpoints,
+  timeoutMs: number,
+): Promise<DoctorReport> {
   const tfjs = checkTensorflow();
   const [kafka, redis] = await Promise.all([
     checkKafka(endpoints.kafkaBrokers, timeoutMs),
