@@ -17,13 +17,20 @@ stop_stack() {
   fi
 }
 trap stop_stack EXIT
-if ! bash deploy/local/stack.sh status >/dev/null 2>&1; then
-  step "starting the local stack"
+# The registry shows the contracts going through a Confluent-compatible REST registry too.
+components=registry
+if ! bash deploy/local/stack.sh status --with "$components" >/dev/null 2>&1; then
+  step "starting the local stack (kafka, redis, $components)"
   started_stack=1
-  bash deploy/local/stack.sh up
+  bash deploy/local/stack.sh up --with "$components"
 fi
 # shellcheck source=deploy/local/env.sh
 source deploy/local/env.sh
+export FS_REGISTRY_URL="${FS_REGISTRY_URL:-http://127.0.0.1:${FS_REGISTRY_PORT:-18081}/apis/ccompat/v6}"
 
-step "fraudstream demo"
+step "fraudstream doctor"
+node workers/bin/fraudstream.js doctor
+step "the contracts: four Avro records, embedded and REST registries, evolution, validation"
+node workers/bin/fraudstream.js schemas demo --registry-url "$FS_REGISTRY_URL"
+step "the fleet: two workers, simulated traffic, labels flowing back"
 node workers/bin/fraudstream.js demo "$@"

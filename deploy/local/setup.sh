@@ -27,5 +27,11 @@ fi
 
 bash deploy/local/tfjs-native.sh
 
+# Report plots (evaluation, benchmarks) render text with DejaVu Sans.
+if ! dpkg -s fonts-dejavu-core >/dev/null 2>&1; then
+  step "installing fonts-dejavu-core (apt) for report plots"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core
+fi
+
 step "building packages (turbo, cached)"
 TURBO_TELEMETRY_DISABLED=1 npx turbo run build --output-logs=errors-only

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { FEATURE_NAMES } from '../features/definitions';
 import { DEFAULT_FEATURE_OPTIONS } from '../features/options';
@@ -19,7 +20,7 @@ acceptance metrics.
   --out DIR          artifact directory (default: ROOT/<version>)
   --artifacts ROOT   where versions live (default: \${FRAUDSTREAM_HOME:-.fraudstream}/models;
                      the committed default model lives in models/artifacts)
-  --version NAME     artifact version (default mlp-d<D>-<first 8 hex of the data sha256>)
+  --version NAME     artifact version (default mlp-d<D>-<data sha256 8 hex>-<weights sha256 8 hex>)
   --set-current      also write DIR/../CURRENT naming this version (the default model)
   --fixture FILE     also write an evaluation fixture: 300 test rows and this model's scores
 ${COMMON_HELP}`;
@@ -57,10 +58,14 @@ export const trainCommand = {
       const latest = result.latest;
       if (latest === undefined) throw new Error('no model was trained');
       const delay = protocol.feedbackDelayDays;
+      // The version names the data and the weights: a new recipe on the same data is a new version.
+      const weightsHash = createHash('sha256');
+      for (const w of latest.model.getWeights())
+        weightsHash.update(Buffer.from(w.dataSync().buffer));
       const version =
         typeof values.version === 'string'
           ? values.version
-          : `mlp-d${String(delay).replace('.', 'p')}-${dataset.sha256.slice(0, 8)}`;
+          : `mlp-d${String(delay).replace('.', 'p')}-${dataset.sha256.slice(0, 8)}-${weightsHash.digest('hex').slice(0, 8)}`;
       if (!/^[\w.-]+$/.test(version))
         throw new Error(`--version: ${JSON.stringify(version)} is not a file name`);
       const home = process.env.FRAUDSTREAM_HOME ?? path.resolve('.fraudstream');

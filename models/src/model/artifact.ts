@@ -1,12 +1,15 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-node';
-import type { io } from '@tensorflow/tfjs-core';
 import { ModelArtifactError } from '../errors';
 import type { ModelManifest } from './manifest';
 import { MANIFEST_FORMAT } from './manifest';
 import { Scorer } from './scorer';
+import type { Tf } from './tf';
 import { loadTf } from './tf';
+
+/** What TF.js hands a save handler (topology, weight specs and data). */
+type ModelArtifacts = Parameters<Parameters<Tf['io']['withSaveHandler']>[0]>[0];
 
 const TOPOLOGY_FILE = 'model.json';
 const WEIGHTS_FILE = 'weights.bin';
@@ -25,7 +28,7 @@ export async function saveModelArtifact(
 ): Promise<ModelManifest> {
   const tf = loadTf();
   await mkdir(dir, { recursive: true });
-  let saved: io.ModelArtifacts | undefined;
+  let saved: ModelArtifacts | undefined;
   await model.save(
     tf.io.withSaveHandler((artifacts) => {
       saved = artifacts;

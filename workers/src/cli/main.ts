@@ -2,6 +2,7 @@ import { WorkerError } from '../errors';
 import type { CliCommand } from './command';
 import { evaluateCommand, trainCommand } from '@fraudstream/models';
 import { schemasCommand } from '@fraudstream/schemas';
+import { simulateCommand } from '@fraudstream/loadgen';
 import { demoCommand } from './demo-command';
 import { doctorCommand } from './doctor-command';
 import { benchCliCommand, loadgenCliCommand } from './load-commands';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly CliCommand[] = [
   benchCliCommand,
   traceCommand,
   schemasCommand,
+  simulateCommand,
   trainCommand,
   evaluateCommand,
 ];
