@@ -9,21 +9,10 @@ step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 bash deploy/local/setup.sh
 
-started_stack=0
-stop_stack() {
-  if (( started_stack )); then
-    step "stopping the stack this run started"
-    bash deploy/local/stack.sh down || true
-  fi
-}
-trap stop_stack EXIT
 # The schema-registry and tracing suites need a Confluent-compatible registry (Apicurio) and Jaeger too.
-components=registry,jaeger
-if ! bash deploy/local/stack.sh status --with "$components" >/dev/null 2>&1; then
-  step "starting the local stack (kafka, redis, $components)"
-  started_stack=1
-  bash deploy/local/stack.sh up --with "$components"
-fi
+# shellcheck source=deploy/local/lib/with-stack.sh
+source deploy/local/lib/with-stack.sh
+fs_with_stack registry,jaeger
 # shellcheck source=deploy/local/env.sh
 source deploy/local/env.sh
 
