@@ -2,7 +2,6 @@
 export const WORKER_ERROR_CODES = [
   'FS_CONFIG_INVALID',
   'FS_CLI_USAGE',
-  'FS_TF_BACKEND',
   'FS_REDIS_UNAVAILABLE',
   'FS_FEATURES_FAILED',
   'FS_INFERENCE_FAILED',
@@ -60,16 +59,6 @@ export class UsageError extends WorkerError {
   /** `message` says what was wrong and how to ask for help. */
   constructor(message: string) {
     super('FS_CLI_USAGE', message, false);
-  }
-}
-
-/** TensorFlow.js is not running on the native `tensorflow` backend. */
-export class TfBackendError extends WorkerError {
-  override readonly name = 'TfBackendError';
-
-  /** `message` names the backend found and how to build the native one. */
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('FS_TF_BACKEND', message, false, options);
   }
 }
 

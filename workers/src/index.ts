@@ -5,7 +5,6 @@ export {
   WorkerError,
   ConfigError,
   UsageError,
-  TfBackendError,
   RedisUnavailableError,
   TransientStageError,
   InternalStageError,

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import Redis from 'ioredis';
-import type * as TfNode from '@tensorflow/tfjs-node';
+import { loadTf, TfBackendError } from '@fraudstream/models';
 import type { ServiceEndpoints } from '../config/env';
 
 /** Outcome of one doctor check: `ok` plus what was found, or why it failed. */
@@ -24,33 +24,37 @@ export interface DoctorReport {
 
 /** Loads tfjs-node and proves the native backend runs an op; a JS fallback is a failure. */
 export function checkTensorflow(): DoctorReport['tfjs'] {
+  let tf: ReturnType<typeof loadTf>;
   try {
-    // Required lazily: a missing native binding must become a report line, not a crash at import.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const tf = require('@tensorflow/tfjs-node') as typeof TfNode;
-    const backend = tf.getBackend();
-    const binding = (tf.backend() as unknown as { binding?: { TF_Version?: unknown } }).binding;
-    const tensorflow = typeof binding?.TF_Version === 'string' ? binding.TF_Version : null;
-    const sum = tf.tidy(() => tf.tensor1d([1, 2, 3]).square().sum().dataSync()[0]);
-    const ok = backend === 'tensorflow' && sum === 14;
-    return {
-      ok,
-      version: tf.version['tfjs-node'] ?? null,
-      backend,
-      tensorflow,
-      detail: ok
-        ? `native libtensorflow ${tensorflow ?? '?'}`
-        : `backend is "${backend}", not "tensorflow"; run: bash deploy/local/tfjs-native.sh`,
-    };
+    // The models package's loader refuses any backend but the native one, so the doctor checks
+    // exactly what the workers will load.
+    tf = loadTf();
   } catch (error: unknown) {
+    const backend =
+      error instanceof TfBackendError && error.backend !== 'unavailable' ? error.backend : null;
+    const cause =
+      error instanceof Error && error.cause !== undefined ? ` (${describe(error.cause)})` : '';
     return {
       ok: false,
       version: null,
-      backend: null,
+      backend,
       tensorflow: null,
-      detail: `cannot load @tensorflow/tfjs-node (${describe(error)}); run: bash deploy/local/tfjs-native.sh`,
+      detail: `${describe(error)}${cause}`,
     };
   }
+  const binding = (tf.backend() as unknown as { binding?: { TF_Version?: unknown } }).binding;
+  const tensorflow = typeof binding?.TF_Version === 'string' ? binding.TF_Version : null;
+  const sum = tf.tidy(() => tf.tensor1d([1, 2, 3]).square().sum().dataSync()[0]);
+  const ok = sum === 14;
+  return {
+    ok,
+    version: tf.version['tfjs-node'] ?? null,
+    backend: tf.getBackend(),
+    tensorflow,
+    detail: ok
+      ? `native libtensorflow ${tensorflow ?? '?'}`
+      : `the native backend computed ${String(sum)} for 1²+2²+3², expected 14`,
+  };
 }
 
 /** Connects to Kafka once, without retries, and reads the cluster metadata. */
