@@ -56,7 +56,7 @@ export type {
   TransactionRecord,
 } from './load/wire-codec';
 export { AvroLoadCodec } from './load/avro-load-codec';
-export type { LoadErrorCode } from './load/load-errors';
+export type { LoadErrorCode } from './errors';
 export {
   FleetNotReadyError,
   LOAD_ERROR_CODES,
@@ -64,7 +64,7 @@ export {
   LoadAbortedError,
   LoadKafkaError,
   LoadOptionsError,
-} from './load/load-errors';
+} from './errors';
 export type { DecisionBand } from './measure/run-ledger';
 export type { LatencySummary } from './measure/latency-histogram';
 export type { QualitySummary } from './measure/quality-tally';

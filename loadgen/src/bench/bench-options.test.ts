@@ -1,4 +1,4 @@
-import { LoadOptionsError } from '../load/load-errors';
+import { LoadOptionsError } from '../errors';
 import { DEFAULT_BENCH_OPTIONS, SMOKE_BENCH_SIZES, compileBenchOptions } from './bench-options';
 import { runBench } from './run-bench';
 

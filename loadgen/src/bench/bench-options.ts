@@ -1,7 +1,7 @@
 // Options of `fraudstream bench`: which workers to start and how, and the size of each
 // scenario of docs/benchmarks.md, with a smoke mode that shrinks every scenario to seconds.
 import type { LoadOptions } from '../load/load-options';
-import { LoadOptionsError } from '../load/load-errors';
+import { LoadOptionsError } from '../errors';
 import type { LoadObserver } from '../load/load-report';
 import type { WatchedProcess } from '../measure/cpu-sampler';
 import type { StartWorker } from './bench-types';

@@ -1,7 +1,7 @@
 // Topics of their own for each benchmark run, so that no backlog, verdict or label of another
 // run (or of the demo fleet on the shared topics) can reach the figures; deleted afterwards.
 import type { Admin } from 'kafkajs';
-import { LoadKafkaError } from '../load/load-errors';
+import { LoadKafkaError } from '../errors';
 import type { LoadTopics } from '../load/load-options';
 import { DEFAULT_LOAD_TOPICS } from '../load/load-options';
 

@@ -2,7 +2,7 @@
 // the load, then everything torn down again, whatever happened.
 import { randomBytes } from 'node:crypto';
 import type { Admin } from 'kafkajs';
-import { LoadAbortedError, LoadOptionsError } from '../load/load-errors';
+import { LoadAbortedError, LoadOptionsError } from '../errors';
 import type { PhaseCheck } from '../load/load-options';
 import type { RateProfile } from '../load/rate-profile';
 import { runLoad } from '../load/run-load';

@@ -1,7 +1,7 @@
 // A benchmark's fleet: N workers started through the injected launcher, in one consumer group,
 // ready when the group is Stable with all N members (so no rebalance lands in the measurement).
 import type { Admin } from 'kafkajs';
-import { FleetNotReadyError } from '../load/load-errors';
+import { FleetNotReadyError } from '../errors';
 import type { LoadTopics } from '../load/load-options';
 import type { WatchedProcess } from '../measure/cpu-sampler';
 import type { StartWorker, WorkerEnv, WorkerHandle } from './bench-types';

@@ -2,7 +2,7 @@
 // its result (figures, targets, limits and every run's report). Writing the report files is
 // the caller's (see writeBenchReport).
 import { createKafka } from '../load/kafka-clients';
-import { LoadKafkaError, LoadOptionsError } from '../load/load-errors';
+import { LoadKafkaError, LoadOptionsError } from '../errors';
 import { describeMachine } from '../measure/machine-info';
 import type { BenchOptions, BenchScenario } from './bench-options';
 import { compileBenchOptions } from './bench-options';

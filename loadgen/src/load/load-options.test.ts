@@ -1,4 +1,4 @@
-import { LoadOptionsError } from './load-errors';
+import { LoadOptionsError } from '../errors';
 import { DEFAULT_LOAD_OPTIONS, compileLoadOptions, timeToReach } from './load-options';
 
 const base = { brokers: ['127.0.0.1:19092'], profile: { kind: 'constant', tps: 100 } as const };

@@ -2,7 +2,7 @@
 // uses (defaults filled, cross-field rules checked, total transaction count known up front).
 import type { WatchedProcess } from '../measure/cpu-sampler';
 import type { SimulationParams } from '../simulator/params';
-import { LoadOptionsError } from './load-errors';
+import { LoadOptionsError } from '../errors';
 import type { RateProfile, RatePhase } from './rate-profile';
 import { profileDurationMs, ratePhases, scheduledCount, validateRateProfile } from './rate-profile';
 import type { LoadCodec, TraceSend } from './wire-codec';

@@ -1,4 +1,4 @@
-import { LoadOptionsError } from './load-errors';
+import { LoadOptionsError } from '../errors';
 import type { RateProfile } from './rate-profile';
 import {
   phaseIndexAt,

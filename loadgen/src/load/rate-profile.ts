@@ -2,7 +2,7 @@
 // is open-loop: the number due at time t is the integral of the rate from 0 to t, whatever the
 // system under test did, so a slow fleet cannot slow the offered load down (no coordinated
 // omission on the sending side).
-import { LoadOptionsError } from './load-errors';
+import { LoadOptionsError } from '../errors';
 
 /** One step of a stepped ramp. */
 export interface RampStep {

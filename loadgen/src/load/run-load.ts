@@ -15,7 +15,7 @@ import { BatchingSender } from './batching-sender';
 import { buildLoadReport } from './build-report';
 import { createIdempotentProducer, createKafka } from './kafka-clients';
 import { LagSampler } from './lag-sampler';
-import { LoadKafkaError } from './load-errors';
+import { LoadKafkaError } from '../errors';
 import type { CompiledLoadOptions, LoadOptions } from './load-options';
 import { compileLoadOptions } from './load-options';
 import type { LoadObserver, LoadProgress, LoadReport, StopReason } from './load-report';

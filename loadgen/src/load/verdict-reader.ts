@@ -3,7 +3,7 @@
 // is handed over by the fetch, before anything is decoded, so decoding cost does not count as
 // fleet latency.
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import { LoadKafkaError } from './load-errors';
+import { LoadKafkaError } from '../errors';
 import { OffsetCommitter } from './offset-committer';
 
 /** How often the run's consumer commits what it has read. */
