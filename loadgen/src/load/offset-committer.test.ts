@@ -21,8 +21,9 @@ describe('OffsetCommitter', () => {
     ]);
   });
 
-  it('keeps failed offsets for the next attempt and never rejects', async () => {
+  it('keeps failed offsets for the next attempt, reports the failure, never rejects', async () => {
     let fail = true;
+    const seen: string[] = [];
     const commits: unknown[] = [];
     const c = new OffsetCommitter(
       {
@@ -33,12 +34,36 @@ describe('OffsetCommitter', () => {
         },
       },
       60_000,
+      (e) => seen.push((e as Error).message),
     );
     c.processed('t', 0, '3');
     await expect(c.commit()).resolves.toBeUndefined();
     expect(c.failed).toBe(1);
+    expect(seen).toEqual(['rebalancing']);
     fail = false;
     await c.stop();
     expect(commits).toEqual([[{ topic: 't', partition: 0, offset: '4' }]]);
+  });
+
+  it('forgets revoked partitions, so it never moves another member back', async () => {
+    const commits: unknown[] = [];
+    const errors: unknown[] = [];
+    const c = new OffsetCommitter(
+      { commitOffsets: (o) => Promise.resolve(void commits.push(o)) },
+      60_000,
+      (e) => errors.push(e),
+    );
+    c.processed('t', 0, '5');
+    c.processed('t', 1, '7');
+    c.processed('u', 1, '2');
+    c.retain('t', [1]);
+    await c.stop();
+    expect(commits).toEqual([
+      [
+        { topic: 't', partition: 1, offset: '8' },
+        { topic: 'u', partition: 1, offset: '3' },
+      ],
+    ]);
+    expect(errors).toEqual([]);
   });
 });

@@ -20,6 +20,8 @@ export class OffsetCommitter {
   constructor(
     private readonly consumer: Pick<Consumer, 'commitOffsets'>,
     intervalMs: number,
+    /** Told of each failed attempt (the offsets stay pending and are tried again). */
+    private readonly onError?: (error: unknown) => void,
   ) {
     this.timer = setInterval(() => void this.commit(), intervalMs);
   }
@@ -31,6 +33,15 @@ export class OffsetCommitter {
       partition,
       offset: String(Number(offset) + 1),
     });
+  }
+
+  /**
+   * Forgets what is pending for partitions of `topic` not in `partitions` (they were revoked):
+   * committing them later would move another member's position back.
+   */
+  retain(topic: string, partitions: readonly number[]): void {
+    for (const [key, o] of this.pending)
+      if (o.topic === topic && !partitions.includes(o.partition)) this.pending.delete(key);
   }
 
   /** Commit attempts that failed (e.g. during a rebalance); the offsets are tried again. */
@@ -46,8 +57,9 @@ export class OffsetCommitter {
       this.pending.clear();
       try {
         await this.consumer.commitOffsets(offsets);
-      } catch {
+      } catch (error: unknown) {
         this.failures += 1;
+        this.onError?.(error);
         // Keep the newer of what failed and what arrived meanwhile, for the next attempt.
         for (const o of offsets) {
           const key = `${o.topic}:${o.partition}`;

@@ -1,5 +1,6 @@
-import type { LayersModel, Tensor } from '@tensorflow/tfjs-node';
+import type { LayersModel, Tensor, Tensor2D } from '@tensorflow/tfjs-node';
 import { ModelInputError } from '../errors';
+import { compileDenseStack, type DenseStack } from './dense-stack';
 import type { ModelManifest } from './manifest';
 import { applyNormalisation } from './normalisation';
 import type { Decision, Thresholds } from './thresholds';
@@ -21,6 +22,7 @@ export class Scorer {
   readonly version: string;
   readonly featureNames: readonly string[];
   readonly thresholds: Thresholds;
+  private readonly stack: DenseStack | undefined;
 
   /** Wraps a loaded model and its manifest (use loadModel to build one). */
   constructor(
@@ -31,6 +33,7 @@ export class Scorer {
     this.version = manifest.version;
     this.featureNames = manifest.features;
     this.thresholds = manifest.thresholds;
+    this.stack = compileDenseStack(tf, model);
   }
 
   /** Fraud scores in [0, 1] for a batch, in ONE model call; every tensor is disposed. */
@@ -39,7 +42,10 @@ export class Scorer {
     if (rows === 0) return new Float32Array(0);
     const cols = this.featureNames.length;
     return this.tf.tidy(() => {
-      const out = this.model.predict(this.tf.tensor2d(x, [rows, cols])) as Tensor;
+      const input = this.tf.tensor2d(x, [rows, cols]);
+      const out = this.stack
+        ? this.stack.forward(input)
+        : (this.model.predict(input, { batchSize: rows }) as Tensor);
       return out.dataSync() as Float32Array;
     });
   }
@@ -62,10 +68,16 @@ export class Scorer {
     const contributions = tf.tidy(() => {
       const input = tf.tensor2d(x, [rows, cols]);
       // Gradient of the logit (not the saturating sigmoid) with respect to the input.
-      const logit = (t: Tensor): Tensor => {
-        const p = (this.model.predict(t) as Tensor).clipByValue(1e-7, 1 - 1e-7);
-        return p.div(tf.scalar(1).sub(p)).log().sum();
-      };
+      const stackLogit = this.stack?.logit;
+      const logit = stackLogit
+        ? (t: Tensor): Tensor => stackLogit(t as Tensor2D).sum()
+        : (t: Tensor): Tensor => {
+            const p = (this.model.predict(t, { batchSize: rows }) as Tensor).clipByValue(
+              1e-7,
+              1 - 1e-7,
+            );
+            return p.div(tf.scalar(1).sub(p)).log().sum();
+          };
       const grad = tf.grad(logit)(input);
       return grad.mul(input).dataSync() as Float32Array;
     });

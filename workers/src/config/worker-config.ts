@@ -100,7 +100,7 @@ export const WORKER_SETTINGS: readonly WorkerSetting[] = [
     'partitionsConsumedConcurrently',
     'FS_PARTITIONS_CONSUMED_CONCURRENTLY',
     int,
-    'partitions processed at the same time',
+    'partitions processed at the same time (their chunks are scored together)',
   ),
   row('fetchMaxWaitMs', 'FS_FETCH_MAX_WAIT_MS', int, 'longest wait of a fetch for new records'),
   row(
@@ -108,6 +108,12 @@ export const WORKER_SETTINGS: readonly WorkerSetting[] = [
     'FS_MAX_BYTES_PER_PARTITION',
     int,
     'most bytes fetched per partition per request',
+  ),
+  row(
+    'commitIntervalMs',
+    'FS_COMMIT_INTERVAL_MS',
+    int,
+    'how often processed offsets are committed (at-least-once; most work redelivered after a crash)',
   ),
   row('sessionTimeoutMs', 'FS_SESSION_TIMEOUT_MS', int, 'consumer group session timeout'),
   row(
@@ -232,6 +238,7 @@ export function compileWorkerConfig(options: WorkerOptions = {}): WorkerConfig {
     'partitionsConsumedConcurrently',
     'fetchMaxWaitMs',
     'maxBytesPerPartition',
+    'commitIntervalMs',
     'sessionTimeoutMs',
     'heartbeatIntervalMs',
     'redisCommandTimeoutMs',

@@ -29,12 +29,21 @@ export interface WorkerOptions {
   labelsConsumerGroup?: string;
   /** Largest number of records scored together; a fetched batch is cut into chunks of this. @defaultValue `500` */
   maxBatchSize?: number;
-  /** Partitions processed at the same time by one process. @defaultValue `3` */
+  /**
+   * Partitions processed at the same time by one process; in at-least-once mode their chunks
+   * are scored together, so at least the partitions a worker owns. @defaultValue `12`
+   */
   partitionsConsumedConcurrently?: number;
   /** Longest time the broker holds a fetch waiting for data. @defaultValue `100` */
   fetchMaxWaitMs?: number;
   /** Most bytes fetched per partition per request. @defaultValue `1048576` */
   maxBytesPerPartition?: number;
+  /**
+   * How often processed offsets are committed (at-least-once). Commits run beside the fetch
+   * loop, never inside a record's latency; a crash redelivers at most this much work.
+   * @defaultValue `1000`
+   */
+  commitIntervalMs?: number;
   /** Consumer group session timeout. @defaultValue `30000` */
   sessionTimeoutMs?: number;
   /** Consumer group heartbeat interval. @defaultValue `3000` */
@@ -98,6 +107,7 @@ export interface WorkerConfig {
   readonly partitionsConsumedConcurrently: number;
   readonly fetchMaxWaitMs: number;
   readonly maxBytesPerPartition: number;
+  readonly commitIntervalMs: number;
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly exactlyOnce: boolean;
@@ -139,9 +149,10 @@ export const DEFAULT_WORKER_OPTIONS: Readonly<Omit<WorkerConfig, OptionalKeys>> 
   labelsEnabled: true,
   labelsConsumerGroup: 'fraudstream-labels',
   maxBatchSize: 500,
-  partitionsConsumedConcurrently: 3,
+  partitionsConsumedConcurrently: 12,
   fetchMaxWaitMs: 100,
   maxBytesPerPartition: 1_048_576,
+  commitIntervalMs: 1_000,
   sessionTimeoutMs: 30_000,
   heartbeatIntervalMs: 3_000,
   exactlyOnce: false,

@@ -12,6 +12,7 @@ const OK: ChunkReport = { verdicts: [], deadLetters: [], retries: [], redeliver:
 function payload(
   count: number,
   running: () => boolean = () => true,
+  partition = 3,
 ): EachBatchPayload & { resolved: string[]; heartbeats: number } {
   const messages = Array.from({ length: count }, (_, i): KafkaMessage => ({
     offset: String(100 + i),
@@ -26,7 +27,7 @@ function payload(
     heartbeats: 0,
     batch: {
       topic: 't',
-      partition: 3,
+      partition,
       messages,
       highWatermark: '200',
       offsetLag: () => '5',
@@ -46,16 +47,21 @@ function payload(
   return p as unknown as EachBatchPayload & { resolved: string[]; heartbeats: number };
 }
 
-describe('createBatchRunner', () => {
+describe.each([
+  ['one session per partition (exactly-once)', false],
+  ['sessions spanning partitions (at-least-once)', true],
+])('createBatchRunner, %s', (_mode, spansPartitions) => {
   const models: ModelProvider = {
     acquire: () => ({ models: { champion: fakeModel() }, release: () => undefined }),
   };
   const delivery: DeliveryFactory = {
-    open: (_position, hooks) => {
+    spansPartitions,
+    open: (_position, resolve) => {
       const session = new RecordingSession();
-      session.commit = async () => {
-        await hooks.commitConsumer();
+      session.commit = () => {
+        resolve();
         session.commits += 1;
+        return Promise.resolve();
       };
       return Promise.resolve(session);
     },
@@ -155,5 +161,31 @@ describe('createBatchRunner', () => {
   it('lets any other failure reach kafkajs (which retries the batch)', async () => {
     const { each } = runner(() => Promise.reject(new Error('broker exploded')));
     await expect(each(payload(2))).rejects.toThrow('broker exploded');
+  });
+
+  it(
+    spansPartitions
+      ? 'scores the chunks of partitions handled together in one run'
+      : 'scores each partition on its own',
+    async () => {
+      const { each, chunks } = runner(() => Promise.resolve(OK));
+      const [a, b, c] = [
+        payload(1, undefined, 0),
+        payload(2, undefined, 1),
+        payload(2, undefined, 2),
+      ];
+      await Promise.all([each(a), each(b), each(c)]);
+      // Merged up to the batch size of 3, in order, a chunk never split.
+      expect(chunks).toEqual(spansPartitions ? [3, 2] : [1, 2, 2]);
+      expect([a.resolved, b.resolved, c.resolved]).toEqual([['100'], ['101'], ['101']]);
+    },
+  );
+
+  it('fails every partition of a failed run, and leaves them all unresolved', async () => {
+    const { each } = runner(() => Promise.reject(new Error('broker exploded')));
+    const [a, b] = [payload(1, undefined, 0), payload(1, undefined, 1)];
+    const results = await Promise.allSettled([each(a), each(b)]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect([a.resolved, b.resolved]).toEqual([[], []]);
   });
 });

@@ -1,7 +1,9 @@
 // The eachBatch handler of the transactions consumer. A fetched batch is cut into chunks of at
 // most FS_MAX_BATCH_SIZE records; each chunk runs through the pipeline (one Redis round trip,
-// one inference call) and is acknowledged before the next starts. Offsets are resolved by hand,
-// only for chunks whose every record became a verdict, a retry job or a dead letter.
+// one inference call) and is acknowledged before the partition's next chunk starts. In
+// at-least-once mode the chunks of partitions handled at the same time are merged into one run
+// (chunk-coalescer.ts). Offsets are resolved by hand, only for chunks whose every record became
+// a verdict, a retry job or a dead letter.
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { ModelProvider } from '../model-registry/model-registry';
@@ -9,18 +11,23 @@ import type { DeliverySession, SourcePosition } from '../pipeline/commit';
 import { classifyFailure } from '../pipeline/failure';
 import type { RetrySink, ScoringPipeline } from '../pipeline/pipeline';
 import type { SourceRecord } from '../pipeline/types';
+import { ChunkCoalescer } from './chunk-coalescer';
 import type { RedisGate } from './redis-gate';
 
 /** Opens the delivery session of one chunk (at-least-once or exactly-once). */
 export interface DeliveryFactory {
   /**
-   * `resolve` moves the consumer past the chunk (resolveOffset); `commitConsumer` also commits
-   * through the consumer group (at-least-once only).
+   * True when one session may carry the records of several partitions (at-least-once), so
+   * concurrent partition batches are scored together; false when a session belongs to one
+   * partition (exactly-once: the input partition's transactional producer).
    */
-  open(
-    position: SourcePosition,
-    hooks: { resolve: () => void; commitConsumer: () => Promise<void> },
-  ): Promise<DeliverySession>;
+  readonly spansPartitions: boolean;
+  /**
+   * `position` is the chunk's (the first partition's, for a session that spans several);
+   * `resolve` moves the consumer past every record of the chunk (the consumer commits resolved
+   * offsets on its timer).
+   */
+  open(position: SourcePosition, resolve: () => void): Promise<DeliverySession>;
 }
 
 /** Options of {@link createBatchRunner}. */
@@ -61,12 +68,61 @@ export function toSourceRecord(
   };
 }
 
+/** One partition's chunk, as it waits to be scored. */
+interface PartitionChunk {
+  readonly records: readonly SourceRecord[];
+  readonly position: SourcePosition;
+  /** Resolves the chunk's last offset in its partition. */
+  readonly resolve: () => void;
+}
+
+/** What became of a chunk: acknowledged, or left in Kafka (the handler stops its batch). */
+type ChunkOutcome = 'acknowledged' | 'left-in-kafka';
+
 /** Builds the eachBatch handler (use with eachBatchAutoResolve: false). */
 export function createBatchRunner(
   options: BatchRunnerOptions,
 ): (payload: EachBatchPayload) => Promise<void> {
   const logger = (options.logger ?? SILENT_LOGGER).child({ component: 'batch-runner' });
   const now = options.now ?? Date.now;
+
+  const score = async (chunks: readonly PartitionChunk[]): Promise<ChunkOutcome> => {
+    const first = chunks[0];
+    if (first === undefined) return 'acknowledged';
+    const records = chunks.length === 1 ? first.records : chunks.flatMap((c) => c.records);
+    const session = await options.delivery.open(first.position, () =>
+      chunks.forEach((c) => c.resolve()),
+    );
+    const lease = options.models.acquire();
+    try {
+      const report = await options.pipeline.process(records, {
+        models: lease.models,
+        session,
+        retry: options.retry,
+      });
+      if (report.redeliver) {
+        logger.warn('produce failed inside a transaction; the chunk will be redelivered', {
+          ...first.position,
+        });
+        return 'left-in-kafka';
+      }
+      return 'acknowledged';
+    } catch (error: unknown) {
+      if (classifyFailure(error) === 'redis-unavailable') {
+        options.gate.trip(error);
+        return 'left-in-kafka';
+      }
+      throw error;
+    } finally {
+      lease.release();
+    }
+  };
+  const coalescer = options.delivery.spansPartitions
+    ? new ChunkCoalescer(score, (c: PartitionChunk) => c.records.length, options.maxBatchSize)
+    : undefined;
+  const run = (chunk: PartitionChunk): Promise<ChunkOutcome> =>
+    coalescer ? coalescer.submit(chunk) : score([chunk]);
+
   return async (payload) => {
     // Called through `payload.`: kafkajs declares these as methods.
     const { batch } = payload;
@@ -85,40 +141,12 @@ export function createBatchRunner(
         if (!payload.isRunning() || payload.isStale() || !options.gate.open) return;
         const chunk = records.slice(start, start + options.maxBatchSize);
         const lastOffset = chunk[chunk.length - 1]?.offset ?? batch.lastOffset();
-        const session = await options.delivery.open(
-          { topic, partition, lastOffset },
-          {
-            resolve: () => payload.resolveOffset(lastOffset),
-            commitConsumer: async () => {
-              payload.resolveOffset(lastOffset);
-              await payload.commitOffsetsIfNecessary();
-            },
-          },
-        );
-        const lease = options.models.acquire();
-        try {
-          const report = await options.pipeline.process(chunk, {
-            models: lease.models,
-            session,
-            retry: options.retry,
-          });
-          if (report.redeliver) {
-            logger.warn('produce failed inside a transaction; the chunk will be redelivered', {
-              topic,
-              partition,
-              lastOffset,
-            });
-            return;
-          }
-        } catch (error: unknown) {
-          if (classifyFailure(error) === 'redis-unavailable') {
-            options.gate.trip(error);
-            return;
-          }
-          throw error;
-        } finally {
-          lease.release();
-        }
+        const outcome = await run({
+          records: chunk,
+          position: { topic, partition, lastOffset },
+          resolve: () => payload.resolveOffset(lastOffset),
+        });
+        if (outcome === 'left-in-kafka') return;
         await payload.heartbeat();
       }
     } finally {

@@ -5,10 +5,17 @@ import { atLeastOnceSession, transactionalSession, type DeliverySession } from '
 import type { DeliveryFactory } from './batch-runner';
 import type { TransactionalProducers } from './transactional-producers';
 
-/** At-least-once: the shared idempotent producer, then a consumer-group commit. */
+/** At-least-once: the shared idempotent producer, then the offsets resolved for the commit. */
 export function atLeastOnceDelivery(producer: Producer): DeliveryFactory {
   return {
-    open: (_position, hooks) => Promise.resolve(atLeastOnceSession(producer, hooks.commitConsumer)),
+    spansPartitions: true,
+    open: (_position, resolve) =>
+      Promise.resolve(
+        atLeastOnceSession(producer, () => {
+          resolve();
+          return Promise.resolve();
+        }),
+      ),
   };
 }
 
@@ -26,10 +33,11 @@ export function exactlyOnceDelivery(
   consumerGroupId: string,
 ): DeliveryFactory {
   return {
-    async open(position, hooks) {
+    spansPartitions: false,
+    async open(position, resolve) {
       const producer = await producers.get(position.topic, position.partition);
       const session = transactionalSession(producer, consumerGroupId, position, () => {
-        hooks.resolve();
+        resolve();
         return Promise.resolve();
       });
       const discardIfFenced = async (error: unknown): Promise<never> => {

@@ -106,9 +106,10 @@ export function createLabelBatchHandler(
         });
         throw error;
       }
-      const session = options.session(async () => {
+      // Resolving is enough: the consumer commits resolved offsets on its timer.
+      const session = options.session(() => {
         payload.resolveOffset(lastOffset);
-        await payload.commitOffsetsIfNecessary();
+        return Promise.resolve();
       });
       await options.publish.run([], rejected, session);
       await session.commit();

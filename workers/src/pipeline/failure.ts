@@ -37,6 +37,9 @@ export function isProgrammerError(error: unknown): boolean {
 export function isRedisUnreachable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 6; depth += 1) {
     if (typeof e === 'object') {
+      // A broker connection fails with the same socket codes: a Kafka error is never Redis's.
+      const name = (e as { name?: unknown }).name;
+      if (typeof name === 'string' && name.startsWith('KafkaJS')) return false;
       const code = (e as { code?: unknown }).code;
       if (code === 'FS_REDIS_UNAVAILABLE' || code === 'FS_FEATURE_STORE_UNAVAILABLE') return true;
       if (typeof code === 'string' && SOCKET_CODES.has(code)) return true;
