@@ -210,7 +210,19 @@ export class ScoringWorker {
       },
     });
     const backoff = { baseDelayMs: config.retryBaseDelayMs, maxDelayMs: config.retryMaxDelayMs };
-    const retrySink = new BullRetryQueue(queue, { attempts: config.retryAttempts, ...backoff });
+    const traced = telemetry
+      ? telemetryObserver({
+          telemetry,
+          consumerGroup: config.consumerGroup,
+          decisionsTopic: config.decisionsTopic,
+          deadLetterTopic: config.deadLetterTopic,
+        })
+      : undefined;
+    const retrySink = new BullRetryQueue(queue, {
+      attempts: config.retryAttempts,
+      ...backoff,
+      traceContextOf: traced?.traceContextOf,
+    });
 
     const stages = wrapStages(
       {
@@ -230,15 +242,7 @@ export class ScoringWorker {
       },
       deps.stageWrappers,
     );
-    const observer =
-      deps.observer ??
-      (telemetry
-        ? telemetryObserver({
-            telemetry,
-            consumerGroup: config.consumerGroup,
-            decisionsTopic: config.decisionsTopic,
-          })
-        : NOOP_OBSERVER);
+    const observer = deps.observer ?? traced ?? NOOP_OBSERVER;
     const pipeline = new ScoringPipeline(stages, observer);
 
     const gate = new RedisGate({
@@ -273,6 +277,8 @@ export class ScoringWorker {
       models,
       producer,
       logger,
+      aroundDeadLetter: traced?.deadLetter,
+      continueTrace: traced?.continueTrace,
       onOutcome: (result) => {
         if (result === 'dead-letter')
           telemetry?.metrics.countDeadLetter('FS_RETRY_EXHAUSTED', 'retries_exhausted');
@@ -289,8 +295,12 @@ export class ScoringWorker {
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       fetchMaxWaitMs: config.fetchMaxWaitMs,
       maxBytesPerPartition: config.maxBytesPerPartition,
+      commitIntervalMs: config.commitIntervalMs,
       logger,
-      onCrash: (error: WorkerError) => this.die(error),
+      onCrash: (error: WorkerError) => {
+        telemetry?.metrics.countError('kafka', error.code);
+        this.die(error);
+      },
     };
     const transactions = new ManagedConsumer({
       ...consumerOptions,

@@ -35,6 +35,17 @@ describe('retry jobs', () => {
     });
   });
 
+  it("stores the failed attempt's trace context beside the headers, and none when empty", () => {
+    const trace = { traceparent: `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01` };
+    const data = JSON.parse(
+      JSON.stringify(toRetryJobData(record, 'FS_FEATURES_FAILED', 42, trace)),
+    ) as ReturnType<typeof toRetryJobData>;
+    expect(data.trace).toEqual(trace);
+    expect(fromRetryJobData(data, 2, 99).headers).toEqual(record.headers);
+    expect(toRetryJobData(record, 'X', 1, {})).not.toHaveProperty('trace');
+    expect(toRetryJobData(record, 'X', 1)).not.toHaveProperty('trace');
+  });
+
   it('keeps a null key and value', () => {
     const back = fromRetryJobData(
       toRetryJobData({ ...record, key: null, value: null }, 'X', 1),

@@ -20,6 +20,13 @@ export interface RetryJobData {
   readonly firstFailedAt: number;
   /** The first failure's code, for operators looking at the queue. */
   readonly firstErrorCode: string;
+  /**
+   * W3C trace context (`traceparent`, `tracestate`) of the failed attempt's transaction span, so
+   * that the retries continue that trace — also for a record that arrived without one. Kept
+   * apart from `headers`, which stay the record's own bytes (the dead letter keeps them).
+   * Absent from jobs of workers without tracing.
+   */
+  readonly trace?: Readonly<Record<string, string>>;
 }
 
 /** The job id of a record: `${topic}:${partition}:${offset}` (Kafka topic names have no colon). */
@@ -27,11 +34,12 @@ export function retryJobId(topic: string, partition: number, offset: string): st
   return `${topic}:${partition}:${offset}`;
 }
 
-/** The job data of a record that failed at `failedAt` with `errorCode`. */
+/** The job data of a record that failed at `failedAt` with `errorCode`; `trace`: see {@link RetryJobData.trace}. */
 export function toRetryJobData(
   record: SourceRecord,
   errorCode: string,
   failedAt: number,
+  trace?: Readonly<Record<string, string>>,
 ): RetryJobData {
   const headers: [string, string | null][] = [];
   for (const [name, raw] of Object.entries(record.headers)) {
@@ -51,6 +59,7 @@ export function toRetryJobData(
     timestamp: record.timestamp,
     firstFailedAt: record.firstFailedAt ?? failedAt,
     firstErrorCode: errorCode,
+    ...(trace === undefined || Object.keys(trace).length === 0 ? {} : { trace: { ...trace } }),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import type { Producer } from 'kafkajs';
 import { SchemasCodec } from '../adapters/schemas-codec';
 import { TransientStageError } from '../errors';
@@ -21,7 +21,12 @@ describe('RetryProcessor.process', () => {
   let sent: { topic: string; reason?: string }[];
   let failures: number;
 
-  async function processor(): Promise<RetryProcessor> {
+  type Hooks = Pick<
+    ConstructorParameters<typeof RetryProcessor>[0],
+    'aroundDeadLetter' | 'continueTrace'
+  >;
+
+  async function processor(hooks: Hooks = {}): Promise<RetryProcessor> {
     const codec = await SchemasCodec.create();
     const flaky: FeatureStage = {
       run: (batch) => {
@@ -66,16 +71,21 @@ describe('RetryProcessor.process', () => {
       producer,
       baseDelayMs: 1,
       maxDelayMs: 1,
+      ...hooks,
     });
   }
 
-  async function job(attemptsMade: number, attempts = 3): Promise<Job<RetryJobData>> {
+  async function job(
+    attemptsMade: number,
+    attempts = 3,
+    trace?: Record<string, string>,
+  ): Promise<Job<RetryJobData>> {
     const serde = await testSerde();
     const [record] = sourceRecords([encodedTransaction(serde, 1)]);
     if (!record) throw new Error('no record');
     return {
       id: 'transactions:0:0',
-      data: toRetryJobData(record, 'FS_FEATURES_FAILED', 5),
+      data: toRetryJobData(record, 'FS_FEATURES_FAILED', 5, trace),
       attemptsMade,
       opts: { attempts },
     } as unknown as Job<RetryJobData>;
@@ -104,5 +114,50 @@ describe('RetryProcessor.process', () => {
     const p = await processor();
     await expect(p.process(await job(2))).resolves.toBe('dead-letter');
     expect(sent).toEqual([{ topic: 'dlq', reason: 'FS_RETRY_EXHAUSTED' }]);
+  });
+
+  it('runs the dead letter through aroundDeadLetter (its telemetry span)', async () => {
+    failures = 1;
+    const seen: { attempt: number; reason: unknown; sentBefore: number }[] = [];
+    const p = await processor({
+      aroundDeadLetter: async (record, reason, send) => {
+        seen.push({ attempt: record.attempt, reason, sentBefore: sent.length });
+        await send();
+      },
+    });
+    await expect(p.process(await job(2))).resolves.toBe('dead-letter');
+    expect(seen.map((s) => [s.attempt, s.sentBefore])).toEqual([[4, 0]]);
+    expect(seen[0]?.reason).toMatchObject({ code: 'FS_RETRY_EXHAUSTED' });
+    expect(sent).toEqual([{ topic: 'dlq', reason: 'FS_RETRY_EXHAUSTED' }]);
+  });
+
+  it('postpones the last attempt, never fails the job, when the dead letter cannot be produced', async () => {
+    failures = 1;
+    const p = await processor({
+      aroundDeadLetter: () => Promise.reject(new Error('broker unreachable')),
+    });
+    const delayed: number[] = [];
+    const last = await job(2);
+    Object.assign(last, {
+      moveToDelayed: (at: number) => {
+        delayed.push(at);
+        return Promise.resolve();
+      },
+    });
+    await expect(p.process(last)).rejects.toThrow(DelayedError);
+    expect(delayed).toHaveLength(1);
+    expect(sent).toEqual([]);
+  });
+
+  it("hands the job's trace context on before the attempt runs", async () => {
+    const trace = { traceparent: `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01` };
+    const told: { attempt: number; trace: Readonly<Record<string, string>>; sent: number }[] = [];
+    const p = await processor({
+      continueTrace: (record, t) =>
+        told.push({ attempt: record.attempt, trace: t, sent: sent.length }),
+    });
+    await expect(p.process(await job(0, 3, trace))).resolves.toBe('verdict');
+    await expect(p.process(await job(0))).resolves.toBe('verdict');
+    expect(told).toEqual([{ attempt: 2, trace, sent: 0 }]);
   });
 });

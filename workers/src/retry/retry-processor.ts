@@ -10,7 +10,7 @@ import type { ModelProvider } from '../model-registry/model-registry';
 import { standaloneSession } from '../pipeline/commit';
 import { classifyFailure, isRedisUnreachable } from '../pipeline/failure';
 import type { RetrySink, ScoringPipeline } from '../pipeline/pipeline';
-import type { RetryRequest } from '../pipeline/types';
+import type { RetryRequest, SourceRecord } from '../pipeline/types';
 import { FULL_JITTER_BACKOFF, fullJitterDelayMs, type BackoffOptions } from './backoff';
 import { fromRetryJobData, type RetryJobData } from './retry-job';
 
@@ -30,6 +30,20 @@ export interface RetryProcessorOptions extends BackoffOptions {
   /** Idempotent (non-transactional) producer of verdicts and dead letters. */
   readonly producer: Producer;
   readonly logger?: Logger;
+  /**
+   * Runs the dead-lettering of a record whose attempts ran out (telemetry: a send span in the
+   * record's trace, a failed send counted). @defaultValue runs `send` as is
+   */
+  readonly aroundDeadLetter?: (
+    record: SourceRecord,
+    reason: unknown,
+    send: () => Promise<void>,
+  ) => Promise<void>;
+  /**
+   * Told of a job's stored trace context before its record runs (telemetry: the attempt's span
+   * continues from it). @defaultValue ignored (the attempt continues from the record's headers)
+   */
+  readonly continueTrace?: (record: SourceRecord, trace: Readonly<Record<string, string>>) => void;
   /** Told of every job outcome (metrics). */
   readonly onOutcome?: (result: RetryJobResult | 'retry', job: Job<RetryJobData>) => void;
   /** Clock. @defaultValue Date.now */
@@ -90,6 +104,7 @@ export class RetryProcessor {
     // Attempt 1 was the Kafka one; BullMQ's attemptsMade counts this job's failed runs.
     const record = fromRetryJobData(job.data, job.attemptsMade + 2, now());
     const isLast = job.attemptsMade + 1 >= maxAttempts;
+    if (job.data.trace !== undefined) this.options.continueTrace?.(record, job.data.trace);
     const sink = new CollectingSink();
     const session = standaloneSession(this.options.producer);
     const lease = this.options.models.acquire();
@@ -111,7 +126,20 @@ export class RetryProcessor {
     }
     if (isLast) {
       const exhausted = new RetryExhaustedError(record.attempt, { cause: failed.error });
-      await this.options.pipeline.deadLetter(record, exhausted, session);
+      const send = (): Promise<void> =>
+        this.options.pipeline.deadLetter(record, exhausted, session);
+      const around = this.options.aroundDeadLetter;
+      try {
+        await (around === undefined ? send() : around(record, exhausted, send));
+      } catch (error: unknown) {
+        // The dead-letter topic cannot be written (Kafka down): failing the job would leave the
+        // record only in BullMQ's failed set, so it waits and takes its last attempt again.
+        this.logger.warn('dead letter could not be produced; the last attempt is postponed', {
+          jobId: job.id,
+          error,
+        });
+        await this.postpone(job, token, error);
+      }
       this.logger.warn('retries exhausted; record dead-lettered', {
         jobId: job.id,
         attempts: record.attempt,

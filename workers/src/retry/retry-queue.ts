@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import { RedisUnavailableError, RetryEnqueueError } from '../errors';
 import { isRedisUnreachable, reasonCodeOf } from '../pipeline/failure';
 import type { RetrySink } from '../pipeline/pipeline';
-import type { RetryRequest } from '../pipeline/types';
+import type { RetryRequest, SourceRecord } from '../pipeline/types';
 import { FULL_JITTER_BACKOFF, fullJitterDelayMs, type BackoffOptions } from './backoff';
 import { retryJobId, toRetryJobData, type RetryJobData } from './retry-job';
 
@@ -18,6 +18,11 @@ export interface RetryQueueOptions extends BackoffOptions {
   readonly attempts: number;
   /** Clock of `firstFailedAt`. @defaultValue Date.now */
   readonly now?: () => number;
+  /**
+   * The trace context of the record's failed attempt, stored in its job (telemetry: the open
+   * transaction span's). @defaultValue none (the retries continue from the record's headers)
+   */
+  readonly traceContextOf?: (record: SourceRecord) => Readonly<Record<string, string>> | undefined;
 }
 
 /** The retry sink of the Kafka path, over a BullMQ queue. */
@@ -34,7 +39,7 @@ export class BullRetryQueue implements RetrySink {
     const now = (this.options.now ?? Date.now)();
     const jobs = requests.map(({ record, error }) => ({
       name: RETRY_JOB_NAME,
-      data: toRetryJobData(record, reasonCodeOf(error), now),
+      data: toRetryJobData(record, reasonCodeOf(error), now, this.options.traceContextOf?.(record)),
       opts: {
         jobId: retryJobId(record.topic, record.partition, record.offset),
         attempts: this.options.attempts,

@@ -83,6 +83,8 @@ export interface MetricsHooks {
 /** A running metrics setup. */
 export interface MetricsHandle {
   readonly metrics: FraudstreamMetrics;
+  /** The provider behind /metrics, for the tracing SDK's own span-processor metrics. */
+  readonly meterProvider: MeterProvider;
   /** The current values in the Prometheus text format. */
   renderMetrics(): Promise<string>;
   /** Serves GET /metrics for the health server: 200 with the text, 500 if collection failed. Never rejects. */
@@ -295,6 +297,7 @@ export function initMetrics(
   let stopping: Promise<void> | undefined;
   return {
     metrics,
+    meterProvider: provider,
     renderMetrics,
     async handleMetricsRequest(_request, response) {
       try {

@@ -78,4 +78,33 @@ describe('initTelemetry', () => {
     await telemetry.shutdown();
     await expect(telemetry.shutdown()).resolves.toBeUndefined();
   });
+
+  it('counts spans the processor exported and the spans it dropped with a full queue', async () => {
+    // An exporter that does not finish until released: the processor's queue (2,048 spans)
+    // fills and drops the rest.
+    let released = false;
+    const pending: (() => void)[] = [];
+    const stuck: SpanExporter = {
+      export: (_spans, done) => {
+        const finish = (): void => done({ code: ExportResultCode.SUCCESS });
+        if (released) finish();
+        else pending.push(finish);
+      },
+      shutdown: () => Promise.resolve(),
+    };
+    const telemetry = initTelemetry({ traceSampleRatio: 1 }, { spanExporter: stuck });
+    for (let i = 0; i < 3000; i++) telemetry.tracer.tracer.startSpan(`s${i}`).end();
+    const text = await telemetry.renderMetrics();
+    released = true;
+    for (const finish of pending) finish();
+    await telemetry.shutdown();
+
+    const dropped = text
+      .split('\n')
+      .filter((l) => l.startsWith('otel_sdk_processor_span_processed_total{'))
+      .filter((l) => l.includes('error_type="queue_full"'))
+      .map((l) => Number(l.split(' ').pop()));
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]).toBeGreaterThan(0);
+  });
 });

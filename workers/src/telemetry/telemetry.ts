@@ -58,6 +58,7 @@ export function initTelemetry(
   const { metrics } = metricsHandle;
   const tracing = initTracing(resolved, {
     spanExporter: hooks.spanExporter,
+    selfObservability: metricsHandle.meterProvider,
     onStage: (stage, ms, transactions) => {
       for (let i = 0; i < transactions; i++) metrics.recordStage(stage, ms);
     },

@@ -1,0 +1,58 @@
+// Which failures count as a failed call to Kafka or Redis on fraudstream_errors_total, and
+// under which code. Codes, never messages: the label set must stay small (metrics.ts also folds
+// any excess into `other`).
+import { isProgrammerError, isRedisUnreachable } from '../pipeline/failure';
+import { errorType } from '../telemetry';
+
+// How deep to follow `cause` / `originalError` chains (ours wrap kafkajs's, which wrap sockets').
+const MAX_DEPTH = 6;
+
+function causeOf(e: object): unknown {
+  const { cause, originalError } = e as { cause?: unknown; originalError?: unknown };
+  return cause ?? originalError;
+}
+
+/**
+ * The code under which `error` counts as a Kafka failure, or undefined when Kafka is not what
+ * failed. FS_PRODUCE_FAILED and FS_KAFKA_CRASH are ours; a bare kafkajs error counts under its
+ * protocol error type (`NOT_COORDINATOR`...) or its class name (`KafkaJSConnectionError`...).
+ */
+export function kafkaErrorCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < MAX_DEPTH; depth += 1) {
+    const { code, name, type } = e as { code?: unknown; name?: unknown; type?: unknown };
+    if (code === 'FS_PRODUCE_FAILED' || code === 'FS_KAFKA_CRASH') return code;
+    if (typeof name === 'string' && name.startsWith('KafkaJS')) {
+      return typeof type === 'string' && type !== '' ? type : name;
+    }
+    e = causeOf(e);
+  }
+  return undefined;
+}
+
+/**
+ * The code under which a failed Redis call counts, or undefined when it must not be counted
+ * here: an unreachable Redis is counted once per pause by the worker's Redis gate (each chunk
+ * that finds it gone would otherwise count again), and a programmer error is ours. The feature store's own codes
+ * (FS_FEATURE_STORE_TIMEOUT, FS_FEATURE_STORE_SCRIPT) win; a bare ioredis error counts under
+ * the error code its reply starts with ("OOM ...", "BUSY ...") or TIMEOUT.
+ */
+export function redisErrorCode(error: unknown): string | undefined {
+  // A bug in the caller (TypeError...) is not Redis failing.
+  if (isRedisUnreachable(error) || isProgrammerError(error)) return undefined;
+  const own = (error as { code?: unknown } | null)?.code;
+  if (typeof own === 'string' && own !== '') return own;
+  let e: unknown = error;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < MAX_DEPTH; depth += 1) {
+    const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
+    if (name === 'ReplyError' && typeof message === 'string') {
+      const prefix = /^[A-Z]{2,}/.exec(message)?.[0];
+      if (prefix !== undefined) return prefix;
+    }
+    // ioredis has no code for a timed-out command, only this message.
+    if (typeof message === 'string' && message.includes('Command timed out')) return 'TIMEOUT';
+    if (typeof code === 'string' && code !== '') return code;
+    e = causeOf(e);
+  }
+  return errorType(error);
+}
