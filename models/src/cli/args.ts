@@ -18,6 +18,7 @@ export const COMMON_FLAGS = {
   folds: { type: 'string' },
   'train-seed': { type: 'string' },
   epochs: { type: 'string' },
+  ensemble: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
@@ -37,6 +38,7 @@ Protocol:
   --folds N                  prequential folds (4)
 Training:
   --train-seed N             network seed (42)    --epochs N   (recipe default)
+  --ensemble N               networks averaged into one model (recipe default)
 Output:
   --out DIR   --json   --quiet`;
 
@@ -121,6 +123,8 @@ export function parseCommonArgs(
   const epochs = int('epochs', str('epochs'), 1);
   if (trainSeed !== undefined) training.seed = trainSeed;
   if (epochs !== undefined) training.epochs = epochs;
+  const ensemble = int('ensemble', str('ensemble'), 1);
+  if (ensemble !== undefined) training.ensembleSize = ensemble;
   return {
     common: {
       source: data === undefined ? { kind: 'simulated', params: sim } : { kind: 'csv', file: data },

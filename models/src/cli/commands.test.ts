@@ -84,6 +84,8 @@ describe('evaluate on a user CSV', () => {
         '1',
         '--epochs',
         '2',
+        '--ensemble',
+        '2',
         '--json',
         '--out',
         path.join(dir, 'report'),
@@ -105,6 +107,16 @@ describe('evaluate on a user CSV', () => {
       expect(typeof result[key]).toBe('number');
     }
     expect(result.auc_roc).toBeGreaterThan(0.6);
+    // The CSV carries scenarios, so the oracle bound is computed, per fold and on average.
+    const oracle = result.oracle_bound as {
+      auc_roc: number;
+      folds: { auc_roc: number; darkFrauds: number; frauds: number }[];
+    };
+    expect(oracle.folds).toHaveLength(1);
+    expect(oracle.auc_roc).toBe(oracle.folds[0]?.auc_roc);
+    expect(oracle.auc_roc).toBeGreaterThan(0.5);
+    expect(oracle.auc_roc).toBeLessThanOrEqual(1);
+    expect(oracle.folds[0]?.darkFrauds).toBeLessThanOrEqual(oracle.folds[0]?.frauds ?? 0);
     expect((result.folds as { testStart: string }[])[0]?.testStart).toBe('2018-05-09');
     for (const f of ['report.md', 'pr-curve.png', 'recall-by-scenario.png']) {
       expect(existsSync(path.join(dir, 'report', f))).toBe(true);

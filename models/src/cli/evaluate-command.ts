@@ -1,7 +1,10 @@
 import path from 'node:path';
+import { DEFAULT_SIMULATION_PARAMS } from '@fraudstream/loadgen';
 import { FEATURE_NAMES } from '../features/definitions';
 import type { ExperimentSummary, FoldMetrics } from '../evaluation/experiment';
 import { foldMetrics, runExperiment, summarise } from '../evaluation/experiment';
+import type { OracleBoundSummary } from '../evaluation/oracle-bound';
+import { oracleBoundForFolds } from '../evaluation/oracle-bound';
 import { prepareExperimentData } from '../evaluation/prepare';
 import { buildFolds } from '../evaluation/protocol';
 import { REFERENCE_RESULTS, TARGETS } from '../evaluation/reference';
@@ -28,6 +31,7 @@ function printTable(
   summary: ExperimentSummary,
   folds: readonly FoldMetrics[],
   delay: number,
+  oracle: OracleBoundSummary | undefined,
 ): void {
   const row = (name: string, a: string, b: string, c: string): string =>
     `${name.padEnd(28)} ${a.padEnd(15)} ${b.padEnd(19)} ${c}`;
@@ -51,6 +55,16 @@ function printTable(
       `${f3(summary.card_precision_at_100)} ± ${f3(s.card_precision_at_100)}`,
     ),
   );
+  if (oracle !== undefined) {
+    console.log(
+      row(
+        'oracle bound (upper limit)',
+        f3(oracle.auc_roc),
+        f3(oracle.average_precision),
+        f3(oracle.card_precision_at_100),
+      ),
+    );
+  }
   console.log(
     row(
       'targets (beat every row)',
@@ -140,6 +154,21 @@ export const evaluateCommand = {
         scorer.dispose();
       }
       const delay = protocol.feedbackDelayDays;
+      // The best any model could do on these test periods (oracle-bound.ts states how).
+      const sim =
+        common.source.kind === 'simulated'
+          ? { ...DEFAULT_SIMULATION_PARAMS, ...common.source.params }
+          : DEFAULT_SIMULATION_PARAMS;
+      const oracle = oracleBoundForFolds(
+        dataset.table,
+        dataset.terminalTrace,
+        buildFolds(dataset.table, protocol),
+        {
+          feedbackDelayDays: delay,
+          terminalCompromiseDays: sim.terminalCompromiseDays,
+          scenario1AmountThreshold: sim.scenario1AmountThreshold,
+        },
+      );
       const home = process.env.FRAUDSTREAM_HOME ?? path.resolve('.fraudstream');
       const outDir =
         common.out ?? path.join(home, 'reports', `evaluate-d${String(delay).replace('.', 'p')}`);
@@ -167,10 +196,11 @@ export const evaluateCommand = {
             report,
             seconds,
             folds: folds.map(({ curve: _curve, ...rest }) => rest),
+            oracle_bound: oracle ?? null,
           }),
         );
       } else {
-        printTable(summary, folds, delay);
+        printTable(summary, folds, delay, oracle);
         console.log(`report: ${report} (${seconds.toFixed(0)} s)`);
       }
       return 0;

@@ -11,6 +11,9 @@ import {
 import { FeatureReplay } from '../features/replay';
 import type { FeatureTable } from '../features/replay';
 import type { FeatureOptions } from '../features/options';
+import { DEFAULT_FEATURE_OPTIONS } from '../features/options';
+import type { TerminalTrace } from './terminal-trace';
+import { TerminalTraceBuilder } from './terminal-trace';
 
 const DAY_MS = 86_400_000;
 
@@ -27,6 +30,8 @@ export interface LoadedDataset {
   source: string;
   firstEventTime: number;
   lastEventTime: number;
+  /** Ground truth about each kept row's terminal as of t − D (for the oracle bound only). */
+  terminalTrace: TerminalTrace;
 }
 
 /**
@@ -45,12 +50,19 @@ export async function loadDataset(
     keepFromMs: range.keepFromMs,
     stopAtMs: range.stopAtMs,
   });
+  const keepFromMs = range.keepFromMs ?? -Infinity;
+  const trace = new TerminalTraceBuilder(
+    Math.round(
+      (featureOptions.feedbackDelayDays ?? DEFAULT_FEATURE_OPTIONS.feedbackDelayDays) * DAY_MS,
+    ),
+  );
   const hash = createHash('sha256');
   hash.update(`${CSV_HEADER}\n`);
   let first = Infinity;
   let last = -Infinity;
   const take = (row: LabelledTransaction): boolean => {
     if (!replay.push(row)) return false;
+    trace.push(row, row.tx.event_time >= keepFromMs);
     hash.update(`${formatCsvLine(row)}\n`);
     if (row.tx.event_time < first) first = row.tx.event_time;
     if (row.tx.event_time > last) last = row.tx.event_time;
@@ -76,6 +88,7 @@ export async function loadDataset(
     source: description,
     firstEventTime: first,
     lastEventTime: last,
+    terminalTrace: trace.result(),
   };
 }
 

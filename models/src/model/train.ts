@@ -46,8 +46,77 @@ export function trainNetwork(
   options: Partial<TrainingOptions> = {},
   onEpoch?: EpochCallback,
 ): LayersModel {
-  const tf = loadTf();
   const o = compileTrainingOptions(options);
+  if (o.ensembleSize === 1) return trainOne(x, y, cols, o, onEpoch);
+  const members: LayersModel[] = [];
+  for (let j = 0; j < o.ensembleSize; j += 1) {
+    members.push(trainOne(x, y, cols, { ...o, seed: o.seed + 1000 * j }, onEpoch));
+  }
+  const merged = mergeEnsemble(loadTf(), members, cols);
+  for (const m of members) m.dispose();
+  return merged;
+}
+
+/**
+ * One Dense stack computing sigmoid(mean of the members' logits): hidden layers side by side
+ * (block-diagonal kernels), the output kernel stacked and divided by the member count.
+ */
+export function mergeEnsemble(
+  tf: Tf,
+  members: readonly LayersModel[],
+  inputs: number,
+): LayersModel {
+  const k = members.length;
+  const weights = members.map((m) =>
+    m.getWeights().map((w) => w.arraySync() as number[] | number[][]),
+  );
+  const first = weights[0] ?? [];
+  const layers = first.length / 2;
+  const model = tf.sequential();
+  const merged: Tensor[] = [];
+  let rowsPerMember = inputs;
+  for (let l = 0; l < layers; l += 1) {
+    const kernels = weights.map((w) => w[2 * l] as number[][]);
+    const biases = weights.map((w) => w[2 * l + 1] as number[]);
+    const units = (biases[0] ?? []).length;
+    const last = l === layers - 1;
+    model.add(
+      tf.layers.dense({
+        units: last ? 1 : k * units,
+        activation: last ? 'sigmoid' : 'relu',
+        inputShape: l === 0 ? [inputs] : undefined,
+      }),
+    );
+    if (last) {
+      merged.push(tf.tensor2d(kernels.flatMap((kr) => kr.map((r) => r.map((v) => v / k)))));
+      merged.push(tf.tensor1d([biases.reduce((a, b) => a + (b[0] ?? 0), 0) / k]));
+    } else {
+      const rows = l === 0 ? inputs : k * rowsPerMember;
+      const kernel = Array.from({ length: rows }, () => new Array<number>(k * units).fill(0));
+      kernels.forEach((kr, j) => {
+        kr.forEach((r, i) => {
+          const row = kernel[l === 0 ? i : j * rowsPerMember + i];
+          if (row !== undefined) r.forEach((v, u) => (row[j * units + u] = v));
+        });
+      });
+      merged.push(tf.tensor2d(kernel));
+      merged.push(tf.tensor1d(biases.flat()));
+    }
+    rowsPerMember = units;
+  }
+  model.setWeights(merged);
+  tf.dispose(merged);
+  return model;
+}
+
+function trainOne(
+  x: Float32Array,
+  y: Uint8Array,
+  cols: number,
+  o: TrainingOptions,
+  onEpoch?: EpochCallback,
+): LayersModel {
+  const tf = loadTf();
   const rows = y.length;
   if (rows === 0 || x.length !== rows * cols) {
     throw new TrainingError(
