@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { LayersModel, Rank, Tensor2D } from '@tensorflow/tfjs-node';
+import type { LayersModel, Rank, Tensor, Tensor2D } from '@tensorflow/tfjs-node';
 import { currentModelDir, defaultArtifactsRoot } from './artifact';
 import { compileDenseStack } from './dense-stack';
 import { loadTf } from './tf';
@@ -33,24 +33,45 @@ describe('compileDenseStack', () => {
     }
   });
 
-  it('gives the logit of the sigmoid output, differentiable', () => {
+  it('gives the gradient of the logit that a gradient tape gives', () => {
     const stack = compileDenseStack(tf, model);
     const cols = model.inputs[0]?.shape[1] ?? 0;
-    const logit = stack?.logit;
-    expect(logit).toBeDefined();
-    if (logit === undefined) return;
-    const [z, p, g] = tf.tidy(() => {
-      const x = inputs(5, cols);
-      return [
-        logit(x).dataSync(),
-        (model.predict(x) as Tensor2D).dataSync(),
-        tf
-          .grad((t) => logit(t as Tensor2D).sum())(x)
-          .dataSync(),
-      ];
+    const gradient = stack?.logitGradient;
+    expect(gradient).toBeDefined();
+    if (gradient === undefined) return;
+    const [ours, tape] = tf.tidy(() => {
+      // Small inputs: a saturated probability hits the clip below and the tape's gradient is 0.
+      const x = tf.mul<Tensor2D>(inputs(6, cols), 0.05);
+      const logOdds = (t: Tensor) => {
+        const p = (model.predict(t) as Tensor).clipByValue(1e-7, 1 - 1e-7);
+        return p.div(tf.scalar(1).sub(p)).log().sum();
+      };
+      return [gradient(x).dataSync(), tf.grad(logOdds)(x).dataSync()];
     });
-    z.forEach((v, i) => expect(1 / (1 + Math.exp(-v))).toBeCloseTo(p[i] ?? Number.NaN, 5));
-    expect(g.some((v) => v !== 0)).toBe(true);
+    expect(ours).toHaveLength(6 * cols);
+    expect(ours.some((v) => v !== 0)).toBe(true);
+    ours.forEach((v, i) => expect(v).toBeCloseTo(tape[i] ?? Number.NaN, 3));
+  });
+
+  it('broadcasts the one gradient of a stack without ReLU to every row', () => {
+    const linear = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [3], units: 4, activation: 'linear' }),
+        tf.layers.dense({ units: 1, activation: 'sigmoid' }),
+      ],
+    });
+    try {
+      const g = tf.tidy(
+        () =>
+          compileDenseStack(tf, linear)
+            ?.logitGradient?.(tf.ones([5, 3]))
+            .arraySync() ?? [],
+      );
+      expect(g).toHaveLength(5);
+      expect(g[4]).toEqual(g[0]);
+    } finally {
+      linear.dispose();
+    }
   });
 
   it('declines models it cannot fuse, so callers keep using predict', () => {
@@ -84,7 +105,7 @@ describe('compileDenseStack', () => {
       // Dropout is skipped; ELU has no fused gradient, so explanations use the layers API.
       const stack = compileDenseStack(tf, withDropout);
       expect(stack).toBeDefined();
-      expect(stack?.logit).toBeUndefined();
+      expect(stack?.logitGradient).toBeUndefined();
     } finally {
       [withNorm, softmax, tanhHidden, withDropout].forEach((m) => m.dispose());
     }

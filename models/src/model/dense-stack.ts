@@ -16,7 +16,7 @@ const FUSED: ReadonlySet<string> = new Set<FusedActivation>([
   'sigmoid',
   'leakyrelu',
 ]);
-/** Activations through which tfjs can take the gradient of a fused matMul. */
+/** Hidden activations whose gradient logitGradient knows. */
 const DIFFERENTIABLE: ReadonlySet<string> = new Set(['linear', 'relu']);
 /** Layers that do nothing at inference time. */
 const INFERENCE_NO_OPS: ReadonlySet<string> = new Set(['Dropout', 'InputLayer']);
@@ -32,10 +32,13 @@ export interface DenseStack {
   /** The model's output (probabilities), as `predict` would give it. */
   forward(x: Tensor2D): Tensor2D;
   /**
-   * The last layer's pre-activation (the logit of a sigmoid output), or undefined when the
-   * hidden activations have no fused gradient (explanations then go through the layers API).
+   * The gradient of each row's logit (the last layer's pre-activation) with respect to its
+   * input, by the chain rule through the ReLU masks: a dozen kernels, where a gradient tape over
+   * the forward pass runs about thirty (explaining a batch cost as much as scoring it).
+   * Undefined unless the hidden layers are ReLU or linear and the output sigmoid or linear
+   * (explanations then go through the layers API).
    */
-  readonly logit: ((x: Tensor2D) => Tensor2D) | undefined;
+  readonly logitGradient: ((x: Tensor2D) => Tensor2D) | undefined;
 }
 
 /**
@@ -76,10 +79,36 @@ export function compileDenseStack(tf: Tf, model: LayersModel): DenseStack | unde
     });
     return out;
   };
-  const hiddenDifferentiable = layers.slice(0, -1).every((l) => DIFFERENTIABLE.has(l.activation));
+  const hidden = layers.slice(0, -1);
+  const hiddenDifferentiable = hidden.every((l) => DIFFERENTIABLE.has(l.activation));
   const logitDefined = last.activation === 'sigmoid' || last.activation === 'linear';
+  const logitGradient = (x: Tensor2D): Tensor2D => {
+    const outputs: Tensor2D[] = [];
+    let h = x;
+    for (const l of hidden) {
+      h = tf.fused.matMul({
+        a: h,
+        b: l.kernel,
+        bias: l.bias,
+        activation: l.activation,
+      }) as Tensor2D;
+      outputs.push(h);
+    }
+    // d logit / d (last hidden output) is the output kernel, the same for every row (1 × units).
+    let g = tf.transpose(last.kernel);
+    for (let i = hidden.length - 1; i >= 0; i -= 1) {
+      const l = hidden[i] as DenseLayer;
+      const out = outputs[i] as Tensor2D;
+      // ReLU passes the gradient where its output is positive (0 at 0, as tf.grad has it).
+      if (l.activation === 'relu') g = tf.mul<Tensor2D>(g, tf.step(out));
+      g = tf.matMul(g, l.kernel, false, true);
+    }
+    // A stack without ReLU has the same gradient for every row: broadcast it.
+    return g.shape[0] === x.shape[0] ? g : tf.tile(g, [x.shape[0], 1]);
+  };
+  const differentiable = hiddenDifferentiable && logitDefined;
   return {
     forward: (x) => run(x, last.activation),
-    logit: hiddenDifferentiable && logitDefined ? (x) => run(x, 'linear') : undefined,
+    logitGradient: differentiable ? logitGradient : undefined,
   };
 }

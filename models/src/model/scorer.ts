@@ -1,4 +1,4 @@
-import type { LayersModel, Tensor, Tensor2D } from '@tensorflow/tfjs-node';
+import type { LayersModel, Tensor } from '@tensorflow/tfjs-node';
 import { ModelInputError } from '../errors';
 import { compileDenseStack, type DenseStack } from './dense-stack';
 import type { ModelManifest } from './manifest';
@@ -68,17 +68,15 @@ export class Scorer {
     const contributions = tf.tidy(() => {
       const input = tf.tensor2d(x, [rows, cols]);
       // Gradient of the logit (not the saturating sigmoid) with respect to the input.
-      const stackLogit = this.stack?.logit;
-      const logit = stackLogit
-        ? (t: Tensor): Tensor => stackLogit(t as Tensor2D).sum()
-        : (t: Tensor): Tensor => {
-            const p = (this.model.predict(t, { batchSize: rows }) as Tensor).clipByValue(
-              1e-7,
-              1 - 1e-7,
-            );
-            return p.div(tf.scalar(1).sub(p)).log().sum();
-          };
-      const grad = tf.grad(logit)(input);
+      const grad =
+        this.stack?.logitGradient?.(input) ??
+        tf.grad((t: Tensor): Tensor => {
+          const p = (this.model.predict(t, { batchSize: rows }) as Tensor).clipByValue(
+            1e-7,
+            1 - 1e-7,
+          );
+          return p.div(tf.scalar(1).sub(p)).log().sum();
+        })(input);
       return grad.mul(input).dataSync() as Float32Array;
     });
     const out: ReasonCode[][] = [];
