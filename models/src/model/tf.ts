@@ -17,10 +17,6 @@ export function loadTf(): Tf {
   // Keep libtensorflow's C++ info lines (oneDNN, CPU features) off the CLI's output, unless the
   // user asked for a level.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
-  // oneDNN's kernels pay off on big matrices; on the worker's small batches they cost more than
-  // they save (bench inference: 1.3-2x slower per call at 1-512 rows on this 2-core machine).
-  // Read once when libtensorflow loads; set it to 1 to measure the other way.
-  process.env.TF_ENABLE_ONEDNN_OPTS ??= '0';
   let tf: Tf;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
