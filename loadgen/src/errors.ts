@@ -13,6 +13,7 @@ export const LOAD_ERROR_CODES = [
   'FS_LOAD_KAFKA',
   'FS_BENCH_FLEET_NOT_READY',
   'FS_BENCH_ABORTED',
+  'FS_BENCH_PROFILE_MALFORMED',
 ] as const;
 
 /** One of the load generator's error codes. */
@@ -176,5 +177,17 @@ export class LoadAbortedError extends LoadError {
   /** `run` is the label of the run that was not started. */
   constructor(run: string) {
     super('FS_BENCH_ABORTED', `benchmark stopped before its run "${run}"`, false);
+  }
+}
+
+/** A worker's .cpuprofile is not a V8 CPU profile (truncated, or not one at all). */
+export class CpuProfileFormatError extends LoadError {
+  override readonly name = 'CpuProfileFormatError';
+
+  /** `source` names the file, `reason` what is wrong with it. */
+  constructor(source: string, reason: string, cause?: unknown) {
+    super('FS_BENCH_PROFILE_MALFORMED', `${source}: not a V8 CPU profile (${reason})`, false, {
+      cause,
+    });
   }
 }

@@ -56,8 +56,10 @@ export type {
   TransactionRecord,
 } from './load/wire-codec';
 export { AvroLoadCodec } from './load/avro-load-codec';
+export { OffsetCommitter } from './load/offset-committer';
 export type { LoadErrorCode } from './errors';
 export {
+  CpuProfileFormatError,
   FleetNotReadyError,
   LOAD_ERROR_CODES,
   LoadError,
@@ -78,7 +80,33 @@ export type { Fleet, FleetSpec } from './bench/fleet';
 export type { BenchLoadOptions, BenchOptions, BenchScenario } from './bench/bench-options';
 export { BENCH_SCENARIOS, DEFAULT_BENCH_OPTIONS } from './bench/bench-options';
 export type { BenchFigures, BenchResult, BenchRun, TargetCheck } from './bench/bench-result';
-export type { StartWorker, WorkerEnv, WorkerHandle } from './bench/bench-types';
+export { median } from './bench/bench-result';
+export type {
+  StartWorker,
+  WorkerCpuProfile,
+  WorkerEnv,
+  WorkerExit,
+  WorkerHandle,
+} from './bench/bench-types';
+export { cpuProfileNodeArgs } from './bench/bench-types';
+export type {
+  CpuProfile,
+  CpuProfileNode,
+  CpuProfileSummary,
+  CpuProfileSummaryOptions,
+  FunctionTime,
+  PackageTime,
+} from './bench/cpu-profile';
+export {
+  PROFILE_GROUPS,
+  displayFile,
+  packageOf,
+  parseCpuProfile,
+  summariseCpuProfile,
+} from './bench/cpu-profile';
+export type { CompactProfile, WorkerProfile } from './bench/worker-profiles';
+export { compactProfile, readWorkerProfile } from './bench/worker-profiles';
+export { CPU_PROFILE_SECTION_TITLE } from './report/cpu-profile-markdown';
 export { startPassthroughWorker } from './bench/passthrough-worker';
 export { forkPassthroughWorker } from './bench/passthrough-process';
 export type { PassthroughMode } from './bench/passthrough-process';

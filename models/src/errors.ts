@@ -10,6 +10,7 @@ export const MODEL_ERROR_CODES = [
   'FS_TRAINING',
   'FS_EVALUATION',
   'FS_CLI_USAGE',
+  'FS_BENCH_BACKEND',
 ] as const;
 
 /** One of the documented model error codes. */
@@ -104,5 +105,22 @@ export class UsageError extends ModelsError {
   /** `message` says what was wrong and what was expected. */
   constructor(message: string) {
     super('FS_CLI_USAGE', message, false);
+  }
+}
+
+/**
+ * A benchmark could not run on the TF.js backend it names (the backend failed to initialise, or
+ * another one ran instead): its figures would be labelled with the wrong backend.
+ */
+export class BenchmarkBackendError extends ModelsError {
+  override readonly name = 'BenchmarkBackendError';
+
+  /** `wanted` is the backend asked for; `message` says what happened instead. */
+  constructor(
+    readonly wanted: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('FS_BENCH_BACKEND', `backend "${wanted}": ${message}`, false, options);
   }
 }

@@ -3,6 +3,7 @@
 // Errors (codes listed in models/README.md).
 export type { ModelErrorCode } from './errors';
 export {
+  BenchmarkBackendError,
   EvaluationError,
   FeatureStoreError,
   MODEL_ERROR_CODES,
@@ -48,7 +49,7 @@ export { assertNativeBackend, loadTf } from './model/tf';
 export type { TrainingOptions } from './model/training-options';
 export { DEFAULT_TRAINING_OPTIONS, compileTrainingOptions } from './model/training-options';
 export type { EpochCallback } from './model/train';
-export { buildNetwork, trainNetwork } from './model/train';
+export { buildNetwork, mergeEnsemble, trainNetwork } from './model/train';
 export type { Normalisation } from './model/normalisation';
 export { applyNormalisation, fitNormalisation } from './model/normalisation';
 export type { Decision, ThresholdTargets, Thresholds } from './model/thresholds';
@@ -91,8 +92,47 @@ export type {
   TrainedFold,
 } from './evaluation/experiment';
 export { runExperiment, summarise } from './evaluation/experiment';
+export type {
+  OracleBoundOptions,
+  OracleBoundSummary,
+  OracleFoldBound,
+  OracleRows,
+} from './evaluation/oracle-bound';
+export {
+  DEFAULT_ORACLE_BOUND_OPTIONS,
+  ORACLE_BOUND_DEFINITION,
+  expectedAveragePrecision,
+  oracleBound,
+  oracleBoundForFolds,
+} from './evaluation/oracle-bound';
+export type { TerminalTrace } from './evaluation/terminal-trace';
 export { REFERENCE_RESULTS, TARGETS } from './evaluation/reference';
 export { writeEvaluationReport } from './evaluation/report';
+
+// Micro-benchmarks (`fraudstream bench inference|features`, injected by @fraudstream/workers).
+export type { PairedSummary, RoundSample, Side } from './bench/ab-rounds';
+export { callsPerBlock, roundOrder, runAlternating, summarisePairs } from './bench/ab-rounds';
+export type {
+  InferenceBenchOptions,
+  InferenceBenchResult,
+  InferencePath,
+  InferenceRow,
+  TfBackendName,
+} from './bench/inference-bench';
+export {
+  DEFAULT_INFERENCE_BENCH_OPTIONS,
+  SMOKE_INFERENCE_BENCH_OPTIONS,
+  runInferenceBench,
+} from './bench/inference-bench';
+export type { FeaturesBenchOptions, FeaturesBenchResult } from './bench/features-bench';
+export {
+  DEFAULT_FEATURES_BENCH_OPTIONS,
+  KEYS_PER_TRANSACTION,
+  SMOKE_FEATURES_BENCH_OPTIONS,
+  runFeaturesBench,
+} from './bench/features-bench';
+export type { MicroBenchIo } from './bench/micro-report';
+export { featuresBenchmark, inferenceBenchmark } from './bench/micro-bench-commands';
 
 // CLI subcommands (wired into `fraudstream` by @fraudstream/workers).
 export { evaluateCommand } from './cli/evaluate-command';

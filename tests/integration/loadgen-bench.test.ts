@@ -2,12 +2,24 @@
 // worker standing in for the scoring worker: the scenarios keep working and produce their
 // figures and reports. Figures are printed, never asserted against targets (no timing checks).
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import type { BenchFigures, BenchResult, BenchScenario } from '@fraudstream/loadgen';
-import { BENCH_SCENARIOS, benchCommand, runBench, writeBenchReport } from '@fraudstream/loadgen';
-import { startEchoWorker } from './loadgen-echo-worker';
+import {
+  BENCH_SCENARIOS,
+  CPU_PROFILE_SECTION_TITLE,
+  benchCommand,
+  runBench,
+  writeBenchReport,
+} from '@fraudstream/loadgen';
+import type { CompactProfile } from '@fraudstream/loadgen';
+import { featuresBenchmark, inferenceBenchmark, loadTf } from '@fraudstream/models';
+import { processWorkerLauncher } from '@fraudstream/workers';
+import { countKeys } from '../support/redis';
+import { REDIS_URL } from '../support/services';
+import { startEchoWorker, type EchoWorkerHandle } from './loadgen-echo-worker';
 
 const BROKERS = (process.env.FS_KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
 
@@ -24,6 +36,15 @@ const COMMON_FIGURES = [
   'dead_letters',
 ] as const;
 
+/** A port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 function expectWellFormed(figures: BenchFigures, scenario: string): void {
   expect(figures.scenario).toBe(scenario);
   expect(figures.smoke).toBe(true);
@@ -38,7 +59,7 @@ describe('loadgen: bench scenarios in smoke mode', () => {
   const out = mkdtempSync(path.join(tmpdir(), 'loadgen-bench-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it.each(BENCH_SCENARIOS.filter((s) => s !== 'passthrough'))(
+  it.each(BENCH_SCENARIOS.filter((s) => s !== 'passthrough' && s !== 'tracing'))(
     '%s runs and reports',
     async (scenario: BenchScenario) => {
       const result: BenchResult = await runBench(scenario, {
@@ -69,6 +90,67 @@ describe('loadgen: bench scenarios in smoke mode', () => {
     },
   );
 
+  it('tracing makes one ramp per sampling ratio, and reports an OTLP receiver that is down', async () => {
+    const fleets: { env: Readonly<Record<string, string>>; worker: EchoWorkerHandle }[] = [];
+    // Nothing listens there: the scenario must say so rather than hide it.
+    const otlpEndpoint = `http://127.0.0.1:${await closedPort()}`;
+    const result = await runBench('tracing', {
+      brokers: BROKERS,
+      smoke: true,
+      otlpEndpoint,
+      startWorker: async (env) => {
+        const worker = await startEchoWorker(env);
+        fleets.push({ env: env.env, worker });
+        return worker;
+      },
+    });
+    console.log(`bench tracing --smoke: ${JSON.stringify(result.figures)}`);
+    console.log(JSON.stringify(result.tables, null, 2));
+    console.log(
+      JSON.stringify(
+        result.runs.map((r) =>
+          r.report.phases.map((p) => [p.name, p.achievedTps, p.latency.p99Ms, p.notHeldBecause]),
+        ),
+      ),
+    );
+    expectWellFormed(result.figures, 'tracing');
+    expect(result.runs.map((r) => r.label)).toEqual([
+      'tracing 0 % ramp',
+      'tracing 1 % ramp',
+      'tracing 100 % ramp',
+    ]);
+    for (const run of result.runs) {
+      expect(run.report.verdicts.withVerdict).toBe(run.report.sending.sent);
+    }
+    expect(fleets.map((f) => f.env.FS_TRACE_SAMPLE_RATIO)).toEqual(['0', '0.01', '1']);
+    for (const { env } of fleets) {
+      expect(env).toMatchObject({ FS_TRACING_ENABLED: 'true', FS_OTLP_ENDPOINT: otlpEndpoint });
+      expect(Number(env.FS_HEALTH_PORT)).toBeGreaterThan(0);
+    }
+    // The load marks the same share sampled as the workers' ratio (parent-based sampling).
+    const flags = (f: (typeof fleets)[number] | undefined): Set<string> =>
+      new Set([...(f?.worker.traceparents.values() ?? [])].map((t) => t.slice(-2)));
+    expect(flags(fleets[0])).toEqual(new Set(['00']));
+    expect(flags(fleets[2])).toEqual(new Set(['01']));
+
+    expect(result.figures.otlp_endpoint_reachable).toBe(false);
+    expect(result.limits[0]).toContain(`${otlpEndpoint} did not answer (ECONNREFUSED)`);
+    const [table] = result.tables ?? [];
+    expect(table?.rows.map((r) => r[0])).toEqual(['0 %', '1 %', '100 %']);
+    // The echo worker serves no /metrics: export figures are "not measured", never 0.
+    expect(table?.rows.map((r) => r.slice(-3))).toEqual([
+      ['–', '–', '–'],
+      ['–', '–', '–'],
+      ['–', '–', '–'],
+    ]);
+    expect(result.figures.spans_exported_100pct).toBeNull();
+    const dir = path.join(out, 'tracing');
+    await writeBenchReport(result, dir);
+    expect(readFileSync(path.join(dir, 'summary.md'), 'utf8')).toContain(
+      '## Tracing overhead by sampling ratio',
+    );
+  });
+
   it('passthrough runs through the CLI with --json, its worker a process of its own', async () => {
     const printed: string[] = [];
     const sink = (into: string[]): NodeJS.WritableStream =>
@@ -91,5 +173,168 @@ describe('loadgen: bench scenarios in smoke mode', () => {
     const dirs = readdirSync(out).filter((d) => d.startsWith('passthrough-'));
     expect(dirs).toHaveLength(1);
     expect(existsSync(path.join(out, dirs[0] as string, 'report.json'))).toBe(true);
+  });
+
+  it('seed --profile runs a real worker process under the CPU profiler and summarises it', async () => {
+    const printed: string[] = [];
+    const command = benchCommand({
+      env: { FS_KAFKA_BROKERS: BROKERS.join(',') },
+      // The real `fraudstream worker` (built): only a process of its own can be profiled.
+      startWorker: processWorkerLauncher({
+        env: { FS_LOG_LEVEL: 'warn', FS_REDIS_URL: REDIS_URL },
+      }),
+      stdout: new Writable({
+        write(chunk: Buffer, _encoding, done): void {
+          printed.push(chunk.toString());
+          done();
+        },
+      }),
+      stderr: new Writable({ write: (_chunk, _encoding, done) => done() }),
+    });
+    const profiled = path.join(out, 'profiled');
+    const code = await command.run([
+      'seed',
+      '--smoke',
+      '--profile',
+      '--json',
+      '--quiet',
+      '--out',
+      profiled,
+    ]);
+    expect(code).toBe(0);
+    const json = JSON.parse(printed.join('')) as BenchFigures & { profile: CompactProfile };
+    console.log(`bench seed --smoke --profile --json: ${JSON.stringify(json.profile)}`);
+    // The real worker under the profiler on a shared machine may miss the smoke run's short
+    // grace period (verdicts counted lost): that is timing, which this test does not judge.
+    expect(json).toMatchObject({ scenario: 'seed', smoke: true });
+    for (const key of COMMON_FIGURES) expect(json).toHaveProperty(key);
+    expect(json.profile).toMatchObject({ worker: 'scoring', profiles: 1, no_profile: 0 });
+    expect(json.profile.busy_ms).toBeGreaterThan(0);
+    expect(Object.keys(json.profile.packages)).toEqual(
+      expect.arrayContaining(['@fraudstream/workers', 'kafkajs']),
+    );
+
+    const [dir] = readdirSync(profiled);
+    const reportDir = path.join(profiled, dir as string);
+    const report = JSON.parse(
+      readFileSync(path.join(reportDir, 'report.json'), 'utf8'),
+    ) as BenchResult;
+    expect(report.cpuProfile).toEqual(json.profile);
+    const [profile] = report.runs[0]?.profiles ?? [];
+    expect(profile?.missing).toBeNull();
+    expect(profile?.summary?.busyMs).toBeGreaterThan(0);
+    expect(profile?.summary?.topFunctions.length).toBeGreaterThan(0);
+    expect(profile?.summary?.packages.length).toBeGreaterThan(0);
+    // The .cpuprofile stays beside the report, for Chrome DevTools.
+    expect(existsSync(path.join(reportDir, profile?.file ?? 'missing'))).toBe(true);
+    const summary = readFileSync(path.join(reportDir, 'summary.md'), 'utf8');
+    expect(summary).toContain(`## ${CPU_PROFILE_SECTION_TITLE}`);
+    expect(summary).toContain('Self time by package');
+  });
+});
+
+// The micro-benchmarks of @fraudstream/models, as `fraudstream bench inference|features --smoke
+// --json` runs them: the JSON's shape, the backends that really ran, the report, and no keys
+// left behind. Never their timings.
+describe('models: micro-benchmarks in smoke mode', () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'models-bench-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  const run = async (
+    bench: typeof inferenceBenchmark,
+    name: string,
+  ): Promise<Record<string, unknown>> => {
+    const printed: string[] = [];
+    const stdout = new Writable({
+      write(chunk: Buffer, _encoding, done): void {
+        printed.push(chunk.toString());
+        done();
+      },
+    });
+    const stderr = new Writable({ write: (_chunk, _encoding, done) => done() });
+    const code = await bench(['--smoke', '--json', '--out', out], {
+      stdout,
+      stderr,
+      env: { FS_REDIS_URL: REDIS_URL },
+    });
+    expect(code).toBe(0);
+    const json = JSON.parse(printed.join('')) as Record<string, unknown>;
+    console.log(`bench ${name} --smoke --json: ${JSON.stringify(json)}`);
+    expect(json).toMatchObject({ scenario: name, smoke: true, lost: 0 });
+    expect(typeof json.rate_tps).toBe('number');
+    expect(json.machine).toMatchObject({
+      cores: expect.any(Number) as number,
+      cpuModel: expect.any(String) as string,
+      memoryGiB: expect.any(Number) as number,
+      nodeVersion: process.version,
+    });
+    expect(json.machine).toHaveProperty('gitCommit');
+    const dirs = readdirSync(out).filter((d) => d.startsWith(`${name}-`));
+    expect(dirs).toHaveLength(1);
+    const report = JSON.parse(
+      readFileSync(path.join(out, dirs[0] as string, 'report.json'), 'utf8'),
+    ) as BenchResult;
+    expect(report.figures).toEqual(
+      Object.fromEntries(Object.entries(json).filter(([k]) => k !== 'machine' && k !== 'results')),
+    );
+    expect(readFileSync(path.join(out, dirs[0] as string, 'summary.md'), 'utf8')).toContain(
+      `Benchmark \`${name}\``,
+    );
+    return json;
+  };
+
+  it('inference compares tfjs-node with cpu, wasm, predict and explain per batch size', async () => {
+    const json = await run(inferenceBenchmark, 'inference');
+    const rows = json.results as { batchSize: number; path: string; backend: string }[];
+    const expected = ['tfjs_node', 'cpu', 'wasm', 'layers_predict', 'explain'];
+    expect(rows.map((r) => [r.batchSize, r.path])).toEqual(
+      [1, 32, 512].flatMap((b) => expected.map((p) => [b, p])),
+    );
+    // The label is the backend tf.getBackend() reported when the blocks ran.
+    expect(rows.slice(0, 5).map((r) => r.backend)).toEqual([
+      'tensorflow',
+      'cpu',
+      'wasm',
+      'tensorflow',
+      'tensorflow',
+    ]);
+    for (const b of [1, 32, 512]) {
+      for (const p of expected) {
+        for (const f of ['us_per_call', 'rows_per_s', 'vs_tfjs_node']) {
+          expect(typeof json[`b${b}_${p}_${f}`]).toBe('number');
+        }
+      }
+    }
+    // The same model on every backend: scores agree (a figure, never asserted on its size).
+    for (const p of ['cpu', 'wasm', 'layers_predict']) {
+      expect(typeof json[`${p}_max_abs_score_diff`]).toBe('number');
+    }
+    // The process is left on the native backend.
+    expect(loadTf().getBackend()).toBe('tensorflow');
+  });
+
+  it('features compares computeBatch with pipelined HGETs and deletes its keys', async () => {
+    const json = await run(featuresBenchmark, 'features');
+    expect(json).toMatchObject({ batch_size: 500, keys_per_tx: 3, hget_hit_share: 1 });
+    for (const f of [
+      'compute_us_per_tx',
+      'compute_tx_per_s',
+      'hget_us_per_tx',
+      'compute_vs_hget',
+    ]) {
+      expect(typeof json[f]).toBe('number');
+    }
+    expect(json.keys_deleted).toBeGreaterThan(0);
+    const report = JSON.parse(
+      readFileSync(
+        path.join(
+          out,
+          readdirSync(out).find((d) => d.startsWith('features-')) as string,
+          'report.json',
+        ),
+        'utf8',
+      ),
+    ) as BenchResult;
+    expect(await countKeys(REDIS_URL, `${String(report.parameters.keyPrefix)}*`)).toBe(0);
   });
 });

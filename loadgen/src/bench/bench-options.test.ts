@@ -16,11 +16,24 @@ describe('compileBenchOptions', () => {
     ).toBe(1);
   });
 
+  it('samples at 0 %, 1 % and 100 % into the local Jaeger unless told otherwise', () => {
+    const o = compileBenchOptions({ brokers: ['k:1'] });
+    expect(o.samplingRatios).toEqual([0, 0.01, 1]);
+    expect(o.otlpEndpoint).toBe('http://127.0.0.1:14318');
+    expect(
+      compileBenchOptions({ brokers: ['k:1'], otlpEndpoint: 'http://collector:4318/' })
+        .otlpEndpoint,
+    ).toBe('http://collector:4318');
+  });
+
   it.each([
     ['workers', { workers: 0 }],
     ['fleetSizes[1]', { fleetSizes: [1, 2.5] }],
     ['rampTps', { rampTps: [] }],
     ['stepMs', { stepMs: -1 }],
+    ['samplingRatios[1]', { samplingRatios: [0, 1.5] }],
+    ['samplingRatios', { samplingRatios: [] }],
+    ['otlpEndpoint', { otlpEndpoint: 'localhost:4318' }],
   ])('names a bad %s', (setting, raw) => {
     expect.assertions(1);
     try {

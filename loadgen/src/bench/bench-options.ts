@@ -1,5 +1,6 @@
 // Options of `fraudstream bench`: which workers to start and how, and the size of each
 // scenario of docs/benchmarks.md, with a smoke mode that shrinks every scenario to seconds.
+import * as path from 'node:path';
 import type { LoadOptions } from '../load/load-options';
 import { LoadOptionsError } from '../errors';
 import type { LoadObserver } from '../load/load-report';
@@ -9,7 +10,14 @@ import { DEFAULT_BENCH_PARTITIONS } from './bench-topics';
 import type { PassthroughMode } from './passthrough-process';
 
 /** The end-to-end scenarios of docs/benchmarks.md. */
-export const BENCH_SCENARIOS = ['seed', 'capacity', 'passthrough', 'burst', 'fleet'] as const;
+export const BENCH_SCENARIOS = [
+  'seed',
+  'capacity',
+  'passthrough',
+  'burst',
+  'fleet',
+  'tracing',
+] as const;
 
 /** One of {@link BENCH_SCENARIOS}. */
 export type BenchScenario = (typeof BENCH_SCENARIOS)[number];
@@ -66,6 +74,19 @@ export interface BenchOptions {
   readonly burstBeforeMs?: number;
   /** Steady load after the burst. @defaultValue 120000 */
   readonly burstAfterMs?: number;
+  /** Tracing: the workers' trace sampling ratios (FS_TRACE_SAMPLE_RATIO), one ramp each. @defaultValue 0, 0.01, 1 */
+  readonly samplingRatios?: readonly number[];
+  /**
+   * Tracing: the OTLP/HTTP receiver the workers export to (FS_OTLP_ENDPOINT).
+   * @defaultValue 'http://127.0.0.1:14318' (the local stack's Jaeger)
+   */
+  readonly otlpEndpoint?: string;
+  /**
+   * Run the workers under V8's CPU profiler, writing `<run>-worker-<n>.cpuprofile` files into
+   * this directory, and summarise them in the result (CLI: `--profile` → `<report dir>/profiles`).
+   * @defaultValue undefined (not profiled)
+   */
+  readonly profileDir?: string;
   /** Keep each run's topics instead of deleting them. @defaultValue false */
   readonly keepTopics?: boolean;
   /** Passed to every load run (simulation, label delays, traceSend...). */
@@ -97,6 +118,8 @@ export const DEFAULT_BENCH_OPTIONS = Object.freeze({
   burstMs: 30_000,
   burstBeforeMs: 60_000,
   burstAfterMs: 120_000,
+  samplingRatios: [0, 0.01, 1] as readonly number[],
+  otlpEndpoint: 'http://127.0.0.1:14318',
 });
 
 /** The sizes smoke mode uses instead (seconds, low rates). */
@@ -134,6 +157,9 @@ export interface CompiledBenchOptions {
   readonly burstMs: number;
   readonly burstBeforeMs: number;
   readonly burstAfterMs: number;
+  readonly samplingRatios: readonly number[];
+  readonly otlpEndpoint: string;
+  readonly profileDir: string | undefined;
   readonly keepTopics: boolean;
   readonly load: BenchLoadOptions;
   readonly observer: (runLabel: string) => LoadObserver;
@@ -147,6 +173,36 @@ function positive(setting: string, value: number, integer = false): number {
     throw new LoadOptionsError(setting, integer ? 'an integer ≥ 1' : 'a number > 0', value);
   }
   return value;
+}
+
+function ratios(xs: readonly number[]): readonly number[] {
+  if (xs.length === 0) throw new LoadOptionsError('samplingRatios', 'at least one value', '[]');
+  xs.forEach((x, i) => {
+    if (!(x >= 0 && x <= 1)) {
+      throw new LoadOptionsError(`samplingRatios[${i}]`, 'a share between 0 and 1', x);
+    }
+  });
+  return xs;
+}
+
+function httpUrl(setting: string, raw: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new LoadOptionsError(setting, 'an http:// or https:// URL', raw);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function profileDir(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  // Absolute: the worker processes may run in another working directory.
+  if (raw.trim() === '') throw new LoadOptionsError('profileDir', 'a directory path', '""');
+  return path.resolve(raw);
 }
 
 /** Applies defaults, then smoke sizes for what the caller did not set, and validates. */
@@ -196,6 +252,9 @@ export function compileBenchOptions(raw: BenchOptions): CompiledBenchOptions {
       raw.burstAfterMs ?? s?.burstAfterMs ?? d.burstAfterMs,
       true,
     ),
+    samplingRatios: ratios(raw.samplingRatios ?? d.samplingRatios),
+    otlpEndpoint: httpUrl('otlpEndpoint', raw.otlpEndpoint ?? d.otlpEndpoint),
+    profileDir: profileDir(raw.profileDir),
     keepTopics: raw.keepTopics ?? false,
     load: { ...(s === undefined ? {} : { graceMs: s.graceMs }), ...raw.load },
     observer: raw.observer ?? (() => ({})),

@@ -3,6 +3,7 @@
 import type { LoadReport, PhaseReport } from '../load/load-report';
 import type { LatencySummary } from '../measure/latency-histogram';
 import type { MachineInfo } from '../measure/machine-info';
+import type { CompactProfile, WorkerProfile } from './worker-profiles';
 
 /**
  * Headline figures of a benchmark, snake_case as printed by `--json`. The common ones are always
@@ -49,6 +50,17 @@ export interface BenchRun {
   readonly worker: 'scoring' | 'passthrough';
   readonly workers: number;
   readonly report: LoadReport;
+  /** With `--profile`: each worker's CPU profile summary (or why there is none). */
+  readonly profiles?: readonly WorkerProfile[];
+}
+
+/** A table a scenario adds to its result (printed by the CLI, written to summary.md). */
+export interface BenchTable {
+  readonly title: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  /** How to read it, one sentence each. */
+  readonly notes: readonly string[];
 }
 
 /** The result of one `fraudstream bench <scenario>`. */
@@ -64,6 +76,10 @@ export interface BenchResult {
   readonly targets: readonly TargetCheck[];
   /** What limited the figures, in plain sentences (CPU, sender, worker, transport...). */
   readonly limits: readonly string[];
+  /** Comparisons a scenario tabulates (tracing: one row per sampling ratio). */
+  readonly tables?: readonly BenchTable[];
+  /** With `--profile`: the workers' busy share and self time by package (each run has the detail). */
+  readonly cpuProfile?: CompactProfile | null;
   readonly runs: readonly BenchRun[];
 }
 

@@ -19,6 +19,29 @@ export interface WorkerEnv {
    * child process's environment.
    */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * When set (`bench --profile`), run the worker under V8's CPU profiler so that it writes
+   * `dir/name` when it exits cleanly (`node --cpu-prof --cpu-prof-dir=dir --cpu-prof-name=name`).
+   * A launcher that cannot (an in-process worker) ignores it; the report then says no profile
+   * was written.
+   */
+  readonly cpuProfile?: WorkerCpuProfile;
+}
+
+/** Where a profiled worker writes its .cpuprofile. */
+export interface WorkerCpuProfile {
+  /** Absolute directory (exists before the worker starts). */
+  readonly dir: string;
+  /** File name, unique within `dir`. */
+  readonly name: string;
+}
+
+/** The node arguments that make a process write `profile` when it exits. */
+export function cpuProfileNodeArgs(profile: WorkerCpuProfile | undefined): string[] {
+  // NODE_OPTIONS cannot carry --cpu-prof, so launchers put these on the node command line.
+  return profile === undefined
+    ? []
+    : ['--cpu-prof', `--cpu-prof-dir=${profile.dir}`, `--cpu-prof-name=${profile.name}`];
 }
 
 /** A running worker. */
@@ -27,6 +50,16 @@ export interface WorkerHandle {
   readonly pid?: number;
   /** Stops the worker gracefully and resolves when it has gone; safe to call twice. */
   stop(): Promise<void>;
+  /** How the worker's process ended, once it has; undefined while it runs or when unknown. */
+  exitStatus?(): WorkerExit | undefined;
+}
+
+/** How a worker process ended (reports say why a profiled worker wrote no profile). */
+export interface WorkerExit {
+  readonly code: number | null;
+  readonly signal: string | null;
+  /** It ended before the benchmark asked it to stop: it crashed during the run. */
+  readonly beforeStop: boolean;
 }
 
 /**

@@ -1,17 +1,21 @@
 // One load run of a benchmark on a fleet of its own: fresh topics, N workers in a fresh group,
 // the load, then everything torn down again, whatever happened.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
 import type { Admin } from 'kafkajs';
-import { LoadAbortedError, LoadOptionsError } from '../errors';
+import { DataIoError, LoadAbortedError, LoadOptionsError } from '../errors';
 import type { PhaseCheck } from '../load/load-options';
 import type { RateProfile } from '../load/rate-profile';
 import { runLoad } from '../load/run-load';
-import type { CompiledBenchOptions } from './bench-options';
+import type { BenchLoadOptions, CompiledBenchOptions } from './bench-options';
 import type { BenchRun } from './bench-result';
-import type { StartWorker } from './bench-types';
+import type { StartWorker, WorkerCpuProfile } from './bench-types';
 import { createRunTopics, deleteRunTopics, runTopicNames } from './bench-topics';
 import { startFleet } from './fleet';
 import { passthroughLauncher } from './passthrough-process';
+import { readWorkerProfile, workerProfileSpec } from './worker-profiles';
 
 /** Shared state of one benchmark invocation. */
 export interface BenchContext {
@@ -28,6 +32,12 @@ export interface FleetRunSpec {
   readonly profile: RateProfile;
   readonly durationMs?: number;
   readonly stopWhen?: (check: PhaseCheck) => boolean;
+  /** Settings of worker `index` on top of the fleet's (see {@link FleetSpec.env}). */
+  readonly workerEnv?: (index: number) => Readonly<Record<string, string>>;
+  /** Load options of this run on top of the benchmark's. */
+  readonly load?: BenchLoadOptions;
+  /** Runs after the load, while the fleet still runs (e.g. to scrape the workers' /metrics). */
+  readonly beforeStop?: () => Promise<void>;
 }
 
 function slugOf(label: string): string {
@@ -52,6 +62,26 @@ function launcherFor(ctx: BenchContext, worker: FleetRunSpec['worker']): StartWo
   return o.startWorker;
 }
 
+/** Where each worker of the run writes its profile, or undefined when not profiling. */
+async function profileSpecs(
+  ctx: BenchContext,
+  slug: string,
+  tag: string,
+  workers: number,
+): Promise<WorkerCpuProfile[] | undefined> {
+  const dir = ctx.options.profileDir;
+  if (dir === undefined) return undefined;
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new DataIoError(dir, error);
+  }
+  // Two runs with one label (repeats) must not overwrite each other's profiles.
+  const taken = existsSync(path.join(dir, workerProfileSpec(dir, slug, 0).name));
+  const stem = taken ? `${slug}-${tag}` : slug;
+  return Array.from({ length: workers }, (_, i) => workerProfileSpec(dir, stem, i));
+}
+
 /** Makes one run on a fleet of its own and returns its report. */
 export async function runOnFleet(ctx: BenchContext, spec: FleetRunSpec): Promise<BenchRun> {
   const o = ctx.options;
@@ -60,6 +90,8 @@ export async function runOnFleet(ctx: BenchContext, spec: FleetRunSpec): Promise
   const tag = `${ctx.scenario}-${randomBytes(3).toString('hex')}`;
   const topics = runTopicNames(tag);
   const groupId = `fraudstream-bench-${tag}`;
+  const slug = slugOf(spec.label);
+  const profiles = await profileSpecs(ctx, slug, tag, spec.workers);
   o.log(`[${spec.label}] creating topics *-${tag} (${o.partitions} partitions)`);
   await createRunTopics(ctx.admin, topics, o.partitions);
   try {
@@ -73,12 +105,16 @@ export async function runOnFleet(ctx: BenchContext, spec: FleetRunSpec): Promise
       topics,
       runTag: tag,
       readyTimeoutMs: o.fleetReadyTimeoutMs,
+      env: spec.workerEnv,
+      cpuProfile: profiles === undefined ? undefined : (i) => profiles[i],
     });
+    let report: BenchRun['report'];
     try {
       o.log(`[${spec.label}] fleet joined group ${groupId}; sending`);
-      const report = await runLoad(
+      report = await runLoad(
         {
           ...o.load,
+          ...spec.load,
           brokers: o.brokers,
           topics,
           profile: spec.profile,
@@ -90,17 +126,33 @@ export async function runOnFleet(ctx: BenchContext, spec: FleetRunSpec): Promise
         },
         o.observer(spec.label),
       );
-      return {
-        label: spec.label,
-        slug: slugOf(spec.label),
-        worker: spec.worker,
-        workers: spec.workers,
-        report,
-      };
+      await spec.beforeStop?.();
     } finally {
       o.log(`[${spec.label}] stopping the fleet`);
       await fleet.stop();
     }
+    // Only now: a worker writes its profile as it exits.
+    const written =
+      profiles === undefined
+        ? undefined
+        : await Promise.all(
+            profiles.map((p, i) =>
+              readWorkerProfile(
+                p,
+                { run: spec.label, worker: spec.worker, index: i + 1 },
+                undefined,
+                fleet.workers[i]?.exitStatus?.(),
+              ),
+            ),
+          );
+    return {
+      label: spec.label,
+      slug,
+      worker: spec.worker,
+      workers: spec.workers,
+      report,
+      ...(written === undefined ? {} : { profiles: written }),
+    };
   } finally {
     if (!o.keepTopics) await deleteRunTopics(ctx.admin, topics);
   }

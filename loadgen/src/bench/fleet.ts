@@ -4,7 +4,7 @@ import type { Admin } from 'kafkajs';
 import { FleetNotReadyError } from '../errors';
 import type { LoadTopics } from '../load/load-options';
 import type { WatchedProcess } from '../measure/cpu-sampler';
-import type { StartWorker, WorkerEnv, WorkerHandle } from './bench-types';
+import type { StartWorker, WorkerCpuProfile, WorkerEnv, WorkerHandle } from './bench-types';
 
 /** Running workers of one benchmark run. */
 export interface Fleet {
@@ -25,12 +25,18 @@ export interface FleetSpec {
   /** Short tag of the run, used in instance ids and per-run names. */
   readonly runTag: string;
   readonly readyTimeoutMs: number;
+  /** Settings of worker `index` on top of the fleet's (a scenario's variant, e.g. sampling). */
+  readonly env?: (index: number) => Readonly<Record<string, string>>;
+  /** Where worker `index` writes its CPU profile; undefined: not profiled. */
+  readonly cpuProfile?: (index: number) => WorkerCpuProfile | undefined;
 }
 
 /** The environment of worker `index` of a fleet (see {@link WorkerEnv.env}). */
 export function workerEnv(spec: FleetSpec, index: number): WorkerEnv {
   const instanceId = `bench-${spec.runTag}-${index}`;
+  const cpuProfile = spec.cpuProfile?.(index);
   return {
+    ...(cpuProfile === undefined ? {} : { cpuProfile }),
     index,
     brokers: spec.brokers,
     groupId: spec.groupId,
@@ -49,6 +55,7 @@ export function workerEnv(spec: FleetSpec, index: number): WorkerEnv {
       // Several workers on one machine: let each health server pick a free port.
       FS_HEALTH_PORT: '0',
       FS_LOG_LEVEL: 'warn',
+      ...spec.env?.(index),
     },
   };
 }

@@ -4,6 +4,7 @@
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
 import type { StartWorker, WorkerHandle } from './bench-types';
+import { cpuProfileNodeArgs } from './bench-types';
 import { startPassthroughWorker } from './passthrough-worker';
 
 /** Where passthrough workers run. */
@@ -12,11 +13,12 @@ export type PassthroughMode = 'process' | 'in-process';
 /** How long a forked worker gets to exit after SIGTERM before it is killed. */
 const STOP_TIMEOUT_MS = 10_000;
 
-/** Forks `passthrough-main.js` (built output) with the worker's environment. */
+/** Forks `passthrough-main.js` (built output) with the worker's environment (and profiler). */
 export const forkPassthroughWorker: StartWorker = (env) =>
   new Promise<WorkerHandle>((resolve, reject) => {
     const child = fork(path.join(__dirname, 'passthrough-main.js'), [], {
       env: { ...process.env, ...env.env },
+      execArgv: [...process.execArgv, ...cpuProfileNodeArgs(env.cpuProfile)],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let exited = false;

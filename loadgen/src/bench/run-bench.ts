@@ -16,6 +16,8 @@ import {
   passthroughScenario,
   seedScenario,
 } from './scenarios';
+import { tracingScenario } from './tracing-scenario';
+import { compactProfile } from './worker-profiles';
 
 const SCENARIOS: Readonly<Record<BenchScenario, (ctx: BenchContext) => Promise<ScenarioOutcome>>> =
   {
@@ -24,6 +26,7 @@ const SCENARIOS: Readonly<Record<BenchScenario, (ctx: BenchContext) => Promise<S
     passthrough: passthroughScenario,
     burst: burstScenario,
     fleet: fleetScenario,
+    tracing: tracingScenario,
   };
 
 /** Runs one scenario against the Kafka at `options.brokers`. */
@@ -57,10 +60,19 @@ export async function runBench(
       startedAt,
       finishedAt: new Date().toISOString(),
       machine,
-      parameters: { smoke: o.smoke, partitions: o.partitions, ...outcome.parameters },
+      parameters: {
+        smoke: o.smoke,
+        partitions: o.partitions,
+        cpuProfile: o.profileDir !== undefined,
+        ...outcome.parameters,
+      },
       figures: { scenario, smoke: o.smoke, ...outcome.figures },
       targets: outcome.targets,
       limits: outcome.limits,
+      ...(outcome.tables === undefined ? {} : { tables: outcome.tables }),
+      ...(o.profileDir === undefined
+        ? {}
+        : { cpuProfile: compactProfile(outcome.runs.flatMap((r) => r.profiles ?? [])) }),
       runs: outcome.runs,
     };
   } finally {

@@ -2,7 +2,7 @@
 // makes its runs and reduces them to figures, targets and limits.
 import type { LoadReport, PhaseReport } from '../load/load-report';
 import type { RateProfile } from '../load/rate-profile';
-import type { BenchRun, ScenarioFigures, TargetCheck } from './bench-result';
+import type { BenchRun, BenchTable, ScenarioFigures, TargetCheck } from './bench-result';
 import {
   atLeast,
   atMost,
@@ -22,6 +22,7 @@ export interface ScenarioOutcome {
   readonly limits: readonly string[];
   readonly runs: readonly BenchRun[];
   readonly parameters: Readonly<Record<string, unknown>>;
+  readonly tables?: readonly BenchTable[];
 }
 
 /** Targets of issue #7 on the 2-core machine. */
@@ -74,7 +75,8 @@ function share(x: number | null): number | null {
   return x === null ? null : x * 100;
 }
 
-function rampProfile(ctx: BenchContext): RateProfile {
+/** The capacity ramp's rate profile: `rampTps`, each for `stepMs`. */
+export function rampProfile(ctx: BenchContext): RateProfile {
   return {
     kind: 'ramp',
     steps: ctx.options.rampTps.map((tps) => ({ tps, durationMs: ctx.options.stepMs })),
@@ -103,7 +105,7 @@ function capacityOf(best: PhaseReport | undefined): number {
 }
 
 /** Why a ramp stopped where it did: the first phase not held, or the run's last phase. */
-function rampLimits(run: BenchRun): string[] {
+export function rampLimits(run: BenchRun): string[] {
   const r: LoadReport = run.report;
   const failed = r.phases.find((p) => !p.held) ?? r.phases[r.phases.length - 1];
   const out = failed === undefined ? [] : explainPhase(r, failed).map((l) => `${run.label}, ${l}`);

@@ -1,11 +1,12 @@
 // `fraudstream bench <scenario>`: the end-to-end benchmarks of docs/benchmarks.md, on fleets
 // started through the injected worker launcher; the micro-benchmarks (features, inference)
 // belong to @fraudstream/models and are routed to injected functions.
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors';
 import type { BenchOptions, BenchScenario } from '../bench/bench-options';
 import { BENCH_SCENARIOS } from '../bench/bench-options';
-import type { BenchResult } from '../bench/bench-result';
+import type { BenchResult, BenchTable } from '../bench/bench-result';
 import type { StartWorker } from '../bench/bench-types';
 import { runBench } from '../bench/run-bench';
 import type { TraceSend } from '../load/wire-codec';
@@ -42,13 +43,14 @@ end-to-end scenarios (docs/benchmarks.md), each on fresh topics and a fleet of i
   passthrough  the same ramp with workers that only copy records to decisions
   burst        steady load, ×10 for 30 s, steady again: peak lag, time to recover
   fleet        capacity with 1, 2 and 4 workers: scaling per added process
+  tracing      capacity with the workers' trace sampling at 0 %, 1 % and 100 %: the cost of tracing
 micro-benchmarks (from @fraudstream/models, when the CLI provides them): features, inference
 
 options:
   --smoke                 shrink every duration to seconds (keeps the code working; figures mean nothing)
   --json                  print the figures as one JSON object on stdout (progress goes to stderr)
   --out DIR               reports root (default reports); writes DIR/<scenario>-<time>/
-  --workers N             workers of seed, capacity, passthrough and burst (default 1)
+  --workers N             workers of seed, capacity, passthrough, burst and tracing (default 1)
   --fleet 1,2,4           fleet sizes of the fleet scenario
   --steps 1000,2000,...   capacity ramp rates, tx/s
   --step-seconds N        length of each ramp step (default 60)
@@ -56,13 +58,36 @@ options:
   --rate TPS --duration-seconds N      seed rate and length
   --base-rate TPS --burst-factor F --burst-seconds N   burst sizes
   --passthrough process|in-process     where passthrough workers run (default process)
+  --sampling 0,0.01,1     tracing: the workers' FS_TRACE_SAMPLE_RATIO of each ramp
+  --otlp-endpoint URL     tracing: where the workers export spans (default FS_OTLP_ENDPOINT or
+                          http://127.0.0.1:14318, the local Jaeger); failed exports are counted
   --brokers H:P[,H:P]     default FS_KAFKA_BROKERS or 127.0.0.1:19092
+  --profile               run the workers under V8's CPU profiler (node --cpu-prof): the
+                          .cpuprofile files go to <report>/profiles (open them in Chrome DevTools)
+                          and the report says where the workers' CPU went; --json adds "profile"
   --keep-topics           keep each run's topics
   --quiet                 no live progress
 `;
 
 function isScenario(name: string): name is BenchScenario {
   return (BENCH_SCENARIOS as readonly string[]).includes(name);
+}
+
+/** A scenario's table as aligned text, its notes below it. */
+export function formatTable(t: BenchTable): string {
+  const widths = t.columns.map((c, i) =>
+    Math.max(c.length, ...t.rows.map((r) => (r[i] ?? '').length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    `  ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd();
+  return [
+    `  ${t.title}:`,
+    line(t.columns),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...t.rows.map(line),
+    ...t.notes.map((n) => `  * ${n}`),
+    '',
+  ].join('\n');
 }
 
 /** The figures as printed without --json: one line per figure, then targets and limits. */
@@ -79,7 +104,22 @@ export function formatBenchResult(result: BenchResult, dir: string): string {
       `  target ${t.name}: ${t.target}, measured ${t.measured} — ${t.met ? 'met' : `MISSED by ${t.missedBy ?? '?'}`}`,
     );
   }
+  for (const t of result.tables ?? []) lines.push('', formatTable(t));
   for (const l of result.limits) lines.push(`  limit: ${l}`);
+  const p = result.cpuProfile;
+  if (p !== undefined && p !== null && p.profiles === 0) {
+    lines.push(
+      `  profile: none of the ${p.no_profile} ${p.worker} workers wrote a profile (why: summary.md)`,
+    );
+  } else if (p !== undefined && p !== null) {
+    const top = Object.entries(p.packages)
+      .slice(0, 5)
+      .map(([name, x]) => `${name} ${(x.share * 100).toFixed(0)} %`)
+      .join(', ');
+    lines.push(
+      `  profile: ${p.worker} workers busy ${(p.busy_share * 100).toFixed(1)} % of wall (${p.profiles} profile${p.profiles === 1 ? '' : 's'}${p.no_profile > 0 ? `, ${p.no_profile} not written` : ''}); self time: ${top}`,
+    );
+  }
   lines.push(`  report: ${dir}`);
   return `${lines.join('\n')}\n`;
 }
@@ -89,7 +129,7 @@ export function benchCommand(deps: BenchCommandDeps = {}): LoadgenCliCommand {
   return {
     name: 'bench',
     summary:
-      'run a benchmark of docs/benchmarks.md (seed, capacity, passthrough, burst, fleet, ...)',
+      'run a benchmark of docs/benchmarks.md (seed, capacity, passthrough, burst, fleet, tracing, ...)',
     async run(argv: string[]): Promise<number> {
       const stdout = deps.stdout ?? process.stdout;
       const stderr = deps.stderr ?? process.stderr;
@@ -121,8 +161,11 @@ export function benchCommand(deps: BenchCommandDeps = {}): LoadgenCliCommand {
           'burst-factor': { type: 'string' },
           'burst-seconds': { type: 'string' },
           passthrough: { type: 'string' },
+          sampling: { type: 'string' },
+          'otlp-endpoint': { type: 'string' },
           brokers: { type: 'string' },
           'keep-topics': { type: 'boolean' },
+          profile: { type: 'boolean' },
           quiet: { type: 'boolean' },
         },
         strict: true,
@@ -142,6 +185,8 @@ export function benchCommand(deps: BenchCommandDeps = {}): LoadgenCliCommand {
         return typeof raw === 'string' ? numberFlag(flag, raw, 0.001) * scale : undefined;
       };
       const progressSink = values.json === true ? stderr : stdout;
+      // Known before the run: profiled workers write into it as they exit.
+      const dir = reportDir(values.out ?? 'reports', name);
       const options: BenchOptions = {
         brokers:
           values.brokers === undefined ? env.brokers : parseBrokers('--brokers', values.brokers),
@@ -159,6 +204,10 @@ export function benchCommand(deps: BenchCommandDeps = {}): LoadgenCliCommand {
         burstBaseTps: num('base-rate'),
         burstFactor: num('burst-factor'),
         burstMs: num('burst-seconds', 1000),
+        samplingRatios:
+          values.sampling === undefined ? undefined : numberList('sampling', values.sampling, 0),
+        otlpEndpoint: values['otlp-endpoint'] ?? (deps.env ?? process.env).FS_OTLP_ENDPOINT,
+        profileDir: values.profile === true ? path.join(dir, 'profiles') : undefined,
         keepTopics: values['keep-topics'] === true,
         load: { traceSend: deps.traceSend },
         observer: (label) =>
@@ -186,10 +235,11 @@ export function benchCommand(deps: BenchCommandDeps = {}): LoadgenCliCommand {
       } finally {
         process.removeListener('SIGINT', onSigint);
       }
-      const dir = reportDir(values.out ?? 'reports', name);
       await writeBenchReport(result, dir, renderLoadPlots);
-      if (values.json === true) stdout.write(`${JSON.stringify(result.figures)}\n`);
-      else stdout.write(formatBenchResult(result, dir));
+      if (values.json === true) {
+        const profile = result.cpuProfile === undefined ? {} : { profile: result.cpuProfile };
+        stdout.write(`${JSON.stringify({ ...result.figures, ...profile })}\n`);
+      } else stdout.write(formatBenchResult(result, dir));
       if (values.json === true) stderr.write(`report: ${dir}\n`);
       return 0;
     },

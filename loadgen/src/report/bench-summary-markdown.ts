@@ -1,6 +1,7 @@
 // The Markdown page of a benchmark: headline figures, the targets and by how much they were
 // missed, what limited them, then one section per load run.
 import type { BenchResult } from '../bench/bench-result';
+import { renderCpuProfileSection } from './cpu-profile-markdown';
 import type { SectionOptions } from './load-summary-markdown';
 import { machineLine, renderLoadSections, table } from './load-summary-markdown';
 
@@ -36,6 +37,10 @@ export function renderBenchSummary(
       Object.entries(result.figures).map(([k, v]) => [k, figure(v)]),
     )}`,
   );
+  for (const t of result.tables ?? []) {
+    const notes = t.notes.length === 0 ? '' : `\n\n${t.notes.map((n) => `- ${n}`).join('\n')}`;
+    out.push(`## ${t.title}\n\n${table(t.columns, t.rows)}${notes}`);
+  }
   if (result.targets.length > 0) {
     out.push(
       `## Targets\n\n${table(
@@ -52,6 +57,8 @@ export function renderBenchSummary(
   }
   if (result.limits.length > 0)
     out.push(`## What limits it\n\n${result.limits.map((l) => `- ${l}`).join('\n')}`);
+  const profile = renderCpuProfileSection(result.runs);
+  if (profile !== undefined) out.push(profile);
   out.push(`## Parameters\n\n\`\`\`json\n${JSON.stringify(result.parameters, null, 2)}\n\`\`\``);
   for (const run of result.runs) {
     out.push(

@@ -82,6 +82,17 @@ describe('report writing', () => {
         { name: 'p99 latency', target: '≤ 20 ms', measured: '10.00 ms', met: true, missedBy: null },
       ],
       limits: ['seed: the 2 cores were 50 % busy.'],
+      tables: [
+        {
+          title: 'Tracing overhead by sampling ratio',
+          columns: ['sampling', 'highest rate held (tx/s)'],
+          rows: [
+            ['0 %', '900'],
+            ['100 %', '700'],
+          ],
+          notes: ['One capacity ramp per row.'],
+        },
+      ],
       runs: [
         { label: 'seed, 1 worker', slug: 'seed-1-worker', worker: 'scoring', workers: 1, report },
       ],
@@ -97,6 +108,9 @@ describe('report writing', () => {
     const md = readFileSync(path.join(dir, 'summary.md'), 'utf8');
     expect(md).toContain('# Benchmark `seed` — targets met');
     expect(md).toContain('- seed: the 2 cores were 50 % busy.');
+    expect(md).toContain(
+      '## Tracing overhead by sampling ratio\n\n| sampling | highest rate held (tx/s) |\n| --- | --- |\n| 0 % | 900 |\n| 100 % | 700 |\n\n- One capacity ramp per row.',
+    );
     expect(md).toContain('## Run: seed, 1 worker');
     expect(md).toContain('![Throughput](seed-1-worker-throughput.png)');
   });

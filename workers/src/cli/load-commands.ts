@@ -1,4 +1,5 @@
 import { benchCommand, loadgenCommand } from '@fraudstream/loadgen';
+import type { MicroBenchmark } from '@fraudstream/loadgen';
 import { initTelemetry, telemetryOptionsFromEnv, traceSendFor } from '../telemetry';
 import type { Telemetry } from '../telemetry';
 import type { CliCommand } from './command';
@@ -30,6 +31,15 @@ export const loadgenCliCommand: CliCommand = {
     withLoadTelemetry((t) => loadgenCommand({ traceSend: traceSendFor(t.tracer) }).run(argv)),
 };
 
+/**
+ * The micro-benchmarks of @fraudstream/models. The package is imported on first use, as the
+ * worker's adapter does, so that `fraudstream --help` and the end-to-end scenarios never load TF.
+ */
+export const MICRO_BENCHMARKS: Readonly<Record<'features' | 'inference', MicroBenchmark>> = {
+  features: async (argv) => (await import('@fraudstream/models')).featuresBenchmark(argv),
+  inference: async (argv) => (await import('@fraudstream/models')).inferenceBenchmark(argv),
+};
+
 /** `fraudstream bench <scenario>`, starting real `fraudstream worker` processes. */
 export const benchCliCommand: CliCommand = {
   name: 'bench',
@@ -39,6 +49,7 @@ export const benchCliCommand: CliCommand = {
       benchCommand({
         traceSend: traceSendFor(t.tracer),
         startWorker: processWorkerLauncher({ env: { FS_LOG_LEVEL: 'warn' } }),
+        microBenchmarks: MICRO_BENCHMARKS,
       }).run(argv),
     ),
 };

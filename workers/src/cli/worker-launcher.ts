@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import type { StartWorker, WorkerHandle } from '@fraudstream/loadgen';
+import { cpuProfileNodeArgs } from '@fraudstream/loadgen';
+import type { StartWorker, WorkerExit, WorkerHandle } from '@fraudstream/loadgen';
 
 /** How long a worker gets after SIGTERM before SIGKILL; above its own shutdown bound. */
 const STOP_GRACE_MS = 45_000;
@@ -12,6 +13,12 @@ export interface LaunchOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** File descriptor for the worker's stdout+stderr; undefined inherits ours. */
   readonly logFd?: number;
+  /**
+   * Node arguments of every worker, before the script (e.g. `--max-old-space-size=4096`);
+   * a benchmark's `WorkerEnv.cpuProfile` adds the CPU profiler's to them.
+   * @defaultValue []
+   */
+  readonly nodeArgs?: readonly string[];
 }
 
 /**
@@ -21,15 +28,26 @@ export interface LaunchOptions {
 export function processWorkerLauncher(options: LaunchOptions = {}): StartWorker {
   const bin = path.resolve(__dirname, '../../bin/fraudstream.js');
   return async (worker) => {
-    const child = spawn(process.execPath, [bin, 'worker'], {
+    // Node arguments, not NODE_OPTIONS: --cpu-prof is not allowed there.
+    const nodeArgs = [...(options.nodeArgs ?? []), ...cpuProfileNodeArgs(worker.cpuProfile)];
+    const child = spawn(process.execPath, [...nodeArgs, bin, 'worker'], {
       env: { ...process.env, ...options.env, ...worker.env },
       stdio: options.logFd === undefined ? 'inherit' : ['ignore', options.logFd, options.logFd],
     });
     await once(child, 'spawn');
-    const exited = once(child, 'exit').then(() => undefined);
     let stopping: Promise<void> | undefined;
+    let exit: WorkerExit | undefined;
+    const exited = once(child, 'exit').then(([code, signal]: unknown[]) => {
+      // A crash (e.g. SIGABRT from native code) is told apart from the stop we asked for.
+      exit = {
+        code: typeof code === 'number' ? code : null,
+        signal: typeof signal === 'string' ? signal : null,
+        beforeStop: stopping === undefined,
+      };
+    });
     const handle: WorkerHandle = {
       pid: child.pid,
+      exitStatus: () => exit,
       stop: () => {
         stopping ??= (async () => {
           if (child.exitCode !== null || child.signalCode !== null) return;
