@@ -1,5 +1,6 @@
 // The end-to-end scenarios of docs/benchmarks.md, each a function of the bench context that
 // makes its runs and reduces them to figures, targets and limits.
+import type { PhaseCheck } from '../load/load-options';
 import type { LoadReport, PhaseReport } from '../load/load-report';
 import type { RateProfile } from '../load/rate-profile';
 import type { BenchRun, BenchTable, ScenarioFigures, TargetCheck } from './bench-result';
@@ -76,11 +77,25 @@ function share(x: number | null): number | null {
 }
 
 /** The capacity ramp's rate profile: `rampTps`, each for `stepMs`. */
+export /** Longest warm-up before a capacity ramp's first judged step. */
+const RAMP_WARM_UP_MS = 30_000;
+
+/** The ramp, after a warm-up at its first rate: a fresh worker's first seconds are not its capacity. */
 export function rampProfile(ctx: BenchContext): RateProfile {
+  const { rampTps, stepMs } = ctx.options;
+  const first = rampTps[0] ?? 1;
   return {
     kind: 'ramp',
-    steps: ctx.options.rampTps.map((tps) => ({ tps, durationMs: ctx.options.stepMs })),
+    steps: [
+      { tps: first, durationMs: Math.min(stepMs, RAMP_WARM_UP_MS), warmUp: true },
+      ...rampTps.map((tps) => ({ tps, durationMs: stepMs })),
+    ],
   };
+}
+
+/** A ramp ends at its first judged step with p99 over budget or a growing backlog. */
+export function endsRamp(check: PhaseCheck): boolean {
+  return check.phase.warmUp !== true && (!check.p99WithinBudget || !check.backlogFlat);
 }
 
 /** A capacity ramp on one fleet: stops at the first step with p99 over budget or a growing backlog. */
@@ -95,7 +110,7 @@ async function capacityRamp(
     worker,
     workers,
     profile: rampProfile(ctx),
-    stopWhen: (check) => !check.p99WithinBudget || !check.backlogFlat,
+    stopWhen: endsRamp,
   });
   return { run, best: bestHeldPhase(run.report) };
 }
@@ -107,7 +122,7 @@ function capacityOf(best: PhaseReport | undefined): number {
 /** Why a ramp stopped where it did: the first phase not held, or the run's last phase. */
 export function rampLimits(run: BenchRun): string[] {
   const r: LoadReport = run.report;
-  const failed = r.phases.find((p) => !p.held) ?? r.phases[r.phases.length - 1];
+  const failed = r.phases.find((p) => !p.held && !p.warmUp) ?? r.phases[r.phases.length - 1];
   const out = failed === undefined ? [] : explainPhase(r, failed).map((l) => `${run.label}, ${l}`);
   if (failed?.held === true)
     out.unshift(`${run.label}: every step held; the ramp ended at its last step (raise --steps).`);

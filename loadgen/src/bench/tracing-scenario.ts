@@ -9,7 +9,7 @@ import { bestHeldPhase, deliveryFigures, latencyFigures, median } from './bench-
 import type { BenchContext } from './fleet-run';
 import { runOnFleet } from './fleet-run';
 import type { ScenarioOutcome } from './scenarios';
-import { rampLimits, rampProfile } from './scenarios';
+import { endsRamp, rampLimits, rampProfile } from './scenarios';
 import { freePorts, probeOtlp, scrapeMetrics, sumSamples } from './worker-metrics';
 
 /**
@@ -75,7 +75,7 @@ async function rampAt(ctx: BenchContext, ratio: number, label: string): Promise<
     worker: 'scoring',
     workers: o.workers,
     profile: rampProfile(ctx),
-    stopWhen: (check) => !check.p99WithinBudget || !check.backlogFlat,
+    stopWhen: endsRamp,
     workerEnv: (index) => ({
       FS_TRACING_ENABLED: 'true',
       FS_TRACE_SAMPLE_RATIO: String(ratio),

@@ -54,6 +54,8 @@ export interface PhaseReport {
   readonly maxLag: number | null;
   /** Mean CPU use over the phase's samples. */
   readonly cpu: CpuSample | null;
+  /** A warm-up phase: reported, never held (never counted as capacity). */
+  readonly warmUp: boolean;
   /** p99 within budget, backlog flat, rate offered, and the phase ran to its end. */
   readonly held: boolean;
   /** Why the phase was not held (empty when held). */

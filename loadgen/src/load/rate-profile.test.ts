@@ -112,3 +112,24 @@ describe('validateRateProfile', () => {
     }
   });
 });
+
+describe('a ramp with a warm-up step', () => {
+  it('names the warm-up apart and numbers the judged steps from 1', () => {
+    const phases = ratePhases(
+      {
+        kind: 'ramp',
+        steps: [
+          { tps: 250, durationMs: 30_000, warmUp: true },
+          { tps: 250, durationMs: 60_000 },
+          { tps: 500, durationMs: 60_000 },
+        ],
+      },
+      150_000,
+    );
+    expect(phases.map((p) => [p.name, p.warmUp === true, p.startMs])).toEqual([
+      ['warm-up @ 250 tx/s', true, 0],
+      ['step 1 @ 250 tx/s', false, 30_000],
+      ['step 2 @ 500 tx/s', false, 90_000],
+    ]);
+  });
+});

@@ -9,6 +9,11 @@ export interface RampStep {
   /** Offered rate during the step, transactions per second. */
   readonly tps: number;
   readonly durationMs: number;
+  /**
+   * A warm-up step: the fleet's first seconds (JIT compilation, first TF kernels, connection
+   * set-up) are measured and reported but never judged, so they cannot end a capacity ramp.
+   */
+  readonly warmUp?: boolean;
 }
 
 /** How the offered rate varies over the run. */
@@ -33,6 +38,8 @@ export interface RatePhase {
   readonly startMs: number;
   readonly endMs: number;
   readonly targetTps: number;
+  /** Reported, never judged (a ramp's warm-up step). */
+  readonly warmUp?: boolean;
 }
 
 function checkRate(setting: string, tps: number): void {
@@ -149,13 +156,16 @@ export function ratePhases(profile: RateProfile, totalMs: number): RatePhase[] {
       return [{ index: 0, name: 'steady', startMs: 0, endMs: totalMs, targetTps: profile.tps }];
     case 'ramp': {
       let start = 0;
-      return profile.steps.map((step, index) => {
-        const phase = {
+      let judged = 0;
+      return profile.steps.map((step, index): RatePhase => {
+        const rate = `${formatTps(step.tps)} tx/s`;
+        const phase: RatePhase = {
           index,
-          name: `step ${index + 1} @ ${formatTps(step.tps)} tx/s`,
+          name: step.warmUp === true ? `warm-up @ ${rate}` : `step ${(judged += 1)} @ ${rate}`,
           startMs: start,
           endMs: start + step.durationMs,
           targetTps: step.tps,
+          ...(step.warmUp === true ? { warmUp: true } : {}),
         };
         start += step.durationMs;
         return phase;

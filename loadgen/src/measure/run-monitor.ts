@@ -195,6 +195,7 @@ export class RunMonitor {
         const inPhase = this.series.filter((p) => p.tMs > phase.startMs && p.tMs <= phase.endMs);
         const lags = inPhase.filter((p) => p.lag !== null).map((p) => p.lag as number);
         const reasons: string[] = [];
+        if (phase.warmUp === true) reasons.push('warm-up, not judged');
         if (phase.endMs > ranMs + 1) reasons.push('the run stopped before the phase ended');
         if (s.acked === 0) reasons.push('nothing was sent');
         else if (!check.p99WithinBudget) {
@@ -220,6 +221,7 @@ export class RunMonitor {
           backlogGrowthTps: check.backlogGrowthTps,
           maxLag: lags.length === 0 ? null : Math.max(...lags),
           cpu: meanCpu(inPhase.map((p) => p.cpu)),
+          warmUp: phase.warmUp === true,
           held: reasons.length === 0,
           notHeldBecause: reasons,
         };
