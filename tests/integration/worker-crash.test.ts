@@ -154,17 +154,21 @@ describe('scoring worker processes', () => {
     expect([...partsA, ...partsB].sort()).toEqual([0, 1, 2, 3]);
     expect(collector.verdictIds().size).toBe(stream.length);
     expect(collector.deadLetters).toEqual([]);
-    // Each worker counts its own verdicts on its health port's /metrics.
-    const verdictCounts = await Promise.all(
+    // Each worker counts its own verdicts on its health port's /metrics, and records the
+    // end-to-end latency of every one of them (sampled for tracing or not).
+    const scrapes = await Promise.all(
       [a, b].map(async (w) => {
         const text = await (await fetch(`http://127.0.0.1:${await w.healthPort()}/metrics`)).text();
-        return [...text.matchAll(/^fraudstream_verdicts_total\{[^}]*\} (\d+)/gm)].reduce(
+        const verdicts = [...text.matchAll(/^fraudstream_verdicts_total\{[^}]*\} (\d+)/gm)].reduce(
           (n, m) => n + Number(m[1]),
           0,
         );
+        const latencies = Number(/^fraudstream_e2e_latency_ms_count (\d+)/m.exec(text)?.[1] ?? -1);
+        return { verdicts, latencies };
       }),
     );
-    expect(verdictCounts.every((n) => n > 0)).toBe(true);
-    expect(verdictCounts.reduce((x, y) => x + y, 0)).toBe(stream.length);
+    expect(scrapes.every((s) => s.verdicts > 0)).toBe(true);
+    expect(scrapes.map((s) => s.latencies)).toEqual(scrapes.map((s) => s.verdicts));
+    expect(scrapes.reduce((x, s) => x + s.verdicts, 0)).toBe(stream.length);
   });
 });
