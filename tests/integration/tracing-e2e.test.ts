@@ -4,7 +4,6 @@
 // transaction id. Needs `bash deploy/local/stack.sh up --with jaeger` and a committed model
 // (models/artifacts/CURRENT, or FS_TEST_MODEL_STORE); fails without them.
 import {
-  traceSendFor,
   type ScoringWorker,
   type Telemetry,
   type TraceSpanView,
@@ -13,7 +12,12 @@ import {
 import type { Producer } from 'kafkajs';
 import { RecordCollector } from '../support/collector';
 import { startInProcessWorker } from '../support/in-process-worker';
-import { requireJaeger, tracedService, waitForTransactionTrace } from '../support/jaeger';
+import {
+  requireJaeger,
+  sendTraced,
+  tracedService,
+  waitForTransactionTrace,
+} from '../support/jaeger';
 import { testProducer } from '../support/kafka';
 import { TestModelStore } from '../support/model-store';
 import { simulatedStream, TransactionEncoder, type TestTransaction } from '../support/transactions';
@@ -52,23 +56,13 @@ describe('tracing end to end: producer → Kafka → worker → decisions', () =
     stream = simulatedStream(10, fixture.id);
 
     // The producer side exactly as loadgen does it with the CLI's tracer.
-    const traceSend = traceSendFor(producerTelemetry.tracer);
-    const sends = stream.map(({ tx }) => traceSend(tx, fixture.topics.transactions));
-    try {
-      await producer.send({
-        topic: fixture.topics.transactions,
-        acks: -1,
-        messages: stream.map(({ tx }, i) => ({
-          key: tx.customer_id,
-          value: encoder.encode(tx),
-          headers: sends[i]?.headers,
-        })),
-      });
-      for (const s of sends) s.end();
-    } catch (error: unknown) {
-      for (const s of sends) s.end(error);
-      throw error;
-    }
+    await sendTraced(
+      producer,
+      producerTelemetry.tracer,
+      encoder,
+      fixture.topics.transactions,
+      stream,
+    );
     await collector.waitForVerdicts(stream.map(({ tx }) => tx.transaction_id));
     await producerTelemetry.forceFlush();
     await workerTelemetry.forceFlush();

@@ -6,7 +6,6 @@
 // and stage spans, then the verdict's or the dead letter's send span.
 // Needs `bash deploy/local/stack.sh up --with jaeger` and a model (as tracing-e2e.test.ts).
 import {
-  traceSendFor,
   type ScoringWorker,
   type Telemetry,
   type TraceSpanView,
@@ -16,7 +15,12 @@ import type { Producer } from 'kafkajs';
 import { RecordCollector } from '../support/collector';
 import { FeatureFaults } from '../support/faults';
 import { startInProcessWorker } from '../support/in-process-worker';
-import { requireJaeger, tracedService, waitForTransactionTrace } from '../support/jaeger';
+import {
+  requireJaeger,
+  sendTraced,
+  tracedService,
+  waitForTransactionTrace,
+} from '../support/jaeger';
 import { testProducer } from '../support/kafka';
 import { TestModelStore } from '../support/model-store';
 import { simulatedStream, TransactionEncoder, type TestTransaction } from '../support/transactions';
@@ -87,23 +91,13 @@ describe('tracing a retried transaction: worker → BullMQ → retry processor �
     const encoder = await new TransactionEncoder().prepare();
 
     // The producer side as loadgen does it: a send span per transaction, its context in headers.
-    const traceSend = traceSendFor(producerTelemetry.tracer);
-    const sends = stream.map(({ tx }) => traceSend(tx, fixture.topics.transactions));
-    try {
-      await producer.send({
-        topic: fixture.topics.transactions,
-        acks: -1,
-        messages: stream.map(({ tx }, i) => ({
-          key: tx.customer_id,
-          value: encoder.encode(tx),
-          headers: sends[i]?.headers,
-        })),
-      });
-      for (const s of sends) s.end();
-    } catch (error: unknown) {
-      for (const s of sends) s.end(error);
-      throw error;
-    }
+    await sendTraced(
+      producer,
+      producerTelemetry.tracer,
+      encoder,
+      fixture.topics.transactions,
+      stream,
+    );
     await collector.waitForVerdicts(
       stream.map(({ tx }) => tx.transaction_id).filter((id) => id !== broken),
     );

@@ -1,15 +1,18 @@
 // The local Jaeger (bash deploy/local/stack.sh up --with jaeger) for tracing suites: where it is,
 // a hard check that it runs (a suite that needs it fails, never skips), and polling for a
 // transaction's trace until all the spans a test expects have arrived (spans are exported in
-// batches, and Jaeger stores them asynchronously).
+// batches, and Jaeger stores them asynchronously), and producing traced transactions.
 import {
   DEFAULT_JAEGER_URL,
   findTransactionTraces,
   initTelemetry,
+  traceSendFor,
   type Telemetry,
   type TraceView,
 } from '@fraudstream/workers';
+import type { Producer } from 'kafkajs';
 import { waitFor } from './services';
+import type { TestTransaction, TransactionEncoder } from './transactions';
 
 /** Jaeger's query API and UI. */
 export const JAEGER_URL = (process.env.FS_JAEGER_URL ?? DEFAULT_JAEGER_URL).replace(/\/+$/, '');
@@ -95,4 +98,34 @@ export async function jaegerTraceSpans(
     data: { spans: { spanID: string; operationName: string; references: JaegerRef[] | null }[] }[];
   };
   return (body.data[0]?.spans ?? []).map((s) => ({ ...s, references: s.references ?? [] }));
+}
+
+/**
+ * Produces `stream` to `topic` the way loadgen does: one send span per transaction (started by
+ * `tracer`), its context in the record headers, each span ended with the produce's outcome.
+ */
+export async function sendTraced(
+  producer: Producer,
+  tracer: Telemetry['tracer'],
+  encoder: TransactionEncoder,
+  topic: string,
+  stream: readonly TestTransaction[],
+): Promise<void> {
+  const traceSend = traceSendFor(tracer);
+  const sends = stream.map(({ tx }) => traceSend(tx, topic));
+  try {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: stream.map(({ tx }, i) => ({
+        key: tx.customer_id,
+        value: encoder.encode(tx),
+        headers: sends[i]?.headers,
+      })),
+    });
+    for (const s of sends) s.end();
+  } catch (error: unknown) {
+    for (const s of sends) s.end(error);
+    throw error;
+  }
 }
