@@ -7,7 +7,6 @@
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs-node';
-import type * as TfWasm from '@tensorflow/tfjs-backend-wasm';
 import { median } from '@fraudstream/loadgen';
 import { BenchmarkBackendError } from '../errors';
 import { currentModelDir, defaultArtifactsRoot, loadModel } from '../model/artifact';
@@ -222,10 +221,8 @@ export async function runInferenceBench(
   const tf = loadTf();
   // Registers the `wasm` backend (the `cpu` one comes with tfjs); in Node it reads its .wasm
   // binaries from its own dist/ folder with fs, so it needs no network.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof TfWasm;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('@tensorflow/tfjs-backend-cpu');
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  await import('@tensorflow/tfjs-backend-cpu');
   const dir = o.modelDir ?? (await currentModelDir(defaultArtifactsRoot()));
   const toDispose: { dispose(): void }[] = [];
   try {

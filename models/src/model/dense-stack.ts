@@ -67,33 +67,23 @@ export function compileDenseStack(tf: Tf, model: LayersModel): DenseStack | unde
   const last = layers[layers.length - 1];
   if (last === undefined) return undefined;
 
-  const run = (x: Tensor2D, lastActivation: FusedActivation): Tensor2D => {
-    let out = x;
-    layers.forEach((l, i) => {
-      out = tf.fused.matMul({
-        a: out,
-        b: l.kernel,
-        bias: l.bias,
-        activation: i === layers.length - 1 ? lastActivation : l.activation,
-      }) as Tensor2D;
-    });
-    return out;
-  };
+  const apply = (x: Tensor2D, l: DenseLayer): Tensor2D =>
+    tf.fused.matMul({ a: x, b: l.kernel, bias: l.bias, activation: l.activation }) as Tensor2D;
   const hidden = layers.slice(0, -1);
+  /** Each hidden layer's output, in order (the gradient needs them all, not just the last). */
+  const hiddenOutputs = (x: Tensor2D): Tensor2D[] => {
+    const outputs: Tensor2D[] = [];
+    hidden.reduce((h, l) => {
+      const out = apply(h, l);
+      outputs.push(out);
+      return out;
+    }, x);
+    return outputs;
+  };
   const hiddenDifferentiable = hidden.every((l) => DIFFERENTIABLE.has(l.activation));
   const logitDefined = last.activation === 'sigmoid' || last.activation === 'linear';
   const logitGradient = (x: Tensor2D): Tensor2D => {
-    const outputs: Tensor2D[] = [];
-    let h = x;
-    for (const l of hidden) {
-      h = tf.fused.matMul({
-        a: h,
-        b: l.kernel,
-        bias: l.bias,
-        activation: l.activation,
-      }) as Tensor2D;
-      outputs.push(h);
-    }
+    const outputs = hiddenOutputs(x);
     // d logit / d (last hidden output) is the output kernel, the same for every row (1 × units).
     let g = tf.transpose(last.kernel);
     for (let i = hidden.length - 1; i >= 0; i -= 1) {
@@ -108,7 +98,7 @@ export function compileDenseStack(tf: Tf, model: LayersModel): DenseStack | unde
   };
   const differentiable = hiddenDifferentiable && logitDefined;
   return {
-    forward: (x) => run(x, last.activation),
+    forward: (x) => apply(hiddenOutputs(x).at(-1) ?? x, last),
     logitGradient: differentiable ? logitGradient : undefined,
   };
 }
