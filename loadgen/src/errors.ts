@@ -14,6 +14,7 @@ export const LOAD_ERROR_CODES = [
   'FS_BENCH_FLEET_NOT_READY',
   'FS_BENCH_ABORTED',
   'FS_BENCH_PROFILE_MALFORMED',
+  'FS_KAFKAJS_UNSUPPORTED',
 ] as const;
 
 /** One of the load generator's error codes. */
@@ -189,5 +190,19 @@ export class CpuProfileFormatError extends LoadError {
     super('FS_BENCH_PROFILE_MALFORMED', `${source}: not a V8 CPU profile (${reason})`, false, {
       cause,
     });
+  }
+}
+
+/** The installed kafkajs is not the version whose internals a client fix was written for. */
+export class KafkajsVersionError extends LoadError {
+  override readonly name = 'KafkajsVersionError';
+
+  /** `what` says which internal is missing or different. */
+  constructor(what: string) {
+    super(
+      'FS_KAFKAJS_UNSUPPORTED',
+      `kafkajs: ${what}; the idle-loop fix in loadgen/src/load/kafkajs-idle-fix.ts targets kafkajs 2.2.x (review it before upgrading kafkajs)`,
+      false,
+    );
   }
 }

@@ -41,6 +41,7 @@ export type {
   ListedTransaction,
   LoadObserver,
   LoadProgress,
+  LatencyHops,
   LoadReport,
   PhaseReport,
   SeriesPoint,
@@ -57,10 +58,12 @@ export type {
 } from './load/wire-codec';
 export { AvroLoadCodec } from './load/avro-load-codec';
 export { OffsetCommitter } from './load/offset-committer';
+export { applyKafkajsIdleFix } from './load/kafkajs-idle-fix';
 export type { LoadErrorCode } from './errors';
 export {
   CpuProfileFormatError,
   FleetNotReadyError,
+  KafkajsVersionError,
   LOAD_ERROR_CODES,
   LoadError,
   LoadAbortedError,

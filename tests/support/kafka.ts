@@ -1,9 +1,11 @@
 // Test-owned Kafka topics: unique names per test, created with a few partitions, deleted after.
+import { applyKafkajsIdleFix } from '@fraudstream/loadgen';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { KAFKA_BROKERS, uniqueName } from './services';
 
 /** A kafkajs client for test code (quiet: only errors). */
 export function testKafka(clientId = uniqueName('fs-test')): Kafka {
+  applyKafkajsIdleFix();
   return new Kafka({ clientId, brokers: [...KAFKA_BROKERS], logLevel: logLevel.ERROR });
 }
 

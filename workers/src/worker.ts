@@ -3,6 +3,7 @@
 // Nothing here branches on the environment; tests inject stage wrappers, clocks and backends.
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
+import { applyKafkajsIdleFix } from '@fraudstream/loadgen';
 import { Kafka, Partitioners } from 'kafkajs';
 import { SchemasCodec } from './adapters/schemas-codec';
 import type { WorkerConfig } from './config/worker-config';
@@ -178,6 +179,7 @@ export class ScoringWorker {
     this.closers.push({ name: 'feature store', close: () => backend.close() });
     const features = telemetry ? tracedFeatures(backend, telemetry) : backend;
 
+    applyKafkajsIdleFix();
     const kafka = new Kafka({
       clientId: `${config.clientId}-${config.instanceId}`,
       brokers: [...config.kafkaBrokers],

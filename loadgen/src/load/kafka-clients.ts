@@ -3,12 +3,14 @@
 // acks=all and one request in flight (kafkajs' idempotence requires it).
 import type { Producer } from 'kafkajs';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 
 /**
  * A kafkajs client for `brokers`, logging errors only (or nothing: `quiet` for admin clients
  * that poll on purpose until something is ready, whose expected errors would only be noise).
  */
 export function createKafka(clientId: string, brokers: readonly string[], quiet = false): Kafka {
+  applyKafkajsIdleFix();
   return new Kafka({
     clientId,
     brokers: [...brokers],

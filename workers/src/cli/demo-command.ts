@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import {
+  applyKafkajsIdleFix,
   DEFAULT_LOAD_TOPICS,
   loadSummaryLines,
   runLoad,
@@ -84,6 +85,7 @@ export const demoCommand: CliCommand = {
       },
     });
 
+    applyKafkajsIdleFix();
     const kafka = new Kafka({
       clientId: 'fraudstream-demo',
       brokers: [...endpoints.kafkaBrokers],
