@@ -41,12 +41,10 @@ export class Scorer {
     const { x, rows } = this.normalise(features);
     if (rows === 0) return new Float32Array(0);
     const cols = this.featureNames.length;
+    if (this.stack) return this.stack.predict(x, rows);
     return this.tf.tidy(() => {
       const input = this.tf.tensor2d(x, [rows, cols]);
-      const out = this.stack
-        ? this.stack.forward(input)
-        : (this.model.predict(input, { batchSize: rows }) as Tensor);
-      return out.dataSync() as Float32Array;
+      return (this.model.predict(input, { batchSize: rows }) as Tensor).dataSync() as Float32Array;
     });
   }
 
@@ -65,20 +63,22 @@ export class Scorer {
     if (rows === 0) return [];
     const cols = this.featureNames.length;
     const tf = this.tf;
-    const contributions = tf.tidy(() => {
-      const input = tf.tensor2d(x, [rows, cols]);
-      // Gradient of the logit (not the saturating sigmoid) with respect to the input.
-      const grad =
-        this.stack?.logitGradient?.(input) ??
-        tf.grad((t: Tensor): Tensor => {
+    // Gradient of the logit (not the saturating sigmoid) with respect to the input.
+    const grad =
+      this.stack?.logitGradient?.(x, rows) ??
+      tf.tidy(() => {
+        const logOdds = (t: Tensor): Tensor => {
           const p = (this.model.predict(t, { batchSize: rows }) as Tensor).clipByValue(
             1e-7,
             1 - 1e-7,
           );
           return p.div(tf.scalar(1).sub(p)).log().sum();
-        })(input);
-      return grad.mul(input).dataSync() as Float32Array;
-    });
+        };
+        return tf
+          .grad(logOdds)(tf.tensor2d(x, [rows, cols]))
+          .dataSync() as Float32Array;
+      });
+    const contributions = grad.map((g, i) => g * (x[i] ?? 0));
     const out: ReasonCode[][] = [];
     for (let r = 0; r < rows; r += 1) {
       const row: ReasonCode[] = [];
@@ -98,6 +98,7 @@ export class Scorer {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.stack?.dispose();
     this.model.dispose();
   }
 
