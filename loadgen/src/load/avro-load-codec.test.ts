@@ -35,10 +35,9 @@ describe('AvroLoadCodec', () => {
       'Verdict',
       sampleVerdict(3, { transaction_id: 'lg-a-3', decision: 'REVIEW' }),
     );
-    await expect(codec.readDecision(verdict)).resolves.toEqual({
-      transactionId: 'lg-a-3',
-      band: 'REVIEW',
-    });
+    const read = await codec.readDecision(verdict);
+    expect(read).toMatchObject({ transactionId: 'lg-a-3', band: 'REVIEW' });
+    expect(read.worker?.scoredAtMs).toBeGreaterThanOrEqual(read.worker?.receivedAtMs ?? Infinity);
     const dead = await serde.encode('DeadLetter', {
       ...sampleDeadLetter(1),
       original_value: codec.encodeTransaction(tx),
@@ -71,6 +70,19 @@ describe('AvroLoadCodec', () => {
     };
     const serde = new AvroSerde(createEmbeddedRegistry());
     expect((await serde.decode(codec.encodeFraudLabel(label), 'FraudLabel')).value).toEqual(label);
+  });
+
+  it("reads a verdict's worker timestamps, and none from a copied transaction", () => {
+    const verdict = { transaction_id: 'x', decision: 'REVIEW', received_at: 100, scored_at: 104 };
+    expect(readDecisionValue(verdict)).toEqual({
+      transactionId: 'x',
+      band: 'REVIEW',
+      worker: { receivedAtMs: 100, scoredAtMs: 104 },
+    });
+    expect(readDecisionValue({ transaction_id: 'x', event_time: 1 })).toEqual({
+      transactionId: 'x',
+      band: 'COPY',
+    });
   });
 
   it('refuses records that are neither verdicts nor transactions', () => {

@@ -26,7 +26,15 @@ export function readDecisionValue(value: unknown): DecisionRead {
     if (typeof decision !== 'string' || !BANDS.has(decision)) {
       throw new TypeError(`verdict ${value.transaction_id} has decision ${String(decision)}`);
     }
-    return { transactionId: value.transaction_id, band: decision as DecisionRead['band'] };
+    const band = decision as DecisionRead['band'];
+    const { received_at: receivedAt, scored_at: scoredAt } = value;
+    return typeof receivedAt === 'number' && typeof scoredAt === 'number'
+      ? {
+          transactionId: value.transaction_id,
+          band,
+          worker: { receivedAtMs: receivedAt, scoredAtMs: scoredAt },
+        }
+      : { transactionId: value.transaction_id, band };
   }
   return { transactionId: value.transaction_id, band: 'COPY' };
 }

@@ -76,6 +76,7 @@ export function buildLoadReport(run: FinishedRun): LoadReport {
       maxDueUnsent: run.maxDeficit,
     },
     latency: { ...monitor.total.summary(), bins: monitor.total.plotBins() },
+    latencyHops: monitor.latencyHops(),
     verdicts: {
       received: monitor.verdictRecords,
       withVerdict: ledger.withVerdict,

@@ -9,6 +9,16 @@ import type { LabelSource } from '../case-management/case-desk';
 import type { EventTimeMode, LoadTopics } from './load-options';
 import type { RateProfile } from './rate-profile';
 
+/** The end-to-end latency cut at the worker's own timestamps (Verdict received_at, scored_at). */
+export interface LatencyHops {
+  /** Producer's ack → the worker consumed the transaction: broker, fetch, consumer queueing. */
+  readonly kafkaIn: LatencySummary;
+  /** Consumed → decided: decode, features, inference, inside the worker. */
+  readonly worker: LatencySummary;
+  /** Decided → the verdict read by the decisions consumer: the worker's produce, broker, fetch. */
+  readonly kafkaOut: LatencySummary;
+}
+
 /** Why sending ended. */
 export type StopReason = 'completed' | 'stop-condition' | 'aborted' | 'source-exhausted';
 
@@ -120,6 +130,8 @@ export interface LoadReport {
     readonly maxDueUnsent: number;
   };
   readonly latency: LatencySummary & { readonly bins: readonly LatencyBin[] };
+  /** The latency split at the worker's timestamps; null when the verdicts carry none (passthrough). */
+  readonly latencyHops: LatencyHops | null;
   readonly verdicts: {
     /** Verdict records of this run received (duplicates included). */
     readonly received: number;

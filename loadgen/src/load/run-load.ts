@@ -137,6 +137,7 @@ class LoadRun {
       totalCount: o.totalCount,
       latencyBudgetMs: o.latencyBudgetMs,
       listLimit: o.listLimit,
+      epochOfClockMs: performance.timeOrigin,
     });
     this.ids = new TransactionIds(o.runId);
     this.desk = new CaseDesk(o);
@@ -156,7 +157,7 @@ class LoadRun {
     return {
       decision: (read, atMs) => {
         const seq = this.ids.seqOf(read.transactionId);
-        if (this.monitor.verdict(seq, read.band, atMs) === 'first' && this.o.labels) {
+        if (this.monitor.verdict(seq, read.band, atMs, read.worker) === 'first' && this.o.labels) {
           this.desk.verdict(seq, read.band, Date.now());
         }
       },

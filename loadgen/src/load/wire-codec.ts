@@ -45,6 +45,8 @@ export interface DecisionRead {
   readonly transactionId: string;
   /** The verdict's decision; COPY when a passthrough worker copied the transaction itself. */
   readonly band: DecisionBand;
+  /** When the worker consumed the transaction and decided, epoch ms (verdicts only). */
+  readonly worker?: { readonly receivedAtMs: number; readonly scoredAtMs: number };
 }
 
 /** What a dead letter says about the transaction it holds. */

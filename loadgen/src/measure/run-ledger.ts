@@ -110,6 +110,11 @@ export class RunLedger {
     return true;
   }
 
+  /** When `seq` was acknowledged (run clock), NaN if not (yet). */
+  ackAtOf(seq: number): number {
+    return this.ackAt[seq] ?? Number.NaN;
+  }
+
   /** Decision of the first verdict of `seq`, if any. */
   decisionOf(seq: number): DecisionBand | undefined {
     const i = this.band[seq] ?? -1;

@@ -82,6 +82,46 @@ describe('RunMonitor', () => {
   });
 });
 
+describe('RunMonitor latency hops', () => {
+  const monitor = (epochOfClockMs?: number): RunMonitor =>
+    new RunMonitor({
+      profile: ramp,
+      phases: ratePhases(ramp, 8000),
+      totalCount: 10,
+      latencyBudgetMs: 100,
+      listLimit: 10,
+      ...(epochOfClockMs === undefined ? {} : { epochOfClockMs }),
+    });
+
+  it("splits each first verdict's latency at the worker's timestamps", () => {
+    const m = monitor(1_000_000);
+    m.start(0);
+    // Acked at epoch 1,000,010; consumed 3 ms later, decided after 2 ms, read 7 ms after that.
+    m.acked(0, 2, 10, 0, 1);
+    m.verdict(0, 'APPROVE', 22, { receivedAtMs: 1_000_013, scoredAtMs: 1_000_015 });
+    // A duplicate does not count again; a clock a millisecond apart never goes below zero.
+    m.verdict(0, 'APPROVE', 40, { receivedAtMs: 1_000_030, scoredAtMs: 1_000_031 });
+    m.verdict(1, 'APPROVE', 20, { receivedAtMs: 1_000_009, scoredAtMs: 1_000_012 });
+    const hops = m.latencyHops();
+    expect(hops?.worker.count).toBe(2);
+    expect(hops?.kafkaIn.maxMs).toBeCloseTo(3, 1);
+    expect(hops?.kafkaIn.p50Ms).toBeCloseTo(0, 1);
+    expect(hops?.worker.maxMs).toBeCloseTo(3, 1);
+    expect(hops?.kafkaOut.maxMs).toBeCloseTo(8, 1);
+  });
+
+  it('has no hops without worker timestamps or without the clock offset', () => {
+    const copies = monitor(0);
+    copies.acked(0, 1, 10, 0, 1);
+    copies.verdict(0, 'COPY', 20);
+    expect(copies.latencyHops()).toBeNull();
+    const noEpoch = monitor();
+    noEpoch.acked(0, 1, 10, 0, 1);
+    noEpoch.verdict(0, 'APPROVE', 20, { receivedAtMs: 13, scoredAtMs: 15 });
+    expect(noEpoch.latencyHops()).toBeNull();
+  });
+});
+
 describe('meanCpu', () => {
   it('averages machine, self and per-process cores, skipping unreadable samples', () => {
     const mean = meanCpu([

@@ -1,7 +1,7 @@
 // Everything a run measures, fed by its events (acks, verdicts, dead letters) and read as live
 // progress, phase checks and the final figures. One clock: the run's monotonic milliseconds.
 import type { PhaseCheck } from '../load/load-options';
-import type { PhaseReport, SeriesPoint } from '../load/load-report';
+import type { LatencyHops, PhaseReport, SeriesPoint } from '../load/load-report';
 import type { RatePhase, RateProfile } from '../load/rate-profile';
 import { scheduledCount } from '../load/rate-profile';
 import type { CpuSample } from './cpu-sampler';
@@ -20,6 +20,8 @@ export interface RunMonitorOptions {
   readonly latencyBudgetMs: number;
   /** How many dead letters to keep for the report's list. */
   readonly listLimit: number;
+  /** Epoch ms of the run clock's zero (performance.timeOrigin), to compare with workers' clocks. */
+  readonly epochOfClockMs?: number;
 }
 
 /** A dead letter of this run, as listed in the report. */
@@ -48,6 +50,7 @@ export class RunMonitor {
   private readonly queued: LatencyHistogram;
   private readonly requestTimes: LatencyHistogram;
   private readonly deadLetterList: DeadLetterEntry[] = [];
+  private readonly hops: Record<keyof LatencyHops, LatencyHistogram>;
   private startMs = 0;
   private lastSampleMs = 0;
   private ackedAtLastSample = 0;
@@ -67,6 +70,11 @@ export class RunMonitor {
     this.window = new LatencyHistogram(budget);
     this.queued = new LatencyHistogram(budget);
     this.requestTimes = new LatencyHistogram(budget);
+    this.hops = {
+      kafkaIn: new LatencyHistogram(budget),
+      worker: new LatencyHistogram(budget),
+      kafkaOut: new LatencyHistogram(budget),
+    };
     this.phaseBook = new PhaseBook(options.profile, options.phases, options.totalCount, budget);
     this.ledger = new RunLedger(options.totalCount, (seq, latencyMs) => {
       this.total.record(latencyMs);
@@ -100,8 +108,16 @@ export class RunMonitor {
     this.firstFailure ??= error instanceof Error ? error.message : String(error);
   }
 
-  /** A verdict record arrived; `seq` is -1 when it belongs to another run. */
-  verdict(seq: number, band: DecisionBand, atMs: number): VerdictOutcome | 'foreign' {
+  /**
+   * A verdict record arrived; `seq` is -1 when it belongs to another run. `worker` holds the
+   * verdict's own timestamps (epoch ms), which split its latency into hops.
+   */
+  verdict(
+    seq: number,
+    band: DecisionBand,
+    atMs: number,
+    worker?: { readonly receivedAtMs: number; readonly scoredAtMs: number },
+  ): VerdictOutcome | 'foreign' {
     if (seq < 0) {
       this.foreignCount += 1;
       return 'foreign';
@@ -112,8 +128,36 @@ export class RunMonitor {
       return outcome;
     }
     this.received += 1;
-    if (outcome === 'first') this.quality.record(band, this.ledger.truth(seq));
+    if (outcome === 'first') {
+      this.quality.record(band, this.ledger.truth(seq));
+      if (worker !== undefined) this.recordHops(seq, atMs, worker);
+    }
     return outcome;
+  }
+
+  /** The latency of acknowledged transactions' first verdicts, by hop; null without worker times. */
+  latencyHops(): LatencyHops | null {
+    if (this.hops.worker.count === 0) return null;
+    return {
+      kafkaIn: this.hops.kafkaIn.summary(),
+      worker: this.hops.worker.summary(),
+      kafkaOut: this.hops.kafkaOut.summary(),
+    };
+  }
+
+  private recordHops(
+    seq: number,
+    atMs: number,
+    worker: { readonly receivedAtMs: number; readonly scoredAtMs: number },
+  ): void {
+    const ackMs = this.ledger.ackAtOf(seq);
+    const epoch = this.options.epochOfClockMs;
+    if (Number.isNaN(ackMs) || epoch === undefined) return;
+    // Two processes' clocks: a hop can come out a millisecond below zero, never really negative.
+    const hop = (ms: number): number => Math.max(0, ms);
+    this.hops.kafkaIn.record(hop(worker.receivedAtMs - (epoch + ackMs)));
+    this.hops.worker.record(hop(worker.scoredAtMs - worker.receivedAtMs));
+    this.hops.kafkaOut.record(hop(epoch + atMs - worker.scoredAtMs));
   }
 
   /** A dead letter of this run arrived (or another run's: `seq` -1). */

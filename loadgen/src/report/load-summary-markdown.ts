@@ -1,6 +1,7 @@
 // The Markdown page of a load run (and the run sections of a benchmark page): one look should
 // tell whether the run met the service levels, on which machine, and where to look if not.
-import type { LoadReport, PhaseReport } from '../load/load-report';
+import type { LatencyHops, LoadReport, PhaseReport } from '../load/load-report';
+import type { LatencySummary } from '../measure/latency-histogram';
 import { formatTps } from '../load/rate-profile';
 import type { RateProfile } from '../load/rate-profile';
 import type { CpuSample } from '../measure/cpu-sampler';
@@ -143,6 +144,7 @@ export function renderLoadSections(r: LoadReport, options: SectionOptions): stri
       ],
     )}\n\nAll times in ms.${v.beforeAck > 0 ? ` ${count(v.beforeAck)} verdicts were processed before their ack (latency counted as ≈ 0).` : ''}`,
   );
+  if (r.latencyHops !== null) out.push(hopSection(h, r.latencyHops));
   const listed = (
     title: string,
     ids: readonly { transactionId: string; reasonCode?: string; verdicts?: number }[],
@@ -239,4 +241,24 @@ ${r.startedAt} → ${r.finishedAt}. Machine: ${machineLine(r.machine)}.
 
 ${renderLoadSections(r, { level: 2, plots })}
 `;
+}
+
+/** Where the latency went: the hops between the producer's ack and the verdict's arrival. */
+function hopSection(h: string, hops: LatencyHops): string {
+  const row = (name: string, l: LatencySummary): string[] => [
+    name,
+    count(l.count),
+    ms(l.p50Ms),
+    ms(l.p99Ms),
+    ms(l.p999Ms),
+    ms(l.maxMs),
+  ];
+  return `${h}# Latency by hop\n\n${table(
+    ['hop', 'verdicts', 'p50', 'p99', 'p99.9', 'max'],
+    [
+      row('Kafka in: ack → worker consumed it', hops.kafkaIn),
+      row('worker: consumed → decided', hops.worker),
+      row('out: decided → verdict read (produce, broker, fetch)', hops.kafkaOut),
+    ],
+  )}\n\nCut at the verdict's \`received_at\` and \`scored_at\` (the worker's clock); percentiles of each hop on its own, so they do not add up to the end-to-end ones.`;
 }
