@@ -29,8 +29,8 @@ export interface DenseStack {
   predict(x: Float32Array, rows: number): Float32Array;
   /**
    * The gradient of each row's logit (the single output's pre-activation) with respect to its
-   * input, row-major rows × inputs, by the chain rule through the ReLU masks. Undefined for
-   * stacks with more than one output.
+   * input, row-major rows × inputs, by the chain rule through the ReLU masks, computed in
+   * JavaScript on the same weights (see below). Undefined for stacks with more than one output.
    */
   readonly logitGradient: ((x: Float32Array, rows: number) => Float32Array) | undefined;
   /** Frees the folded kernels (the model's own weights are the model's to free). */
@@ -92,22 +92,17 @@ export function compileDenseStack(tf: Tf, model: LayersModel): DenseStack | unde
     }
     return tf.tensor2d(a, [rows, inputs + 1]);
   };
-  /** Each hidden layer's output, in order (the gradient needs them all, not just the last). */
-  const hiddenOutputs = (x: Tensor2D): Tensor2D[] => {
-    const out: Tensor2D[] = [];
-    hidden.reduce((h, l) => {
-      const z: Tensor2D = tf.matMul(h, l.kernel);
-      const next: Tensor2D = l.relu ? tf.relu(z) : z;
-      out.push(next);
-      return next;
-    }, x);
-    return out;
-  };
 
   const predict = (x: Float32Array, rows: number): Float32Array => {
     const logits = tf.tidy(() => {
-      const h = augmented(x, rows);
-      return tf.matMul(hiddenOutputs(h).at(-1) ?? h, output.kernel).dataSync() as Float32Array;
+      const h = hidden.reduce(
+        (a, l) => {
+          const z: Tensor2D = tf.matMul(a, l.kernel);
+          return l.relu ? tf.relu(z) : z;
+        },
+        augmented(x, rows),
+      );
+      return tf.matMul(h, output.kernel).dataSync() as Float32Array;
     });
     if (!sigmoid) return logits;
     const p = new Float32Array(logits.length);
@@ -115,26 +110,58 @@ export function compileDenseStack(tf: Tf, model: LayersModel): DenseStack | unde
     return p;
   };
 
+  // The gradient runs in JavaScript on copies of the folded weights: it is asked for the few
+  // flagged rows of a batch, where a dozen native kernels (1.3 ms for one row) cost far more
+  // than the 25 k multiply-adds per row. A test holds it to tf.grad.
+  const weights = layers.map((l) => ({
+    w: l.kernel.dataSync() as Float32Array,
+    rows: l.kernel.shape[0],
+    cols: l.kernel.shape[1],
+    relu: l.relu,
+  }));
   const logitGradient = (x: Float32Array, rows: number): Float32Array => {
-    const g = tf.tidy(() => {
-      const outs = hiddenOutputs(augmented(x, rows));
-      // d logit / d (last hidden output, with its constant unit) is the output kernel's column.
-      let grad = tf.transpose(output.kernel);
-      for (let i = hidden.length - 1; i >= 0; i -= 1) {
-        const l = hidden[i] as FoldedLayer;
-        // ReLU passes the gradient where its output is positive (0 at 0, as tf.grad has it).
-        if (l.relu) grad = tf.mul<Tensor2D>(grad, tf.step(outs[i] as Tensor2D));
-        // A folded kernel's constant unit has no weights from the real inputs, so its gradient
-        // never leaks into theirs: only the last column (the constant input's) is dropped below.
-        grad = tf.matMul(grad, l.kernel, false, true);
-      }
-      return { values: grad.dataSync() as Float32Array, gradRows: grad.shape[0] };
-    });
-    // A stack without ReLU has the same gradient for every row: it came out as one row.
+    if (x.length !== rows * inputs) {
+      throw new RangeError(`expected ${rows} × ${inputs} values, got ${x.length}`);
+    }
     const out = new Float32Array(rows * inputs);
     for (let r = 0; r < rows; r += 1) {
-      const from = (g.gradRows === 1 ? 0 : r) * (inputs + 1);
-      out.set(g.values.subarray(from, from + inputs), r * inputs);
+      // Forward, keeping each layer's activations (with the constant 1 at the end).
+      const acts: Float64Array[] = [];
+      let a = new Float64Array(inputs + 1);
+      for (let c = 0; c < inputs; c += 1) a[c] = x[r * inputs + c] as number;
+      a[inputs] = 1;
+      for (let i = 0; i < weights.length - 1; i += 1) {
+        const { w, rows: n, cols: m, relu } = weights[i] as (typeof weights)[number];
+        const z = new Float64Array(m);
+        for (let k = 0; k < n; k += 1) {
+          const ak = a[k] as number;
+          if (ak === 0) continue;
+          for (let j = 0; j < m; j += 1) z[j] = (z[j] as number) + ak * (w[k * m + j] as number);
+        }
+        if (relu) for (let j = 0; j < m; j += 1) if ((z[j] as number) < 0) z[j] = 0;
+        acts.push(z);
+        a = z;
+      }
+      // Backward: d logit / d activation, from the output column down through the ReLU masks
+      // (gradient 0 where a ReLU's output is 0, as tf.grad has it).
+      const last = weights[weights.length - 1] as (typeof weights)[number];
+      let g = new Float64Array(last.rows);
+      for (let k = 0; k < last.rows; k += 1) g[k] = last.w[k] as number;
+      for (let i = weights.length - 2; i >= 0; i -= 1) {
+        const { w, rows: n, cols: m, relu } = weights[i] as (typeof weights)[number];
+        const act = acts[i] as Float64Array;
+        if (relu) for (let j = 0; j < m; j += 1) if ((act[j] as number) <= 0) g[j] = 0;
+        const prev = new Float64Array(n);
+        for (let k = 0; k < n; k += 1) {
+          let sum = 0;
+          const base = k * m;
+          for (let j = 0; j < m; j += 1) sum += (g[j] as number) * (w[base + j] as number);
+          prev[k] = sum;
+        }
+        g = prev;
+      }
+      // The last entry is the constant input's: not a feature.
+      for (let c = 0; c < inputs; c += 1) out[r * inputs + c] = g[c] as number;
     }
     return out;
   };

@@ -55,8 +55,8 @@ export class Scorer {
 
   /**
    * The `top` features that pushed each row's score up most (gradient × normalised input, one
-   * backward pass for the batch). Costs about two forward passes: call it for REVIEW/DECLINE
-   * rows only, not the whole stream.
+   * backward pass per row; in JavaScript for Dense stacks, about 0.1 ms a row). Meant for
+   * REVIEW/DECLINE rows, not the whole stream.
    */
   explainBatch(features: FeatureRows, top = 3): ReasonCode[][] {
     const { x, rows } = this.normalise(features);

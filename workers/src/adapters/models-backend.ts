@@ -67,7 +67,7 @@ export class TfModel implements LoadedModel {
     return this.scorer.decide(score);
   }
 
-  /** Reasons for the REVIEW and DECLINE rows only: an explanation costs two forward passes. */
+  /** Reasons for the REVIEW and DECLINE rows only: the verdicts an analyst reads. */
   explain(vectors: readonly Float32Array[], scores: ArrayLike<number>): ReasonCode[][] {
     const out: ReasonCode[][] = vectors.map(() => []);
     const flagged: number[] = [];

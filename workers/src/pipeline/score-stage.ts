@@ -24,7 +24,7 @@ export interface ScoringModel {
   decide(score: number): Decision;
   /**
    * The features that drove each row's score, strongest first. A model may leave rows it would
-   * approve without reasons (an explanation costs about two forward passes).
+   * approve without reasons (explanations are only worth their cost for flagged rows).
    */
   explain(vectors: readonly Float32Array[], scores: ArrayLike<number>): ReasonCode[][];
 }
