@@ -27,6 +27,9 @@ describe('report writing', () => {
       },
     ]);
     expect(r.latency.count).toBe(198);
+    expect(r.latencyHops?.worker.count).toBe(198);
+    expect(r.latencyHops?.kafkaIn.maxMs).toBeCloseTo(1, 1);
+    expect(r.latencyHops?.kafkaOut.maxMs).toBeCloseTo(10, 1);
     expect(r.quality.truePositives).toBe(5);
     expect(r.quality.falseNegatives).toBe(5);
   });
@@ -51,6 +54,8 @@ describe('report writing', () => {
     expect(md).toContain('Lost (1): `lg-test-7`');
     expect(md).toContain('`lg-test-8` (FS_INVALID_AMOUNT)');
     expect(md).toContain('![Latency histogram](latency-histogram.png)');
+    expect(md).toMatch(/# Latency by hop\n/);
+    expect(md).toContain('| worker: consumed → decided | 198 |');
     expect(md).toContain(`${report.machine.cores} cores`);
   });
 

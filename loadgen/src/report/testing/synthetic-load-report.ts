@@ -19,7 +19,9 @@ export function syntheticReport(): LoadReport {
     },
     () => 'x',
   );
-  const monitor = new RunMonitor({ ...o, totalCount: o.totalCount });
+  // The run clock's zero at epoch 1,000,000 ms: the verdicts' worker timestamps are epoch ms.
+  const epoch = 1_000_000;
+  const monitor = new RunMonitor({ ...o, totalCount: o.totalCount, epochOfClockMs: epoch });
   const ids = new TransactionIds(o.runId);
   const desk = new CaseDesk(o);
   monitor.start(0);
@@ -31,7 +33,9 @@ export function syntheticReport(): LoadReport {
       monitor.deadLetter(seq, 'FS_INVALID_AMOUNT', 'amount_minor is negative');
       continue;
     }
-    monitor.verdict(seq, seq % 40 === 0 ? 'DECLINE' : 'APPROVE', seq * 10 + 3 + (seq % 10));
+    // Consumed 1 ms after the ack, decided 1 ms later, read the rest of the way.
+    const worker = { receivedAtMs: epoch + seq * 10 + 1, scoredAtMs: epoch + seq * 10 + 2 };
+    monitor.verdict(seq, seq % 40 === 0 ? 'DECLINE' : 'APPROVE', seq * 10 + 3 + (seq % 10), worker);
     if (seq % 20 === 0)
       monitor.sample(seq * 10 + 20, 100, seq, {
         machineBusy: 0.5,
