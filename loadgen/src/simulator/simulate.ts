@@ -6,6 +6,7 @@ import { Random } from './prng';
 import type { FraudScenario, SimulatedTransaction } from './types';
 
 const DAY_MS = 86_400_000;
+const SECONDS_PER_DAY = 86_400;
 
 function leakKey(day: number, customer: number, k: number): string {
   return `${day}:${customer}:${k}`;
@@ -71,10 +72,57 @@ class FraudState {
   }
 }
 
+/** One day's raw transactions, generated a slice of customers at a time. */
+class DayBuilder {
+  private nextCustomer = 0;
+  private readonly raws: RawTransaction[] = [];
+
+  constructor(
+    private readonly p: CompiledSimulationParams,
+    private readonly profiles: readonly CustomerProfile[],
+    readonly day: number,
+  ) {}
+
+  /** Generates the transactions of up to `customers` more customers. */
+  advance(customers: number): void {
+    const end = Math.min(this.p.customers, this.nextCustomer + customers);
+    for (; this.nextCustomer < end; this.nextCustomer += 1) {
+      const profile = this.profiles[this.nextCustomer];
+      if (profile === undefined) continue;
+      const day = customerDayTransactions(this.p, profile, this.nextCustomer, this.day);
+      for (const raw of day) this.raws.push(raw);
+    }
+  }
+
+  /** The whole day in (second, customer, k) order, generating what is left. */
+  finish(): RawTransaction[] {
+    this.advance(this.p.customers);
+    // Generated in (customer, k) order, so a stable counting sort by second gives the full order
+    // in linear time (a comparison sort of a day cost 4–12 ms, in one pull).
+    const starts = new Uint32Array(SECONDS_PER_DAY + 1);
+    for (const raw of this.raws) starts[raw.second + 1] = (starts[raw.second + 1] as number) + 1;
+    for (let s = 1; s <= SECONDS_PER_DAY; s += 1) {
+      starts[s] = (starts[s] as number) + (starts[s - 1] as number);
+    }
+    const sorted = new Array<RawTransaction>(this.raws.length);
+    for (const raw of this.raws) {
+      const at = starts[raw.second] as number;
+      sorted[at] = raw;
+      starts[raw.second] = at + 1;
+    }
+    return sorted;
+  }
+}
+
 /**
  * Generates the simulated stream of docs/simulator.md in time order, day by day, with the ground
  * truth beside each transaction. Same seed and parameters → the same transactions, bit for bit.
- * Memory is bounded by one day of transactions plus the scenarios' look-ahead.
+ * Memory is bounded by two days of transactions plus the scenarios' look-ahead.
+ *
+ * The next day is generated a few customers per transaction of the current one (every
+ * customer-day is a pure function of its seed, so the order of generation changes nothing):
+ * a live load generator pulling one transaction at a time never stalls tens of milliseconds
+ * for a whole day at once, which would show up as latency in its measurements.
  */
 export function* simulateTransactions(
   params: Partial<SimulationParams> = {},
@@ -83,15 +131,12 @@ export function* simulateTransactions(
   const profiles = buildProfiles(p);
   const fraud = new FraudState(p, profiles);
   let nextId = 0;
+  let builder = new DayBuilder(p, profiles, 0);
   for (let day = 0; day < p.days; day += 1) {
     fraud.startDay(day);
-    const raws: RawTransaction[] = [];
-    for (let customer = 0; customer < p.customers; customer += 1) {
-      const profile = profiles[customer];
-      if (profile === undefined) continue;
-      for (const raw of customerDayTransactions(p, profile, customer, day)) raws.push(raw);
-    }
-    raws.sort((a, b) => a.second - b.second || a.customer - b.customer || a.k - b.k);
+    const raws = builder.finish();
+    const upcoming = day + 1 < p.days ? new DayBuilder(p, profiles, day + 1) : undefined;
+    const customersPerTx = Math.ceil(p.customers / Math.max(1, raws.length));
     const dayStart = p.startMs + day * DAY_MS;
     for (const raw of raws) {
       let amount = raw.amount;
@@ -114,6 +159,8 @@ export function* simulateTransactions(
         truth: { is_fraud: scenario !== 0, scenario },
       };
       nextId += 1;
+      upcoming?.advance(customersPerTx);
     }
+    if (upcoming !== undefined) builder = upcoming;
   }
 }
