@@ -19,7 +19,8 @@ export const forkPassthroughWorker: StartWorker = (env) =>
     const child = fork(path.join(__dirname, 'passthrough-main.js'), [], {
       env: { ...process.env, ...env.env },
       execArgv: [...process.execArgv, ...cpuProfileNodeArgs(env.cpuProfile)],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Our stdout carries `--json` output: anything the worker prints goes to stderr.
+      stdio: ['ignore', 2, 'inherit', 'ipc'],
     });
     let exited = false;
     const exit = new Promise<void>((done) =>

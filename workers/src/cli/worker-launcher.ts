@@ -7,11 +7,14 @@ import type { StartWorker, WorkerExit, WorkerHandle } from '@fraudstream/loadgen
 /** How long a worker gets after SIGTERM before SIGKILL; above its own shutdown bound. */
 const STOP_GRACE_MS = 45_000;
 
-/** Where a spawned worker's output goes: inherited, or appended to a log file descriptor. */
+/** Where a spawned worker's output goes: our stderr, or a log file descriptor. */
 export interface LaunchOptions {
   /** Extra environment for every worker (e.g. the model directory). */
   readonly env?: Readonly<Record<string, string>>;
-  /** File descriptor for the worker's stdout+stderr; undefined inherits ours. */
+  /**
+   * File descriptor for the worker's stdout+stderr; undefined sends both to our stderr (our
+   * stdout carries `--json` output, which the workers' log lines must not break).
+   */
   readonly logFd?: number;
   /**
    * Node arguments of every worker, before the script (e.g. `--max-old-space-size=4096`);
@@ -32,7 +35,7 @@ export function processWorkerLauncher(options: LaunchOptions = {}): StartWorker 
     const nodeArgs = [...(options.nodeArgs ?? []), ...cpuProfileNodeArgs(worker.cpuProfile)];
     const child = spawn(process.execPath, [...nodeArgs, bin, 'worker'], {
       env: { ...process.env, ...options.env, ...worker.env },
-      stdio: options.logFd === undefined ? 'inherit' : ['ignore', options.logFd, options.logFd],
+      stdio: ['ignore', options.logFd ?? 2, options.logFd ?? 2],
     });
     await once(child, 'spawn');
     let stopping: Promise<void> | undefined;
