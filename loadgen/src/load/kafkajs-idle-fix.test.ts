@@ -1,17 +1,8 @@
+import RequestQueue from 'kafkajs/src/network/requestQueue';
 import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 
-interface Queue {
-  pending: unknown[];
-  throttledUntil: number;
-  throttleCheckTimeoutId: NodeJS.Timeout | null;
-  checkPendingRequests(): void;
-}
-type QueueClass = new (options: Record<string, unknown>) => Queue;
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const RequestQueue = require('kafkajs/src/network/requestQueue') as QueueClass;
 const logger = { debug: () => undefined, warn: () => undefined, error: () => undefined };
-const newQueue = (): Queue =>
+const newQueue = (): RequestQueue =>
   new RequestQueue({
     maxInFlightRequests: 1,
     requestTimeout: 1000,
@@ -39,7 +30,7 @@ describe('applyKafkajsIdleFix', () => {
     const waiting = newQueue();
     waiting.pending.push({});
     // checkPendingRequests would try to send; the scheduling is what is under test.
-    (waiting as unknown as { scheduleCheckPendingRequests(): void }).scheduleCheckPendingRequests();
+    waiting.scheduleCheckPendingRequests();
     expect(waiting.throttleCheckTimeoutId).not.toBeNull();
 
     const throttled = newQueue();

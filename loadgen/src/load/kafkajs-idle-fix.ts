@@ -6,16 +6,8 @@
 // The replacement keeps kafkajs' own logic and only stops re-arming when nothing waits: push()
 // re-arms when it queues a request, and every response re-checks the queue.
 
+import RequestQueue from 'kafkajs/src/network/requestQueue';
 import { KafkajsVersionError } from '../errors';
-
-/** The fields of kafkajs' RequestQueue the fix reads (internal, hence checked at patch time). */
-interface RequestQueueInternals {
-  pending: unknown[];
-  throttledUntil: number;
-  throttleCheckTimeoutId: NodeJS.Timeout | null;
-  checkPendingRequests(): void;
-  scheduleCheckPendingRequests(): void;
-}
 
 /** kafkajs' delay between checks while requests wait (CHECK_PENDING_REQUESTS_INTERVAL). */
 const CHECK_PENDING_REQUESTS_INTERVAL_MS = 10;
@@ -23,7 +15,7 @@ const CHECK_PENDING_REQUESTS_INTERVAL_MS = 10;
 const PATCHED = Symbol.for('fraudstream.kafkajsIdleFix');
 
 /** The fixed scheduleCheckPendingRequests: arm a check only when a request waits or a throttle ends. */
-function scheduleCheckPendingRequests(this: RequestQueueInternals): void {
+function scheduleCheckPendingRequests(this: RequestQueue): void {
   if (this.throttleCheckTimeoutId) return;
   let delayMs = this.throttledUntil - Date.now();
   if (this.pending.length > 0) {
@@ -42,11 +34,8 @@ function scheduleCheckPendingRequests(this: RequestQueueInternals): void {
  * call before creating clients. Throws if the kafkajs internals are not the ones it fixes.
  */
 export function applyKafkajsIdleFix(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const RequestQueue = require('kafkajs/src/network/requestQueue') as {
-    prototype: RequestQueueInternals & { [PATCHED]?: true };
-  };
-  const proto = RequestQueue.prototype;
+  // The declared types are what 2.2.x has; the checks below are for what is installed.
+  const proto: Partial<RequestQueue> & { [PATCHED]?: true } = RequestQueue.prototype;
   if (proto[PATCHED]) return;
   if (
     typeof proto.scheduleCheckPendingRequests !== 'function' ||
