@@ -83,7 +83,7 @@ export type { Fleet, FleetSpec } from './bench/fleet';
 export type { BenchLoadOptions, BenchOptions, BenchScenario } from './bench/bench-options';
 export { BENCH_SCENARIOS, DEFAULT_BENCH_OPTIONS } from './bench/bench-options';
 export type { BenchFigures, BenchResult, BenchRun, TargetCheck } from './bench/bench-result';
-export { median } from './bench/bench-result';
+export { NO_LATENCY_FIGURES, median } from './bench/bench-result';
 export type {
   StartWorker,
   WorkerCpuProfile,

@@ -83,6 +83,16 @@ export interface BenchResult {
   readonly runs: readonly BenchRun[];
 }
 
+/** The latency part of the figures of a run that measured no latency: null each. */
+export const NO_LATENCY_FIGURES: Readonly<ReturnType<typeof latencyFigures>> = Object.freeze({
+  p50_ms: null,
+  p95_ms: null,
+  p99_ms: null,
+  p999_ms: null,
+  max_ms: null,
+  within_100ms_share: null,
+});
+
 /** The latency part of the figures from a latency summary. */
 export function latencyFigures(
   l: LatencySummary,

@@ -5,7 +5,13 @@
 // exported, dropped, failed exports), so a run that could not export is visible, not hidden.
 import type { PhaseReport } from '../load/load-report';
 import type { BenchRun, BenchTable, ScenarioFigures } from './bench-result';
-import { bestHeldPhase, deliveryFigures, latencyFigures, median } from './bench-result';
+import {
+  NO_LATENCY_FIGURES,
+  bestHeldPhase,
+  deliveryFigures,
+  latencyFigures,
+  median,
+} from './bench-result';
 import type { BenchContext } from './fleet-run';
 import { runOnFleet } from './fleet-run';
 import type { ScenarioOutcome } from './scenarios';
@@ -209,13 +215,7 @@ export function compareRatios(
   const latency = headlinePhase?.latency ?? headlineRun?.run.report.latency;
   const figures: ScenarioFigures = {
     rate_tps: headline?.capacityTps ?? 0,
-    p50_ms: null,
-    p95_ms: null,
-    p99_ms: null,
-    p999_ms: null,
-    max_ms: null,
-    within_100ms_share: null,
-    ...(latency === undefined ? {} : latencyFigures(latency)),
+    ...(latency === undefined ? NO_LATENCY_FIGURES : latencyFigures(latency)),
     ...deliveryFigures(runs.map((r) => r.run)),
     headline_sampling_ratio: headline?.ratio ?? null,
     otlp_endpoint_reachable: c.unreachable === null,

@@ -3,7 +3,7 @@
 // report.json + summary.md, with the machine and git commit), and their terminal table.
 import { parseArgs } from 'node:util';
 import type { BenchResult, MachineInfo } from '@fraudstream/loadgen';
-import { reportDir, writeBenchReport } from '@fraudstream/loadgen';
+import { NO_LATENCY_FIGURES, reportDir, writeBenchReport } from '@fraudstream/loadgen';
 import { UsageError } from '../errors';
 
 /** A micro-benchmark's own figures: flat and snake_case, like the end-to-end ones. */
@@ -53,12 +53,7 @@ export function microBenchResult(run: MicroRun): BenchResult {
       scenario: run.scenario,
       smoke: run.smoke,
       rate_tps: run.rateTps,
-      p50_ms: null,
-      p95_ms: null,
-      p99_ms: null,
-      p999_ms: null,
-      max_ms: null,
-      within_100ms_share: null,
+      ...NO_LATENCY_FIGURES,
       lost: 0,
       duplicates: 0,
       dead_letters: 0,
