@@ -40,6 +40,10 @@ export interface DenseStack {
 interface FoldedLayer {
   /** (in + 1) × (out + 1) for hidden layers, (in + 1) × out for the output layer. */
   readonly kernel: Tensor2D;
+  /** The same weights, row-major, for the gradient in JavaScript. */
+  readonly values: Float32Array;
+  readonly rows: number;
+  readonly cols: number;
   readonly relu: boolean;
 }
 
@@ -80,11 +84,14 @@ export function compileDenseStack(tf: Tf, model: LayersModel): DenseStack | unde
   const hidden = layers.slice(0, -1);
   const output = layers[layers.length - 1] as FoldedLayer;
 
-  /** The input with its constant column, as a tensor. */
-  const augmented = (x: Float32Array, rows: number): Tensor2D => {
+  const checkShape = (x: Float32Array, rows: number): void => {
     if (x.length !== rows * inputs) {
       throw new RangeError(`expected ${rows} × ${inputs} values, got ${x.length}`);
     }
+  };
+  /** The input with its constant column, as a tensor. */
+  const augmented = (x: Float32Array, rows: number): Tensor2D => {
+    checkShape(x, rows);
     const a = new Float32Array(rows * (inputs + 1));
     for (let r = 0; r < rows; r += 1) {
       a.set(x.subarray(r * inputs, (r + 1) * inputs), r * (inputs + 1));
@@ -110,19 +117,11 @@ export function compileDenseStack(tf: Tf, model: LayersModel): DenseStack | unde
     return p;
   };
 
-  // The gradient runs in JavaScript on copies of the folded weights: it is asked for the few
-  // flagged rows of a batch, where a dozen native kernels (1.3 ms for one row) cost far more
-  // than the 25 k multiply-adds per row. A test holds it to tf.grad.
-  const weights = layers.map((l) => ({
-    w: l.kernel.dataSync() as Float32Array,
-    rows: l.kernel.shape[0],
-    cols: l.kernel.shape[1],
-    relu: l.relu,
-  }));
+  // The gradient runs in JavaScript on the folded weights: it is asked for the few flagged rows
+  // of a batch, where a dozen native kernels (1.3 ms for one row) cost far more than the 25 k
+  // multiply-adds per row. A test holds it to tf.grad.
   const logitGradient = (x: Float32Array, rows: number): Float32Array => {
-    if (x.length !== rows * inputs) {
-      throw new RangeError(`expected ${rows} × ${inputs} values, got ${x.length}`);
-    }
+    checkShape(x, rows);
     const out = new Float32Array(rows * inputs);
     for (let r = 0; r < rows; r += 1) {
       // Forward, keeping each layer's activations (with the constant 1 at the end).
@@ -130,8 +129,7 @@ export function compileDenseStack(tf: Tf, model: LayersModel): DenseStack | unde
       let a = new Float64Array(inputs + 1);
       for (let c = 0; c < inputs; c += 1) a[c] = x[r * inputs + c] as number;
       a[inputs] = 1;
-      for (let i = 0; i < weights.length - 1; i += 1) {
-        const { w, rows: n, cols: m, relu } = weights[i] as (typeof weights)[number];
+      for (const { values: w, rows: n, cols: m, relu } of hidden) {
         const z = new Float64Array(m);
         for (let k = 0; k < n; k += 1) {
           const ak = a[k] as number;
@@ -144,11 +142,10 @@ export function compileDenseStack(tf: Tf, model: LayersModel): DenseStack | unde
       }
       // Backward: d logit / d activation, from the output column down through the ReLU masks
       // (gradient 0 where a ReLU's output is 0, as tf.grad has it).
-      const last = weights[weights.length - 1] as (typeof weights)[number];
-      let g = new Float64Array(last.rows);
-      for (let k = 0; k < last.rows; k += 1) g[k] = last.w[k] as number;
-      for (let i = weights.length - 2; i >= 0; i -= 1) {
-        const { w, rows: n, cols: m, relu } = weights[i] as (typeof weights)[number];
+      // The output kernel has one column: d logit / d (last hidden output, constant unit too).
+      let g = Float64Array.from(output.values);
+      for (let i = hidden.length - 1; i >= 0; i -= 1) {
+        const { values: w, rows: n, cols: m, relu } = hidden[i] as FoldedLayer;
         const act = acts[i] as Float64Array;
         if (relu) for (let j = 0; j < m; j += 1) if ((act[j] as number) <= 0) g[j] = 0;
         const prev = new Float64Array(n);
@@ -194,5 +191,11 @@ function fold(
     folded.set(k.subarray(i * colsOut, (i + 1) * colsOut), i * cols);
   if (bias !== undefined) folded.set(bias, rowsIn * cols);
   if (hidden) folded[rowsIn * cols + colsOut] = 1;
-  return { kernel: tf.tensor2d(folded, [rowsIn + 1, cols]), relu };
+  return {
+    kernel: tf.tensor2d(folded, [rowsIn + 1, cols]),
+    values: folded,
+    rows: rowsIn + 1,
+    cols,
+    relu,
+  };
 }
