@@ -88,7 +88,8 @@ export class RedisFeatureStore implements FeatureStore {
   private readonly redis: ScriptedRedis;
   private readonly ownsClient: boolean;
   private readonly prefix: string;
-  private readonly txRecordTtlMs: number;
+  /** The compute script's leading arguments: the same for every call of this store. */
+  private readonly scriptConstants: readonly number[];
   private closed = false;
 
   /** Connects (lazily) to `url`, or uses `client` (which the caller then owns and closes). */
@@ -110,7 +111,15 @@ export class RedisFeatureStore implements FeatureStore {
       );
     }
     this.prefix = o.keyPrefix;
-    this.txRecordTtlMs = o.txRecordTtlMs;
+    const f = this.options;
+    this.scriptConstants = [
+      f.customerStateMs,
+      f.terminalStateMs,
+      o.txRecordTtlMs,
+      f.customerWindowBuckets.length,
+      ...f.customerWindowBuckets,
+      ...f.terminalWindowBuckets,
+    ];
     this.ownsClient = client === undefined;
     const redisOptions: RedisOptions = {
       commandTimeout: o.commandTimeoutMs,
@@ -131,14 +140,6 @@ export class RedisFeatureStore implements FeatureStore {
     if (txs.length === 0) return [];
     const o = this.options;
     const windows = o.customerWindowBuckets.length;
-    const shared = [
-      o.customerStateMs,
-      o.terminalStateMs,
-      this.txRecordTtlMs,
-      windows,
-      ...o.customerWindowBuckets,
-      ...o.terminalWindowBuckets,
-    ];
     const pipeline = this.redis.pipeline() as ScriptedPipeline;
     for (let from = 0; from < txs.length; from += SCRIPT_SLICE) {
       const slice = txs.slice(from, from + SCRIPT_SLICE);
@@ -163,7 +164,7 @@ export class RedisFeatureStore implements FeatureStore {
           tx.event_time,
         );
       }
-      pipeline.fsCompute(keys.length, ...keys, ...shared, ...args);
+      pipeline.fsCompute(keys.length, ...keys, ...this.scriptConstants, ...args);
     }
     const replies = (await this.exec(pipeline, 'computeBatch')).flatMap((r) => r as number[][]);
     if (replies.length !== txs.length) {
