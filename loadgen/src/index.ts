@@ -55,6 +55,7 @@ export type {
   SendTracing,
   TraceSend,
   TransactionRecord,
+  WorkerTimes,
 } from './load/wire-codec';
 export { AvroLoadCodec } from './load/avro-load-codec';
 export { OffsetCommitter } from './load/offset-committer';

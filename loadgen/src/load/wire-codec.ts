@@ -40,13 +40,19 @@ export interface FraudLabelRecord {
   fraud_scenario: number | null;
 }
 
+/** When the worker consumed a transaction and decided on it (a Verdict's own timestamps), epoch ms. */
+export interface WorkerTimes {
+  readonly receivedAtMs: number;
+  readonly scoredAtMs: number;
+}
+
 /** What a record on the decisions topic says about a transaction. */
 export interface DecisionRead {
   readonly transactionId: string;
   /** The verdict's decision; COPY when a passthrough worker copied the transaction itself. */
   readonly band: DecisionBand;
-  /** When the worker consumed the transaction and decided, epoch ms (verdicts only). */
-  readonly worker?: { readonly receivedAtMs: number; readonly scoredAtMs: number };
+  /** Verdicts only. */
+  readonly worker?: WorkerTimes;
 }
 
 /** What a dead letter says about the transaction it holds. */

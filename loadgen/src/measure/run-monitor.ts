@@ -2,6 +2,7 @@
 // progress, phase checks and the final figures. One clock: the run's monotonic milliseconds.
 import type { PhaseCheck } from '../load/load-options';
 import type { LatencyHops, PhaseReport, SeriesPoint } from '../load/load-report';
+import type { WorkerTimes } from '../load/wire-codec';
 import type { RatePhase, RateProfile } from '../load/rate-profile';
 import { scheduledCount } from '../load/rate-profile';
 import type { CpuSample } from './cpu-sampler';
@@ -116,7 +117,7 @@ export class RunMonitor {
     seq: number,
     band: DecisionBand,
     atMs: number,
-    worker?: { readonly receivedAtMs: number; readonly scoredAtMs: number },
+    worker?: WorkerTimes,
   ): VerdictOutcome | 'foreign' {
     if (seq < 0) {
       this.foreignCount += 1;
@@ -145,11 +146,7 @@ export class RunMonitor {
     };
   }
 
-  private recordHops(
-    seq: number,
-    atMs: number,
-    worker: { readonly receivedAtMs: number; readonly scoredAtMs: number },
-  ): void {
+  private recordHops(seq: number, atMs: number, worker: WorkerTimes): void {
     const ackMs = this.ledger.ackAtOf(seq);
     const epoch = this.options.epochOfClockMs;
     if (Number.isNaN(ackMs) || epoch === undefined) return;
