@@ -313,14 +313,14 @@ describe('models: micro-benchmarks in smoke mode', () => {
     expect(loadTf().getBackend()).toBe('tensorflow');
   });
 
-  it('features compares computeBatch with pipelined HGETs and deletes its keys', async () => {
+  it('features compares computeBatch with pipelined plain reads and deletes its keys', async () => {
     const json = await run(featuresBenchmark, 'features');
-    expect(json).toMatchObject({ batch_size: 500, keys_per_tx: 3, hget_hit_share: 1 });
+    expect(json).toMatchObject({ batch_size: 500, keys_per_tx: 3, read_hit_share: 1 });
     for (const f of [
       'compute_us_per_tx',
       'compute_tx_per_s',
-      'hget_us_per_tx',
-      'compute_vs_hget',
+      'read_us_per_tx',
+      'compute_vs_read',
     ]) {
       expect(typeof json[f]).toBe('number');
     }

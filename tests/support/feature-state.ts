@@ -1,26 +1,21 @@
-// Reads the feature store's customer counts straight from Redis, to check that no transaction
-// was counted twice. The layout is the one models/src/features/redis-scripts.ts documents:
-// customer hash `<prefix>c:<customer_id>`, field `n<bucket>` = transactions in that time bucket.
-import Redis from 'ioredis';
+// Reads the feature store's per-card transaction counts, to check that no transaction was
+// counted twice.
+import { RedisFeatureStore } from '@fraudstream/models';
 
-/** Transactions the feature store counted for each customer (all buckets summed). */
+/** Transactions the feature store counted for each customer. */
 export async function customerCounts(
   redisUrl: string,
   prefix: string,
   customers: Iterable<string>,
 ): Promise<Map<string, number>> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const store = new RedisFeatureStore({ url: redisUrl, keyPrefix: prefix });
   const out = new Map<string, number>();
   try {
     for (const customer of customers) {
-      const fields = await redis.hgetall(`${prefix}c:${customer}`);
-      let n = 0;
-      for (const [field, value] of Object.entries(fields))
-        if (field.startsWith('n')) n += Number(value);
-      out.set(customer, n);
+      out.set(customer, await store.customerTransactionCount(customer));
     }
   } finally {
-    redis.disconnect();
+    await store.close();
   }
   return out;
 }

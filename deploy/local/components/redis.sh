@@ -34,11 +34,14 @@ redis_up() {
   fs_say "redis: starting $("$bin" --version | sed -n 's/.* v=\([^ ]*\).*/\1/p') on $REDIS_ADDR"
   # noeviction: the services keep state here (velocity counters, dedup
   # keys); silently evicting it would corrupt results instead of failing.
+  # --save "": the append-only file is the persistence. RDB save points
+  # (Redis's default: every minute under heavy writes) fork and write the
+  # whole dataset, a core for seconds on this 2-core machine, mid-benchmark.
   # Errors before it daemonizes (bad flags) only reach stdout, hence the
   # redirect into the same log it writes itself later. 9>&-: see FS_LOCK_FD in stack.sh.
   # shellcheck disable=SC2094
   "$bin" --port "$FS_REDIS_PORT" --bind "$FS_BIND_HOST" --dir "$REDIS_DIR" \
-    --appendonly yes --maxmemory-policy noeviction \
+    --appendonly yes --save "" --maxmemory-policy noeviction \
     --daemonize yes --pidfile "$REDIS_OWN_PIDFILE" --logfile "$REDIS_LOG" \
     </dev/null >>"$REDIS_LOG" 2>&1 9>&- ||
     fs_fail redis "redis-server refused to start" "$REDIS_LOG"

@@ -41,10 +41,10 @@ const FEATURES: FeaturesBenchResult = {
   historyTransactions: 30_000,
   computeUsPerTx: 40,
   computeTxPerS: 25_000,
-  hgetUsPerTx: 10,
-  hgetTxPerS: 100_000,
-  computeVsHget: 4,
-  hgetHitShare: 1,
+  readUsPerTx: 10,
+  readTxPerS: 100_000,
+  computeVsRead: 4,
+  readHitShare: 1,
   distinctCustomersPerBatch: 470,
   distinctTerminalsPerBatch: 480,
   keysDeleted: 90_000,
@@ -73,8 +73,8 @@ describe('micro-benchmark figures', () => {
     expect(featuresFigures(FEATURES)).toMatchObject({
       keys_per_tx: 3,
       compute_us_per_tx: 40,
-      hget_us_per_tx: 10,
-      compute_vs_hget: 4,
+      read_us_per_tx: 10,
+      compute_vs_read: 4,
       keys_deleted: 90_000,
     });
     // 40 µs per transaction × 500 = 20 ms per batch.

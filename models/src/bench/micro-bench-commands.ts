@@ -44,7 +44,7 @@ ${COMMON_HELP}
 const FEATURES_USAGE = `usage: fraudstream bench features [options]
 
 Feature read + update of simulated transactions through RedisFeatureStore.computeBatch, against
-one plain pipelined HGET per key the Lua call touches (card, terminal, transaction record), same
+one plain pipelined read of each key the Lua call touches (card, terminal, transaction record), same
 batch: µs per transaction (medians over rounds, A and B alternating). Keys use a prefix of their
 own and are deleted afterwards.
 
@@ -80,10 +80,10 @@ export function featuresFigures(r: FeaturesBenchResult): MicroFigures {
     keys_per_tx: KEYS_PER_TRANSACTION,
     compute_us_per_tx: round(r.computeUsPerTx, 2),
     compute_tx_per_s: Math.round(r.computeTxPerS),
-    hget_us_per_tx: round(r.hgetUsPerTx, 2),
-    hget_tx_per_s: Math.round(r.hgetTxPerS),
-    compute_vs_hget: round(r.computeVsHget, 3),
-    hget_hit_share: round(r.hgetHitShare, 4),
+    read_us_per_tx: round(r.readUsPerTx, 2),
+    read_tx_per_s: Math.round(r.readTxPerS),
+    compute_vs_read: round(r.computeVsRead, 3),
+    read_hit_share: round(r.readHitShare, 4),
     distinct_customers_per_batch: round(r.distinctCustomersPerBatch, 1),
     distinct_terminals_per_batch: round(r.distinctTerminalsPerBatch, 1),
     keys_deleted: r.keysDeleted,
@@ -110,20 +110,20 @@ export function inferenceTable(r: InferenceBenchResult): string {
 /** The terminal table of a features run. */
 export function featuresTable(r: FeaturesBenchResult): string {
   return formatTable(
-    ['path', 'µs/tx', 'tx/s', `batch of ${r.batchSize}, ms`, 'time vs HGET'],
+    ['path', 'µs/tx', 'tx/s', `batch of ${r.batchSize}, ms`, 'time vs plain reads'],
     [
       [
         'RedisFeatureStore.computeBatch',
         fmt(r.computeUsPerTx, 1),
         fmt(r.computeTxPerS),
         fmt((r.computeUsPerTx * r.batchSize) / 1000, 2),
-        `×${fmt(r.computeVsHget, 2)}`,
+        `×${fmt(r.computeVsRead, 2)}`,
       ],
       [
-        `pipelined HGET ×${KEYS_PER_TRANSACTION} per tx`,
-        fmt(r.hgetUsPerTx, 1),
-        fmt(r.hgetTxPerS),
-        fmt((r.hgetUsPerTx * r.batchSize) / 1000, 2),
+        `pipelined plain reads ×${KEYS_PER_TRANSACTION} per tx`,
+        fmt(r.readUsPerTx, 1),
+        fmt(r.readTxPerS),
+        fmt((r.readUsPerTx * r.batchSize) / 1000, 2),
         '×1.00',
       ],
     ],
@@ -243,14 +243,14 @@ export async function featuresBenchmark(
           path: 'computeBatch',
           usPerTx: r.computeUsPerTx,
           txPerS: r.computeTxPerS,
-          timeVsHget: r.computeVsHget,
+          timeVsRead: r.computeVsRead,
         },
         {
-          path: 'hget',
+          path: 'plain-reads',
           keysPerTx: KEYS_PER_TRANSACTION,
-          usPerTx: r.hgetUsPerTx,
-          txPerS: r.hgetTxPerS,
-          timeVsHget: 1,
+          usPerTx: r.readUsPerTx,
+          txPerS: r.readTxPerS,
+          timeVsRead: 1,
         },
       ]),
     );
@@ -258,7 +258,7 @@ export async function featuresBenchmark(
   } else {
     io.stdout.write(
       `\nfeatures${args.smoke ? ' (smoke)' : ''}: batches of ${r.batchSize} simulated transactions after ${r.historyTransactions} of history (${fmt(r.distinctCustomersPerBatch)} cards, ${fmt(r.distinctTerminalsPerBatch)} terminals per batch)\n` +
-        `${featuresTable(r)}\n  medians over ${r.rounds} rounds; HGETs found a value ${fmt(r.hgetHitShare * 100, 1)} % of the time; ${r.keysDeleted} keys deleted\n  report: ${dir}\n`,
+        `${featuresTable(r)}\n  medians over ${r.rounds} rounds; plain reads found a value ${fmt(r.readHitShare * 100, 1)} % of the time; ${r.keysDeleted} keys deleted\n  report: ${dir}\n`,
     );
   }
   return 0;

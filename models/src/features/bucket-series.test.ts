@@ -22,11 +22,15 @@ describe('BucketSeries', () => {
     ]);
     expect(s.size).toBe(12);
     expect(s.newest()).toBe(28);
-    s.prune(12);
-    expect(dump(s)[0]).toEqual([12, 1, 0]);
+    // 3 of 12 below 12: fewer than half, so they stay (and are counted).
+    expect(s.prune(12)).toBe(3);
+    expect(s.size).toBe(12);
+    // 7 of 12 below 20: dropped.
+    expect(s.prune(20)).toBe(0);
+    expect(dump(s)[0]).toEqual([20, 1, 0]);
     s.add(11, [1, 0]); // inserted at the front after a prune
     expect(dump(s)[0]).toEqual([11, 1, 0]);
-    s.prune(100);
+    expect(s.prune(100)).toBe(0);
     expect(s.size).toBe(0);
     expect(s.newest()).toBe(-Infinity);
   });

@@ -21,14 +21,24 @@ export class BucketSeries {
     return (this.end - this.start) / this.stride;
   }
 
-  /** Drops the buckets below `before` (they are at the front). */
-  prune(before: number): void {
-    while (this.start < this.end && (this.data[this.start] ?? 0) < before)
-      this.start += this.stride;
+  /**
+   * Drops the buckets below `before` (they are at the front) once they are at least half the
+   * series, so the Redis script, which follows the same rule bucket for bucket, rewrites a long
+   * series once per many transactions instead of on each. Until then they stay, and only a late
+   * transaction whose windows reach back that far reads them. Returns how many remain.
+   */
+  prune(before: number): number {
+    let dead = 0;
+    for (let i = this.start; i < this.end && (this.data[i] ?? 0) < before; i += this.stride) {
+      dead += 1;
+    }
+    if (dead === 0 || 2 * dead < this.size) return dead;
+    this.start += dead * this.stride;
     if (this.start === this.end) {
       this.start = 0;
       this.end = 0;
     }
+    return 0;
   }
 
   /** Index of the newest bucket (−Infinity when empty). */

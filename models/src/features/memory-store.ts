@@ -176,7 +176,8 @@ export class MemoryFeatureStore implements FeatureStore {
         agg.terminalCount[w] = (agg.terminalCount[w] ?? 0) + n;
         agg.terminalFrauds[w] = (agg.terminalFrauds[w] ?? 0) + f;
       }
-      if (f > 0) {
+      // Buckets below the prune point may still be held (see BucketSeries.prune): not visible.
+      if (f > 0 && b >= plan.terminalPruneBefore) {
         if (b > agg.terminalLastFraudBucket) agg.terminalLastFraudBucket = b;
         if (agg.terminalFirstFraudBucket < 0 || b < agg.terminalFirstFraudBucket) {
           agg.terminalFirstFraudBucket = b;

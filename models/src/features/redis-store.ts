@@ -5,7 +5,7 @@ import { planBuckets, toCents } from './buckets';
 import { computeFeatureVector } from './compute';
 import type { CompiledFeatureOptions, FeatureOptions } from './options';
 import { compileFeatureOptions } from './options';
-import { COMPUTE_SCRIPT, LABEL_SCRIPT } from './redis-scripts';
+import { COMPUTE_SCRIPT, LABEL_SCRIPT, seriesTransactionCount } from './redis-scripts';
 import type { FeatureStore } from './store';
 import type { FeatureInput, FeatureLabel, LabelResult, WindowAggregates } from './types';
 
@@ -148,11 +148,8 @@ export class RedisFeatureStore implements FeatureStore {
       for (const tx of slice) {
         const plan = planBuckets(tx.event_time, o);
         const cents = toCents(tx.amount);
-        keys.push(
-          `${this.prefix}c:${tx.customer_id}`,
-          `${this.prefix}t:${tx.terminal_id}`,
-          `${this.prefix}x:${tx.transaction_id}`,
-        );
+        const k = this.keysOf(tx);
+        keys.push(k.customer, k.terminal, k.record);
         args.push(
           cents,
           cents * cents,
@@ -190,8 +187,8 @@ export class RedisFeatureStore implements FeatureStore {
     for (const label of frauds) {
       pipeline.fsLabel(
         `${this.prefix}l:${label.transaction_id}`,
-        `${this.prefix}t:${label.terminal_id}`,
-        `${this.prefix}x:${label.transaction_id}`,
+        this.terminalKey(label.terminal_id),
+        this.recordKey(label.transaction_id),
         label.event_time === undefined ? '' : label.event_time,
         this.options.terminalBucketMs,
         this.options.terminalStateMs,
@@ -205,6 +202,41 @@ export class RedisFeatureStore implements FeatureStore {
       else result.unknown += 1;
     }
     return result;
+  }
+
+  /** The Redis keys of a transaction: its card's and terminal's series and its record. */
+  keysOf(tx: Pick<FeatureInput, 'customer_id' | 'terminal_id' | 'transaction_id'>): {
+    customer: string;
+    terminal: string;
+    record: string;
+  } {
+    return {
+      customer: this.customerKey(tx.customer_id),
+      terminal: this.terminalKey(tx.terminal_id),
+      record: this.recordKey(tx.transaction_id),
+    };
+  }
+
+  /** Key of a card's series (redis-scripts.ts describes the layout). */
+  customerKey(customerId: string): string {
+    return `${this.prefix}card:${customerId}`;
+  }
+
+  /** Transactions counted for a card since its state was created (an audit: no double count). */
+  async customerTransactionCount(customerId: string): Promise<number> {
+    try {
+      return seriesTransactionCount(await this.redis.getBuffer(this.customerKey(customerId)));
+    } catch (err) {
+      throw toFeatureStoreError(err, 'customerTransactionCount');
+    }
+  }
+
+  private terminalKey(terminalId: string): string {
+    return `${this.prefix}term:${terminalId}`;
+  }
+
+  private recordKey(transactionId: string): string {
+    return `${this.prefix}x:${transactionId}`;
   }
 
   /** Checks that Redis answers; throws a retriable FeatureStoreError when it does not. */

@@ -173,6 +173,7 @@ function redisFeatures(
     {
       ...options,
       keyPrefix: config.featureKeyPrefix,
+      txRecordTtlMs: config.featureRecordTtlMs,
       commandTimeoutMs: config.redisCommandTimeoutMs,
     },
     redis,

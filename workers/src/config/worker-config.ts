@@ -154,6 +154,12 @@ export const WORKER_SETTINGS: readonly WorkerSetting[] = [
     'prefix of every feature-state key in Redis',
   ),
   row(
+    'featureRecordTtlMs',
+    'FS_FEATURE_RECORD_TTL_MS',
+    int,
+    "how long a transaction's feature record is kept (replays, labels without event_time)",
+  ),
+  row(
     'degradedMode',
     'FS_DEGRADED_MODE',
     parseBooleanSetting,
@@ -243,6 +249,7 @@ export function compileWorkerConfig(options: WorkerOptions = {}): WorkerConfig {
     'heartbeatIntervalMs',
     'redisCommandTimeoutMs',
     'redisProbeIntervalMs',
+    'featureRecordTtlMs',
     'retryAttempts',
     'retryBaseDelayMs',
     'retryMaxDelayMs',

@@ -58,6 +58,8 @@ export interface WorkerOptions {
   redisProbeIntervalMs?: number;
   /** Prefix of every feature-state key in Redis. @defaultValue `'fs:feat:'` */
   featureKeyPrefix?: string;
+  /** How long a transaction's feature record is kept (idempotent replays; labels without event_time find it). @defaultValue `691200000` (8 days) */
+  featureRecordTtlMs?: number;
   /** Score without features (verdict marked degraded) instead of pausing when Redis is down. @defaultValue `false` */
   degradedMode?: boolean;
   /** BullMQ queue of transient failures. @defaultValue `'fraudstream-retry'` */
@@ -115,6 +117,7 @@ export interface WorkerConfig {
   readonly redisCommandTimeoutMs: number;
   readonly redisProbeIntervalMs: number;
   readonly featureKeyPrefix: string;
+  readonly featureRecordTtlMs: number;
   readonly degradedMode: boolean;
   readonly retryQueue: string;
   readonly retryKeyPrefix: string;
@@ -159,6 +162,7 @@ export const DEFAULT_WORKER_OPTIONS: Readonly<Omit<WorkerConfig, OptionalKeys>> 
   redisCommandTimeoutMs: 2_000,
   redisProbeIntervalMs: 500,
   featureKeyPrefix: 'fs:feat:',
+  featureRecordTtlMs: 8 * 86_400_000,
   degradedMode: false,
   retryQueue: 'fraudstream-retry',
   retryKeyPrefix: 'bull',
