@@ -10,8 +10,8 @@ import { HIGH_AMOUNT_RATIO } from './definitions';
  * pruned so far), then one record per time bucket in bucket order, `[bucket, W running sums
  * through this bucket]`, all little-endian doubles. A window's sum is the difference of two
  * running sums found by binary search, so a transaction reads O(log buckets) records. (A hash
- * of per-bucket fields read with HGETALL cost Redis ~110 µs a transaction: every field of a
- * card's 30 days became a Lua string and a number.)
+ * of per-bucket fields read whole with HGETALL cost Redis 355 µs a transaction once cards had
+ * 25 days of history: every field became a Lua string and a number. This costs 69 µs.)
  *
  * Customer series (W = 4): transactions, cents, cents², "high" transactions (amount >
  * HIGH_AMOUNT_RATIO × the card's previous 30-day mean). Terminal series (W = 2): transactions,
@@ -107,22 +107,30 @@ end
  * where a call per transaction cost the client a command object and ~20 serialised arguments
  * each, and Redis a script dispatch each.
  *
+ * Inputs and results travel packed as little-endian doubles: a few hundred numbers per slice
+ * as separate arguments and reply elements cost the worker more to write and parse (ioredis
+ * builds a string per argument and an array per reply) than Redis spent on them.
+ *
  * KEYS: per transaction, its customer series, terminal series and transaction record.
  * ARGV: 1 customer TTL ms, 2 terminal TTL ms, 3 record TTL ms, 4 window count W, then W customer
- *  window lengths and W terminal window lengths (in buckets); then per transaction 8 values:
- *  cents, cents², customer bucket, terminal bucket, terminal visible end, customer prune-before,
- *  terminal prune-before, event time.
- * Returns per transaction: 6·W aggregates (customer count, cents, cents², high count per window,
- *  then terminal count and frauds per window), the last and first fraud buckets (-1 if none),
- *  the visible terminal transactions since the first fraud, and 1 if the id was seen before.
+ *  window lengths and W terminal window lengths (in buckets); then one string of 8 doubles per
+ *  transaction (COMPUTE_INPUTS): cents, cents², customer bucket, terminal bucket, terminal
+ *  visible end, customer prune-before, terminal prune-before, event time.
+ * Returns one string of COMPUTE_OUTPUTS(W) doubles per transaction: 1 if the id was seen before
+ *  (the results are then the first call's), then 6·W aggregates (customer count, cents, cents²,
+ *  high count per window, then terminal count and frauds per window), the last and first fraud
+ *  buckets (-1 if none), and the visible terminal transactions since the first fraud.
  */
 export const COMPUTE_SCRIPT = `${SERIES_LUA}
 local nw = tonumber(ARGV[4])
 local cw, tw = {}, {}
 for i = 1, nw do cw[i] = tonumber(ARGV[4 + i]); tw[i] = tonumber(ARGV[4 + nw + i]) end
 local nout = 6 * nw + 3
--- A transaction's record: its event time, then its nout results.
+-- A transaction's record: its event time, then its nout results (the reply swaps the time for
+-- the seen flag).
 local RECORD = '<' .. string.rep('d', nout + 1)
+local INPUT = '<dddddddd'
+local inputs = ARGV[5 + 2 * nw]
 -- Smallest k in [lo, hi] whose running fraud count is >= target (the counts never decrease).
 local function firstReaching(s, target, lo, hi)
   while lo < hi do
@@ -131,21 +139,14 @@ local function firstReaching(s, target, lo, hi)
   end
   return lo
 end
-local function compute(kc, kt, kx, a)
+local SEEN, NEW = spack('<d', 1), spack('<d', 0)
+local function compute(kc, kt, kx, at)
   local rec = redis.call('GET', kx)
-  if rec then
-    local out = { sunpack(RECORD, rec) }
-    for i = 1, nout do out[i] = out[i + 1] end
-    out[nout + 1] = 1
-    for i = nout + 2, #out do out[i] = nil end
-    return out
-  end
-  local cents = tonumber(ARGV[a + 1])
-  local cb = tonumber(ARGV[a + 3])
-  local tend = tonumber(ARGV[a + 5])
+  if rec then return SEEN .. string.sub(rec, 9) end
+  local cents, cents2, cb, tb, tend, cprune, tprune, et = sunpack(INPUT, inputs, at)
   local out = {}
   local craw = redis.call('GET', kc)
-  local cs = prune(CARD, kc, craw or string.rep('\\0', CARD.head), tonumber(ARGV[a + 6]), ARGV[1])
+  local cs = prune(CARD, kc, craw or string.rep('\\0', CARD.head), cprune, ARGV[1])
   local now = sums(CARD, cs, find(CARD, cs, cb))
   local past = {}
   for i = 1, nw do past[i] = sums(CARD, cs, find(CARD, cs, cb - cw[i])) end
@@ -153,7 +154,7 @@ local function compute(kc, kt, kx, a)
     for i = 1, nw do out[#out + 1] = now[v] - past[i][v] end
   end
   local traw = redis.call('GET', kt)
-  local ts, dead = prune(TERMINAL, kt, traw or string.rep('\\0', TERMINAL.head), tonumber(ARGV[a + 7]), ARGV[2])
+  local ts, dead = prune(TERMINAL, kt, traw or string.rep('\\0', TERMINAL.head), tprune, ARGV[2])
   local je = find(TERMINAL, ts, tend - 1)
   local tnow = sums(TERMINAL, ts, je)
   for i = 1, nw do past[i] = sums(TERMINAL, ts, find(TERMINAL, ts, tend - tw[i] - 1)) end
@@ -177,19 +178,26 @@ local function compute(kc, kt, kx, a)
   local n30, s30 = out[nw], out[2 * nw]
   if n30 > 0 and cents * n30 > ${HIGH_AMOUNT_RATIO} * s30 then high = 1 end
   -- \`raw and s\`: false for a key that did not exist, so add() creates it with its header.
-  add(CARD, kc, craw and cs, cb, { 1, cents, tonumber(ARGV[a + 2]), high }, ARGV[1])
-  add(TERMINAL, kt, traw and ts, tonumber(ARGV[a + 4]), { 1, 0 }, ARGV[2])
-  redis.call('SET', kx, spack(RECORD, tonumber(ARGV[a + 8]), unpack(out, 1, nout)), 'PX', ARGV[3])
-  out[nout + 1] = 0
-  return out
+  add(CARD, kc, craw and cs, cb, { 1, cents, cents2, high }, ARGV[1])
+  add(TERMINAL, kt, traw and ts, tb, { 1, 0 }, ARGV[2])
+  rec = spack(RECORD, et, unpack(out, 1, nout))
+  redis.call('SET', kx, rec, 'PX', ARGV[3])
+  return NEW .. string.sub(rec, 9)
 end
-local base = 4 + 2 * nw
 local results = {}
 for t = 0, #KEYS / 3 - 1 do
-  results[t + 1] = compute(KEYS[3 * t + 1], KEYS[3 * t + 2], KEYS[3 * t + 3], base + 8 * t)
+  results[t + 1] = compute(KEYS[3 * t + 1], KEYS[3 * t + 2], KEYS[3 * t + 3], 1 + 64 * t)
 end
-return results
+return table.concat(results)
 `;
+
+/** Doubles per transaction in the compute script's packed input. */
+export const COMPUTE_INPUTS = 8;
+
+/** Doubles per transaction in the compute script's packed reply, for `windows` windows. */
+export function computeOutputs(windows: number): number {
+  return 6 * windows + 4;
+}
 
 /**
  * KEYS: label marker, terminal series, transaction record.

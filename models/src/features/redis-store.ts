@@ -5,7 +5,13 @@ import { planBuckets, toCents } from './buckets';
 import { computeFeatureVector } from './compute';
 import type { CompiledFeatureOptions, FeatureOptions } from './options';
 import { compileFeatureOptions } from './options';
-import { COMPUTE_SCRIPT, LABEL_SCRIPT, seriesTransactionCount } from './redis-scripts';
+import {
+  COMPUTE_INPUTS,
+  COMPUTE_SCRIPT,
+  LABEL_SCRIPT,
+  computeOutputs,
+  seriesTransactionCount,
+} from './redis-scripts';
 import type { FeatureStore } from './store';
 import type { FeatureInput, FeatureLabel, LabelResult, WindowAggregates } from './types';
 
@@ -41,11 +47,11 @@ export const DEFAULT_REDIS_FEATURE_STORE_OPTIONS: Readonly<
 const SCRIPT_SLICE = 64;
 
 type ScriptedRedis = Redis & {
-  fsCompute(...args: (string | number)[]): Promise<number[][]>;
   fsLabel(...args: (string | number)[]): Promise<string>;
 };
 type ScriptedPipeline = ChainableCommander & {
-  fsCompute(...args: (string | number)[]): ScriptedPipeline;
+  /** ioredis' Buffer-reply variant of a defined command: the reply is the packed doubles. */
+  fsComputeBuffer(...args: (string | number | Buffer)[]): ScriptedPipeline;
   fsLabel(...args: (string | number)[]): ScriptedPipeline;
 };
 
@@ -140,17 +146,18 @@ export class RedisFeatureStore implements FeatureStore {
     if (txs.length === 0) return [];
     const o = this.options;
     const windows = o.customerWindowBuckets.length;
+    const outputs = computeOutputs(windows);
     const pipeline = this.redis.pipeline() as ScriptedPipeline;
     for (let from = 0; from < txs.length; from += SCRIPT_SLICE) {
       const slice = txs.slice(from, from + SCRIPT_SLICE);
       const keys: string[] = [];
-      const args: number[] = [];
-      for (const tx of slice) {
+      const inputs = Buffer.alloc(slice.length * COMPUTE_INPUTS * 8);
+      slice.forEach((tx, i) => {
         const plan = planBuckets(tx.event_time, o);
         const cents = toCents(tx.amount);
         const k = this.keysOf(tx);
         keys.push(k.customer, k.terminal, k.record);
-        args.push(
+        const values = [
           cents,
           cents * cents,
           plan.customerBucket,
@@ -159,22 +166,29 @@ export class RedisFeatureStore implements FeatureStore {
           plan.customerPruneBefore,
           plan.terminalPruneBefore,
           tx.event_time,
-        );
-      }
-      pipeline.fsCompute(keys.length, ...keys, ...this.scriptConstants, ...args);
+        ];
+        values.forEach((v, j) => inputs.writeDoubleLE(v, (i * COMPUTE_INPUTS + j) * 8));
+      });
+      pipeline.fsComputeBuffer(keys.length, ...keys, ...this.scriptConstants, inputs);
     }
-    const replies = (await this.exec(pipeline, 'computeBatch')).flatMap((r) => r as number[][]);
-    if (replies.length !== txs.length) {
+    const replies = (await this.exec(pipeline, 'computeBatch')) as Buffer[];
+    const bytes = replies.reduce((n, r) => n + r.length, 0);
+    if (bytes !== txs.length * outputs * 8) {
       throw new FeatureStoreError(
         'FS_FEATURE_STORE_SCRIPT',
-        `computeBatch: ${replies.length} results for ${txs.length} transactions`,
+        `computeBatch: ${bytes} reply bytes for ${txs.length} transactions of ${outputs} doubles`,
         false,
       );
     }
-    return txs.map((tx, i) => {
-      const agg = parseAggregates(replies[i] as number[], windows);
-      return Float32Array.from(computeFeatureVector(tx, agg, o));
-    });
+    const vectors: Float32Array[] = [];
+    for (const reply of replies) {
+      for (let at = 0; at < reply.length; at += outputs * 8) {
+        const tx = txs[vectors.length] as FeatureInput;
+        const agg = parseAggregates(reply, at, windows);
+        vectors.push(Float32Array.from(computeFeatureVector(tx, agg, o)));
+      }
+    }
+    return vectors;
   }
 
   /** {@inheritDoc FeatureStore.applyLabels} */
@@ -281,9 +295,15 @@ export class RedisFeatureStore implements FeatureStore {
   }
 }
 
-function parseAggregates(reply: readonly number[], windows: number): WindowAggregates {
-  const take = (k: number): Float64Array =>
-    Float64Array.from(reply.slice(k * windows, (k + 1) * windows), Number);
+/** One transaction's aggregates from the script's packed reply, starting at byte `at`. */
+function parseAggregates(reply: Buffer, at: number, windows: number): WindowAggregates {
+  // The first double is the seen-before flag: a replay gets the first call's sums.
+  const value = (k: number): number => reply.readDoubleLE(at + 8 * (1 + k));
+  const take = (k: number): Float64Array => {
+    const out = new Float64Array(windows);
+    for (let w = 0; w < windows; w += 1) out[w] = value(k * windows + w);
+    return out;
+  };
   return {
     customerCount: take(0),
     customerCents: take(1),
@@ -291,8 +311,8 @@ function parseAggregates(reply: readonly number[], windows: number): WindowAggre
     customerHigh: take(3),
     terminalCount: take(4),
     terminalFrauds: take(5),
-    terminalLastFraudBucket: Number(reply[6 * windows] ?? -1),
-    terminalFirstFraudBucket: Number(reply[6 * windows + 1] ?? -1),
-    terminalCountSinceFirstFraud: Number(reply[6 * windows + 2] ?? 0),
+    terminalLastFraudBucket: value(6 * windows),
+    terminalFirstFraudBucket: value(6 * windows + 1),
+    terminalCountSinceFirstFraud: value(6 * windows + 2),
   };
 }
