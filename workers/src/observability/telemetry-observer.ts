@@ -9,7 +9,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { ChunkObservation, PipelineObserver } from '../pipeline/observer';
 import { reasonCodeOf } from '../pipeline/failure';
-import type { SourceRecord } from '../pipeline/types';
+import type { ScoredRecord, SourceRecord } from '../pipeline/types';
 import {
   ATTR_FS_ATTEMPT,
   ATTR_FS_DEAD_LETTER_REASON,
@@ -168,9 +168,15 @@ export function telemetryObserver(options: TelemetryObserverOptions): TelemetryO
         },
         end(outcome) {
           const at = now();
+          // Counted per decision and model, once per chunk: the SDK hashes the attributes of
+          // every add().
+          const counts = new Map<string, { verdict: ScoredRecord['verdict']; n: number }>();
           for (const v of outcome.verdicts) {
             const { verdict } = v;
-            metrics.countVerdict(verdict.decision, verdict.model_version);
+            const key = `${verdict.decision}\n${verdict.model_version}`;
+            const count = counts.get(key);
+            if (count === undefined) counts.set(key, { verdict, n: 1 });
+            else count.n += 1;
             const produced = Number(v.decoded.record.timestamp);
             if (Number.isFinite(produced)) metrics.recordEndToEnd(at - produced);
             const span = spans.get(v.decoded.record);
@@ -183,6 +189,9 @@ export function telemetryObserver(options: TelemetryObserverOptions): TelemetryO
             });
             span?.end();
             spans.delete(v.decoded.record);
+          }
+          for (const { verdict, n } of counts.values()) {
+            metrics.countVerdict(verdict.decision, verdict.model_version, n);
           }
           for (const d of outcome.deadLetters) {
             metrics.countDeadLetter(

@@ -29,6 +29,8 @@ describe('initMetrics', () => {
     m.recordStage('features', 3.5);
     m.countConsumed('transactions', 2);
     m.countVerdict('DECLINE', 'v7');
+    m.countVerdict('APPROVE', 'v7', 3);
+    m.countVerdict('APPROVE', 'v7', 2);
     m.countRetry('FS_REDIS_TIMEOUT');
     m.countDeadLetter('FS_DECODE_MAGIC_BYTE', 'bad_input');
     m.setConsumerLag('transactions', 3, 120);
@@ -38,7 +40,8 @@ describe('initMetrics', () => {
     for (const series of Object.values(PROMETHEUS_SERIES)) {
       expect({ series, found: samples(text, series).length > 0 }).toEqual({ series, found: true });
     }
-    expect(samples(text, PROMETHEUS_SERIES.verdicts)).toEqual([
+    expect(samples(text, PROMETHEUS_SERIES.verdicts).sort()).toEqual([
+      '{decision="APPROVE",model_version="v7"} 5',
       '{decision="DECLINE",model_version="v7"} 1',
     ]);
     expect(samples(text, PROMETHEUS_SERIES.deadLetters)).toEqual([

@@ -58,8 +58,8 @@ export interface FraudstreamMetrics {
   recordStage(stage: PipelineStage, ms: number): void;
   /** Records taken off an input topic. */
   countConsumed(topic: string, count?: number): void;
-  /** A verdict acknowledged by Kafka. */
-  countVerdict(decision: VerdictDecision, modelVersion: string): void;
+  /** `count` verdicts (default 1) of one decision and model, acknowledged by Kafka. */
+  countVerdict(decision: VerdictDecision, modelVersion: string, count?: number): void;
   /** A transaction handed to the retry queue; `reason` is an error code. */
   countRetry(reason: string): void;
   /** A record written to the dead-letter topic; `reason` is its machine-readable reason. */
@@ -118,6 +118,8 @@ class Instruments implements FraudstreamMetrics {
   private readonly deadLetters: Counter;
   private readonly errors: Counter;
   private readonly stageAttrs = new Map<string, Attributes>();
+  /** Per decision and model version: one attribute set each, not a new object per verdict. */
+  private readonly verdictAttrs = new Map<string, Attributes>();
   private readonly lag = new Map<string, { attrs: Attributes; value: number }>();
   private readonly models = new Map<
     string,
@@ -189,11 +191,17 @@ class Instruments implements FraudstreamMetrics {
     this.consumed.add(count, { [LABEL_TOPIC]: this.guard('topic', topic) });
   }
 
-  countVerdict(decision: VerdictDecision, modelVersion: string): void {
-    this.verdicts.add(1, {
-      [LABEL_DECISION]: decision,
-      [LABEL_MODEL_VERSION]: this.guard('model_version', modelVersion),
-    });
+  countVerdict(decision: VerdictDecision, modelVersion: string, count = 1): void {
+    const key = `${decision}\n${modelVersion}`;
+    let attrs = this.verdictAttrs.get(key);
+    if (attrs === undefined) {
+      attrs = {
+        [LABEL_DECISION]: decision,
+        [LABEL_MODEL_VERSION]: this.guard('model_version', modelVersion),
+      };
+      this.verdictAttrs.set(key, attrs);
+    }
+    this.verdicts.add(count, attrs);
   }
 
   countRetry(reason: string): void {
