@@ -218,6 +218,7 @@ export class ScoringWorker {
           consumerGroup: config.consumerGroup,
           decisionsTopic: config.decisionsTopic,
           deadLetterTopic: config.deadLetterTopic,
+          retryAttempts: config.retryAttempts,
         })
       : undefined;
     const retrySink = new BullRetryQueue(queue, {

@@ -127,6 +127,7 @@ describe('telemetryObserver', () => {
         consumerGroup: 'scoring',
         decisionsTopic: 'decisions',
         deadLetterTopic: 'dlq',
+        retryAttempts: 2,
       });
       pipeline = new ScoringPipeline(
         {
@@ -222,6 +223,19 @@ describe('telemetryObserver', () => {
       expect(metrics).toMatch(/fraudstream_retries_total\{reason="FS_FEATURES_FAILED"\} 1/);
       // Consumed counts Kafka records only, not the retry.
       expect(metrics).toMatch(/fraudstream_consumed_total\{topic="transactions"\} 1/);
+    });
+
+    it('does not count the failure of the last attempt as a retry (it is dead-lettered)', async () => {
+      failFeatures = 3;
+      const [job] = (await run(kafkaRecord())).jobs;
+      if (job === undefined) throw new Error('no retry job');
+      await run(retryOf(job, 2));
+      await run(retryOf(job, 3)); // retryAttempts 2: attempt 3 is the last
+      const metrics = await telemetry.renderMetrics();
+      expect(metrics).toMatch(/fraudstream_retries_total\{reason="FS_FEATURES_FAILED"\} 2/);
+      const last = (await finished()).find((s) => s.attributes['fraudstream.attempt'] === 3);
+      expect(last?.status.code).toBe(2);
+      expect(last?.attributes['fraudstream.retry.reason']).toBeUndefined();
     });
 
     it('keeps the attempts of a record without trace context in one trace', async () => {

@@ -31,6 +31,12 @@ export interface TelemetryObserverOptions {
   readonly deadLetterTopic: string;
   /** Clock of the end-to-end latency. @defaultValue Date.now */
   readonly now?: () => number;
+  /**
+   * Retry jobs a record gets (FS_RETRY_ATTEMPTS). A failure of its last attempt (attempt
+   * `retryAttempts + 1`, counting the Kafka one) is dead-lettered, not retried, so it is not
+   * counted in retries_total. @defaultValue Infinity
+   */
+  readonly retryAttempts?: number;
 }
 
 /** The pipeline observer of telemetry, and the span of a dead letter sent outside a chunk. */
@@ -205,10 +211,11 @@ export function telemetryObserver(options: TelemetryObserverOptions): TelemetryO
           }
           for (const r of outcome.retries) {
             const reason = reasonCodeOf(r.error);
-            metrics.countRetry(reason);
+            const exhausted = r.record.attempt > (options.retryAttempts ?? Infinity);
+            if (!exhausted) metrics.countRetry(reason);
             const span = spans.get(r.record);
             if (span !== undefined) {
-              span.span.setAttribute(ATTR_FS_RETRY_REASON, reason);
+              if (!exhausted) span.span.setAttribute(ATTR_FS_RETRY_REASON, reason);
               lastAttempts.set(r.record, span.context);
               span.end(r.error);
             }
