@@ -153,6 +153,8 @@ export async function runFeaturesBench(
     }
     log(`history: ${history} transactions under ${keyPrefix}`);
 
+    let hits = 0;
+    let reads = 0;
     // The plain reads of a batch: every key the Lua call touches, read once with a GET (the
     // card's and the terminal's series, the transaction record).
     const readBatch = async (batch: readonly FeatureInput[]): Promise<void> => {
@@ -173,8 +175,6 @@ export async function runFeaturesBench(
       }
       reads += batch.length * KEYS_PER_TRANSACTION;
     };
-    let hits = 0;
-    let reads = 0;
 
     const lastHistory = inputs.slice(history - o.batchSize, history);
     // A (the reference) is the plain-read floor, B the store: the ratio reads "computeBatch costs N

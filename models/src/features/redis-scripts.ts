@@ -24,7 +24,12 @@ const TERMINAL_SUMS = 2;
 const SERIES_LUA = `
 local spack, sunpack = struct.pack, struct.unpack
 local function spec(w)
-  return { w = w, head = 8 * w, rec = 8 * (w + 1), vals = '<' .. string.rep('d', w), row = '<' .. string.rep('d', w + 1) }
+  return {
+    w = w, head = 8 * w, rec = 8 * (w + 1),
+    vals = '<' .. string.rep('d', w), row = '<' .. string.rep('d', w + 1),
+    -- A series with no records: the header's zero sums.
+    empty = string.rep('\\0', 8 * w),
+  }
 end
 local CARD, TERMINAL = spec(${CARD_SUMS}), spec(${TERMINAL_SUMS})
 local function size(p, s) return (#s - p.head) / p.rec end
@@ -63,43 +68,48 @@ local function prune(p, key, s, before, ttl)
   redis.call('SET', key, s, 'PX', ttl)
   return s, 0
 end
+-- The W sums of row (values from index first on) plus delta, packed.
+local function plus(p, row, first, delta)
+  for v = 1, p.w do row[first + v - 1] = row[first + v - 1] + delta[v] end
+  return spack(p.vals, unpack(row, first, first + p.w - 1))
+end
 -- Adds the W values of delta to bucket b of the series stored at key (s: its value, false when
 -- the key is absent), creating the bucket's record; later running sums move too. The newest
 -- bucket is written in place (SETRANGE) or appended, without copying the series.
 local function add(p, key, s, b, delta, ttl)
   local exists = s ~= false
-  if not exists then s = string.rep('\\0', p.head) end
+  if not exists then s = p.empty end
   local n = size(p, s)
   local j = find(p, s, b)
+  local same = j > 0 and bucketOf(p, s, j) == b
   if j == n and exists then
-    local row = sums(p, s, j)
-    for v = 1, p.w do row[v] = row[v] + delta[v] end
-    if j > 0 and bucketOf(p, s, j) == b then
-      redis.call('SETRANGE', key, p.head + (j - 1) * p.rec + 8, spack(p.vals, unpack(row, 1, p.w)))
+    local packed = plus(p, sums(p, s, j), 1, delta)
+    if same then
+      redis.call('SETRANGE', key, p.head + (j - 1) * p.rec + 8, packed)
     else
-      redis.call('APPEND', key, spack(p.row, b, unpack(row, 1, p.w)))
+      redis.call('APPEND', key, spack('<d', b) .. packed)
     end
     redis.call('PEXPIRE', key, ttl)
     return
   end
   local out, from
-  if j > 0 and bucketOf(p, s, j) == b then
+  if same then
     out = { string.sub(s, 1, p.head + (j - 1) * p.rec) }
     from = j
   else
-    local row = sums(p, s, j)
-    for v = 1, p.w do row[v] = row[v] + delta[v] end
-    out = { string.sub(s, 1, p.head + j * p.rec), spack(p.row, b, unpack(row, 1, p.w)) }
+    out = { string.sub(s, 1, p.head + j * p.rec), spack('<d', b) .. plus(p, sums(p, s, j), 1, delta) }
     from = j + 1
   end
   for k = from, n do
-    local row = { sunpack(p.row, s, p.head + (k - 1) * p.rec + 1) }
-    for v = 1, p.w do row[v + 1] = row[v + 1] + delta[v] end
-    out[#out + 1] = spack(p.row, unpack(row, 1, p.w + 1))
+    local at = p.head + (k - 1) * p.rec + 1
+    out[#out + 1] = string.sub(s, at, at + 7) .. plus(p, { sunpack(p.vals, s, at + 8) }, 1, delta)
   end
   redis.call('SET', key, table.concat(out), 'PX', ttl)
 end
 `;
+
+/** Doubles per transaction in the compute script's packed input. */
+export const COMPUTE_INPUTS = 8;
 
 /**
  * A batch of transactions in one call, in order (two of the same card or terminal see each
@@ -129,7 +139,7 @@ local nout = 6 * nw + 3
 -- A transaction's record: its event time, then its nout results (the reply swaps the time for
 -- the seen flag).
 local RECORD = '<' .. string.rep('d', nout + 1)
-local INPUT = '<dddddddd'
+local INPUT = '<' .. string.rep('d', ${COMPUTE_INPUTS})
 local inputs = ARGV[5 + 2 * nw]
 -- Smallest k in [lo, hi] whose running fraud count is >= target (the counts never decrease).
 local function firstReaching(s, target, lo, hi)
@@ -146,7 +156,7 @@ local function compute(kc, kt, kx, at)
   local cents, cents2, cb, tb, tend, cprune, tprune, et = sunpack(INPUT, inputs, at)
   local out = {}
   local craw = redis.call('GET', kc)
-  local cs = prune(CARD, kc, craw or string.rep('\\0', CARD.head), cprune, ARGV[1])
+  local cs = prune(CARD, kc, craw or CARD.empty, cprune, ARGV[1])
   local now = sums(CARD, cs, find(CARD, cs, cb))
   local past = {}
   for i = 1, nw do past[i] = sums(CARD, cs, find(CARD, cs, cb - cw[i])) end
@@ -154,7 +164,7 @@ local function compute(kc, kt, kx, at)
     for i = 1, nw do out[#out + 1] = now[v] - past[i][v] end
   end
   local traw = redis.call('GET', kt)
-  local ts, dead = prune(TERMINAL, kt, traw or string.rep('\\0', TERMINAL.head), tprune, ARGV[2])
+  local ts, dead = prune(TERMINAL, kt, traw or TERMINAL.empty, tprune, ARGV[2])
   local je = find(TERMINAL, ts, tend - 1)
   local tnow = sums(TERMINAL, ts, je)
   for i = 1, nw do past[i] = sums(TERMINAL, ts, find(TERMINAL, ts, tend - tw[i] - 1)) end
@@ -186,13 +196,10 @@ local function compute(kc, kt, kx, at)
 end
 local results = {}
 for t = 0, #KEYS / 3 - 1 do
-  results[t + 1] = compute(KEYS[3 * t + 1], KEYS[3 * t + 2], KEYS[3 * t + 3], 1 + 64 * t)
+  results[t + 1] = compute(KEYS[3 * t + 1], KEYS[3 * t + 2], KEYS[3 * t + 3], 1 + ${COMPUTE_INPUTS * 8} * t)
 end
 return table.concat(results)
 `;
-
-/** Doubles per transaction in the compute script's packed input. */
-export const COMPUTE_INPUTS = 8;
 
 /** Doubles per transaction in the compute script's packed reply, for `windows` windows. */
 export function computeOutputs(windows: number): number {

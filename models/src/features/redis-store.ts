@@ -157,7 +157,8 @@ export class RedisFeatureStore implements FeatureStore {
         const cents = toCents(tx.amount);
         const k = this.keysOf(tx);
         keys.push(k.customer, k.terminal, k.record);
-        const values = [
+        let at = i * COMPUTE_INPUTS * 8;
+        for (const v of [
           cents,
           cents * cents,
           plan.customerBucket,
@@ -166,8 +167,9 @@ export class RedisFeatureStore implements FeatureStore {
           plan.customerPruneBefore,
           plan.terminalPruneBefore,
           tx.event_time,
-        ];
-        values.forEach((v, j) => inputs.writeDoubleLE(v, (i * COMPUTE_INPUTS + j) * 8));
+        ]) {
+          at = inputs.writeDoubleLE(v, at);
+        }
       });
       pipeline.fsComputeBuffer(keys.length, ...keys, ...this.scriptConstants, inputs);
     }

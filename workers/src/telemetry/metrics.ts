@@ -118,8 +118,6 @@ class Instruments implements FraudstreamMetrics {
   private readonly deadLetters: Counter;
   private readonly errors: Counter;
   private readonly stageAttrs = new Map<string, Attributes>();
-  /** Per decision and model version: one attribute set each, not a new object per verdict. */
-  private readonly verdictAttrs = new Map<string, Attributes>();
   private readonly lag = new Map<string, { attrs: Attributes; value: number }>();
   private readonly models = new Map<
     string,
@@ -192,16 +190,10 @@ class Instruments implements FraudstreamMetrics {
   }
 
   countVerdict(decision: VerdictDecision, modelVersion: string, count = 1): void {
-    const key = `${decision}\n${modelVersion}`;
-    let attrs = this.verdictAttrs.get(key);
-    if (attrs === undefined) {
-      attrs = {
-        [LABEL_DECISION]: decision,
-        [LABEL_MODEL_VERSION]: this.guard('model_version', modelVersion),
-      };
-      this.verdictAttrs.set(key, attrs);
-    }
-    this.verdicts.add(count, attrs);
+    this.verdicts.add(count, {
+      [LABEL_DECISION]: decision,
+      [LABEL_MODEL_VERSION]: this.guard('model_version', modelVersion),
+    });
   }
 
   countRetry(reason: string): void {
