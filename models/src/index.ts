@@ -40,6 +40,10 @@ export {
   RedisFeatureStore,
   toFeatureStoreError,
 } from './features/redis-store';
+export type { BackfillOptions, BackfillSummary } from './features/backfill';
+export { DEFAULT_BACKFILL_OPTIONS, backfillFeatures } from './features/backfill';
+export type { RedisBackfillSummary, RedisBackfillTarget } from './features/backfill-redis';
+export { backfillRedis } from './features/backfill-redis';
 export type { FeatureTable, ReplayOptions } from './features/replay';
 export { FeatureReplay, replayFeatures, replayFeaturesAsync } from './features/replay';
 
@@ -135,5 +139,6 @@ export type { MicroBenchIo } from './bench/micro-report';
 export { featuresBenchmark, inferenceBenchmark } from './bench/micro-bench-commands';
 
 // CLI subcommands (wired into `fraudstream` by @fraudstream/workers).
+export { backfillCommand } from './cli/backfill-command';
 export { evaluateCommand } from './cli/evaluate-command';
 export { trainCommand } from './cli/train-command';

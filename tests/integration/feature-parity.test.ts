@@ -6,7 +6,13 @@ import IORedis from 'ioredis';
 import { simulateTransactions } from '@fraudstream/loadgen';
 import type { SimulatedTransaction } from '@fraudstream/loadgen';
 import type { FeatureLabel, FeatureStore } from '@fraudstream/models';
-import { FEATURE_NAMES, MemoryFeatureStore, RedisFeatureStore } from '@fraudstream/models';
+import {
+  FEATURE_NAMES,
+  MemoryFeatureStore,
+  RedisFeatureStore,
+  backfillFeatures,
+  replayFeatures,
+} from '@fraudstream/models';
 
 const REDIS_URL = process.env.FS_REDIS_URL ?? 'redis://127.0.0.1:16379';
 const BATCH = 200;
@@ -130,6 +136,34 @@ describe('feature parity between the offline and online stores', () => {
       }
       expect(online).toHaveLength(offline.length);
       expect(maxDiff).toBeLessThanOrEqual(1e-6);
+    } finally {
+      await redis.close();
+    }
+  });
+
+  it('scores after a Redis backfill as the offline replay does', async () => {
+    // `fraudstream backfill`'s path: 30 days of history into Redis, then day 31 scored online.
+    const cut = Math.floor((rows[0]?.tx.event_time ?? 0) / DAY_MS) * DAY_MS + 30 * DAY_MS;
+    const history = rows.filter((r) => r.tx.event_time < cut);
+    const live = rows.filter((r) => r.tx.event_time >= cut && r.tx.event_time < cut + DAY_MS);
+    const redis = new RedisFeatureStore({ url: REDIS_URL, keyPrefix: `${prefix}backfill:` });
+    try {
+      const summary = await backfillFeatures(redis, history, { batchSize: 250 });
+      expect(summary.transactions).toBe(history.length);
+      expect(summary.labelsApplied).toBe(history.filter((r) => r.truth.is_fraud).length);
+      const online = await redis.computeBatch(live.map((r) => r.tx));
+      const offline = replayFeatures(rows, { keepFromMs: cut, stopAtMs: cut + DAY_MS });
+      expect(offline.rows).toBe(live.length);
+      let maxDiff = 0;
+      online.forEach((b, r) => {
+        for (let c = 0; c < FEATURE_NAMES.length; c += 1) {
+          const a = offline.features[r * FEATURE_NAMES.length + c] ?? NaN;
+          maxDiff = Math.max(maxDiff, Math.abs(a - (b[c] ?? NaN)));
+        }
+      });
+      expect(maxDiff).toBeLessThanOrEqual(1e-5);
+      const riskCol = FEATURE_NAMES.indexOf('terminal_risk_7d');
+      expect(online.filter((v) => (v[riskCol] ?? 0) > 0).length).toBeGreaterThan(0);
     } finally {
       await redis.close();
     }

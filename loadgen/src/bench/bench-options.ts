@@ -5,7 +5,7 @@ import type { LoadOptions } from '../load/load-options';
 import { LoadOptionsError } from '../errors';
 import type { LoadObserver } from '../load/load-report';
 import type { WatchedProcess } from '../measure/cpu-sampler';
-import type { StartWorker } from './bench-types';
+import type { StartWorker, WarmFeatureState } from './bench-types';
 import { DEFAULT_BENCH_PARTITIONS } from './bench-topics';
 import type { PassthroughMode } from './passthrough-process';
 
@@ -44,6 +44,13 @@ export interface BenchOptions {
   readonly startWorker?: StartWorker;
   /** Where passthrough workers run, or a launcher of your own. @defaultValue 'process' */
   readonly passthrough?: PassthroughMode | StartWorker;
+  /**
+   * Backfills a run's feature state (seed): without it the seed run starts on an empty state and
+   * its precision and recall are those of a fleet that has seen nothing. @defaultValue none
+   */
+  readonly warmFeatureState?: WarmFeatureState;
+  /** Simulated days the seed run backfills and then skips in its load. @defaultValue 28 */
+  readonly seedWarmDays?: number;
   /** Shrink every scenario to seconds (CI keeps them working; figures mean nothing). @defaultValue false */
   readonly smoke?: boolean;
   /** Workers of seed, capacity, passthrough and burst. @defaultValue 1 */
@@ -113,6 +120,7 @@ export const DEFAULT_BENCH_OPTIONS = Object.freeze({
   stepMs: 60_000,
   seedTps: 50_000 / 3600,
   seedDurationMs: 600_000,
+  seedWarmDays: 28,
   burstBaseTps: 500,
   burstFactor: 10,
   burstMs: 30_000,
@@ -129,6 +137,7 @@ export const SMOKE_BENCH_SIZES = Object.freeze({
   stepMs: 2000,
   seedTps: 50,
   seedDurationMs: 3000,
+  seedWarmDays: 1,
   burstBaseTps: 50,
   burstFactor: 4,
   burstMs: 1000,
@@ -142,6 +151,8 @@ export interface CompiledBenchOptions {
   readonly brokers: readonly string[];
   readonly startWorker: StartWorker | undefined;
   readonly passthrough: PassthroughMode | StartWorker;
+  readonly warmFeatureState: WarmFeatureState | undefined;
+  readonly seedWarmDays: number;
   readonly smoke: boolean;
   readonly workers: number;
   readonly fleetSizes: readonly number[];
@@ -222,6 +233,12 @@ export function compileBenchOptions(raw: BenchOptions): CompiledBenchOptions {
     brokers: raw.brokers,
     startWorker: raw.startWorker,
     passthrough: raw.passthrough ?? d.passthrough,
+    warmFeatureState: raw.warmFeatureState,
+    seedWarmDays: positive(
+      'seedWarmDays',
+      raw.seedWarmDays ?? s?.seedWarmDays ?? d.seedWarmDays,
+      true,
+    ),
     smoke,
     workers: positive('workers', raw.workers ?? d.workers, true),
     fleetSizes: list('fleetSizes', raw.fleetSizes ?? s?.fleetSizes ?? d.fleetSizes, true),

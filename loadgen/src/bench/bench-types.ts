@@ -2,6 +2,7 @@
 // CLI layer in @fraudstream/workers, which loadgen must not import): the benchmark says what
 // the worker must consume and produce, the launcher starts one and hands back a way to stop it.
 import type { LoadTopics } from '../load/load-options';
+import type { SimulationParams } from '../simulator/params';
 
 /** What one worker of a benchmark fleet is told: Kafka, its consumer group and its topics. */
 export interface WorkerEnv {
@@ -67,3 +68,24 @@ export interface WorkerExit {
  * the benchmark waits for the whole fleet to join before sending).
  */
 export type StartWorker = (env: WorkerEnv) => Promise<WorkerHandle>;
+
+/** What a benchmark run asks of {@link WarmFeatureState}. */
+export interface WarmFeatureSpec {
+  /** The run's feature key prefix (its workers' FS_FEATURE_KEY_PREFIX). */
+  readonly keyPrefix: string;
+  /** The run's simulator parameters. */
+  readonly simulation: Partial<SimulationParams>;
+  /** The simulator's first `days` days: the days the run's load skips. */
+  readonly days: number;
+  /** Life of each backfilled transaction's idempotency record, ms. */
+  readonly recordTtlMs: number;
+}
+
+/**
+ * Writes the history a run's load skips into the run's feature state, as `fraudstream backfill`
+ * does, so the workers score the run with the state they would have after those weeks. Injected
+ * by the CLI layer: the feature store lives in @fraudstream/models, above loadgen.
+ */
+export type WarmFeatureState = (
+  spec: WarmFeatureSpec,
+) => Promise<{ readonly transactions: number; readonly seconds: number }>;

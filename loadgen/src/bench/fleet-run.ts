@@ -13,7 +13,7 @@ import type { BenchLoadOptions, CompiledBenchOptions } from './bench-options';
 import type { BenchRun } from './bench-result';
 import type { StartWorker, WorkerCpuProfile } from './bench-types';
 import { createRunTopics, deleteRunTopics, runTopicNames } from './bench-topics';
-import { startFleet } from './fleet';
+import { FLEET_FEATURE_RECORD_TTL_MS, fleetFeatureKeyPrefix, startFleet } from './fleet';
 import { passthroughLauncher } from './passthrough-process';
 import { readWorkerProfile, workerProfileSpec } from './worker-profiles';
 
@@ -38,6 +38,12 @@ export interface FleetRunSpec {
   readonly load?: BenchLoadOptions;
   /** Runs after the load, while the fleet still runs (e.g. to scrape the workers' /metrics). */
   readonly beforeStop?: () => Promise<void>;
+  /**
+   * Backfill this many simulated days into the run's feature state first (when the bench has a
+   * {@link WarmFeatureState}), then send from the day after them with the simulator's own event
+   * times, so the workers see the history the model was trained on.
+   */
+  readonly warmDays?: number;
 }
 
 function slugOf(label: string): string {
@@ -82,6 +88,33 @@ async function profileSpecs(
   return Array.from({ length: workers }, (_, i) => workerProfileSpec(dir, stem, i));
 }
 
+/**
+ * Backfills the days the run's load skips when the spec asks for it and the bench can; returns
+ * the load options that continue that history (nothing when the run starts cold).
+ */
+async function warmUp(
+  ctx: BenchContext,
+  spec: FleetRunSpec,
+  tag: string,
+): Promise<Pick<BenchLoadOptions, 'skipDays' | 'eventTime'>> {
+  const o = ctx.options;
+  if (spec.warmDays === undefined) return {};
+  if (o.warmFeatureState === undefined) {
+    o.log(`[${spec.label}] no feature backfill available: the workers start on an empty state`);
+    return {};
+  }
+  const days = spec.warmDays;
+  o.log(`[${spec.label}] backfilling ${days} simulated days into the run's feature state`);
+  const w = await o.warmFeatureState({
+    keyPrefix: fleetFeatureKeyPrefix(tag),
+    simulation: { ...o.load.simulation, ...spec.load?.simulation },
+    days,
+    recordTtlMs: FLEET_FEATURE_RECORD_TTL_MS,
+  });
+  o.log(`[${spec.label}] backfilled ${w.transactions} transactions in ${w.seconds.toFixed(1)} s`);
+  return { skipDays: days, eventTime: 'simulated' };
+}
+
 /** Makes one run on a fleet of its own and returns its report. */
 export async function runOnFleet(ctx: BenchContext, spec: FleetRunSpec): Promise<BenchRun> {
   const o = ctx.options;
@@ -95,6 +128,7 @@ export async function runOnFleet(ctx: BenchContext, spec: FleetRunSpec): Promise
   o.log(`[${spec.label}] creating topics *-${tag} (${o.partitions} partitions)`);
   await createRunTopics(ctx.admin, topics, o.partitions);
   try {
+    const warm = await warmUp(ctx, spec, tag);
     o.log(
       `[${spec.label}] starting ${spec.workers} ${spec.worker} worker${spec.workers > 1 ? 's' : ''}`,
     );
@@ -115,6 +149,7 @@ export async function runOnFleet(ctx: BenchContext, spec: FleetRunSpec): Promise
         {
           ...o.load,
           ...spec.load,
+          ...warm,
           brokers: o.brokers,
           topics,
           profile: spec.profile,

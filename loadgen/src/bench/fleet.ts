@@ -7,7 +7,12 @@ import type { WatchedProcess } from '../measure/cpu-sampler';
 import type { StartWorker, WorkerCpuProfile, WorkerEnv, WorkerHandle } from './bench-types';
 
 /** How long bench workers keep a transaction's feature record (longer than any run). */
-const BENCH_FEATURE_RECORD_TTL_MS = 3_600_000;
+export const FLEET_FEATURE_RECORD_TTL_MS = 3_600_000;
+
+/** The feature key prefix of a run's workers: state of its own, which no other run reads. */
+export function fleetFeatureKeyPrefix(runTag: string): string {
+  return `fs:bench:${runTag}:`;
+}
 
 /** Running workers of one benchmark run. */
 export interface Fleet {
@@ -58,8 +63,8 @@ export function workerEnv(spec: FleetSpec, index: number): WorkerEnv {
       // Feature state of its own, so no run reads another's (or production's) cards, and
       // records that expire within the hour: a run's hundreds of thousands of transactions
       // would otherwise sit in Redis for the default 8 days, and every snapshot would copy them.
-      FS_FEATURE_KEY_PREFIX: `fs:bench:${spec.runTag}:`,
-      FS_FEATURE_RECORD_TTL_MS: String(BENCH_FEATURE_RECORD_TTL_MS),
+      FS_FEATURE_KEY_PREFIX: fleetFeatureKeyPrefix(spec.runTag),
+      FS_FEATURE_RECORD_TTL_MS: String(FLEET_FEATURE_RECORD_TTL_MS),
       // Several workers on one machine: let each health server pick a free port.
       FS_HEALTH_PORT: '0',
       FS_LOG_LEVEL: 'warn',

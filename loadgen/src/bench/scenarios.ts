@@ -43,6 +43,7 @@ export async function seedScenario(ctx: BenchContext): Promise<ScenarioOutcome> 
     workers: o.workers,
     profile: { kind: 'constant', tps: o.seedTps },
     durationMs: o.seedDurationMs,
+    warmDays: o.seedWarmDays,
   });
   const r = run.report;
   const targets = [
@@ -64,11 +65,19 @@ export async function seedScenario(ctx: BenchContext): Promise<ScenarioOutcome> 
       ...deliveryFigures([run]),
       precision: r.quality.precision,
       recall: r.quality.recall,
+      decline_precision: r.quality.declinePrecision,
+      decline_recall: r.quality.declineRecall,
     },
     targets,
     limits: targets.every((t) => t.met) ? [] : explainRun(r, run.label),
     runs: [run],
-    parameters: { workers: o.workers, tps: o.seedTps, durationMs: o.seedDurationMs },
+    parameters: {
+      workers: o.workers,
+      tps: o.seedTps,
+      durationMs: o.seedDurationMs,
+      // Precision and recall mean something only on a backfilled state.
+      backfilledDays: o.warmFeatureState === undefined ? 0 : o.seedWarmDays,
+    },
   };
 }
 

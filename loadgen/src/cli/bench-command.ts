@@ -7,7 +7,7 @@ import { UsageError } from '../errors';
 import type { BenchOptions, BenchScenario } from '../bench/bench-options';
 import { BENCH_SCENARIOS } from '../bench/bench-options';
 import type { BenchResult, BenchTable } from '../bench/bench-result';
-import type { StartWorker } from '../bench/bench-types';
+import type { StartWorker, WarmFeatureState } from '../bench/bench-types';
 import { runBench } from '../bench/run-bench';
 import type { TraceSend } from '../load/wire-codec';
 import { renderLoadPlots } from '../report/load-plots';
@@ -25,6 +25,8 @@ export type MicroBenchmark = (argv: string[]) => Promise<number>;
 export interface BenchCommandDeps {
   /** Starts one scoring worker (a `fraudstream worker` child process, say). */
   readonly startWorker?: StartWorker;
+  /** Backfills a run's feature state (seed); see {@link WarmFeatureState}. */
+  readonly warmFeatureState?: WarmFeatureState;
   /** Trace context per transaction (a producer span). @defaultValue a random traceparent header */
   readonly traceSend?: TraceSend;
   /** Micro-benchmarks by name, e.g. `{ features, inference }` from @fraudstream/models. */
@@ -38,7 +40,8 @@ export interface BenchCommandDeps {
 const USAGE = `usage: fraudstream bench <scenario> [options]
 
 end-to-end scenarios (docs/benchmarks.md), each on fresh topics and a fleet of its own:
-  seed         50,000 transactions an hour for 10 minutes: latency percentiles, lost, duplicates
+  seed         50,000 transactions an hour for 10 minutes: latency percentiles, lost, duplicates,
+               precision and recall (on a feature state backfilled with the 28 days before it)
   capacity     stepped ramp until p99 > 100 ms or lag grows, and the passthrough ceiling
   passthrough  the same ramp with workers that only copy records to decisions
   burst        steady load, ×10 for 30 s, steady again: peak lag, time to recover
@@ -191,6 +194,7 @@ export function benchCommand(deps: BenchCommandDeps = {}): LoadgenCliCommand {
         brokers:
           values.brokers === undefined ? env.brokers : parseBrokers('--brokers', values.brokers),
         startWorker: deps.startWorker,
+        warmFeatureState: deps.warmFeatureState,
         passthrough,
         smoke: values.smoke === true,
         workers: int('workers'),

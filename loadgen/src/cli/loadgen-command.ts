@@ -73,6 +73,8 @@ export function loadFigures(r: LoadReport): Record<string, number | string | nul
     dead_letters: r.verdicts.deadLetters,
     precision: r.quality.precision,
     recall: r.quality.recall,
+    decline_precision: r.quality.declinePrecision,
+    decline_recall: r.quality.declineRecall,
   };
 }
 

@@ -51,6 +51,6 @@ export function loadSummaryLines(r: LoadReport): string[] {
     `sent ${count(r.sending.sent)} transactions at ${formatTps(r.sending.achievedTps)} tx/s (offered ${formatTps(r.sending.targetTps)}); stopped: ${r.stopReason}`,
     `latency (ack → verdict) p50 ${ms(l.p50Ms)} ms, p95 ${ms(l.p95Ms)} ms, p99 ${ms(l.p99Ms)} ms, p99.9 ${ms(l.p999Ms)} ms, max ${ms(l.maxMs)} ms; within ${l.budgetMs} ms ${percent(l.withinBudgetShare, 3)}`,
     `verdicts ${count(v.withVerdict)}, lost ${count(v.lost)}, duplicates ${count(v.duplicates)}, dead letters ${count(v.deadLetters)}`,
-    `decisions APPROVE ${count(q.bands.APPROVE)} REVIEW ${count(q.bands.REVIEW)} DECLINE ${count(q.bands.DECLINE)}; precision ${percent(q.precision)}, recall ${percent(q.recall)}; labels sent ${count(r.labels.sent.ANALYST_REVIEW + r.labels.sent.CHARGEBACK)} (${count(r.labels.pendingAtEnd)} not yet due)`,
+    `decisions APPROVE ${count(q.bands.APPROVE)} REVIEW ${count(q.bands.REVIEW)} DECLINE ${count(q.bands.DECLINE)}; flagged (REVIEW or DECLINE) precision ${percent(q.precision)}, recall ${percent(q.recall)}; DECLINE precision ${percent(q.declinePrecision)}, recall ${percent(q.declineRecall)}; labels sent ${count(r.labels.sent.ANALYST_REVIEW + r.labels.sent.CHARGEBACK)} (${count(r.labels.pendingAtEnd)} not yet due)`,
   ];
 }

@@ -17,6 +17,9 @@ describe('QualityTally', () => {
     expect(s.precision).toBeCloseTo(2 / 3);
     expect(s.recall).toBeCloseTo(2 / 4);
     expect(s.bands).toEqual({ APPROVE: 4, REVIEW: 2, DECLINE: 1, COPY: 0 });
+    // The one DECLINE is a fraud: precision 1, and one of the four frauds declined.
+    expect(s.declinePrecision).toBe(1);
+    expect(s.declineRecall).toBeCloseTo(1 / 4);
     expect(s.perScenario).toEqual([
       { scenario: 1, frauds: 1, flagged: 1, recall: 1 },
       { scenario: 2, frauds: 2, flagged: 1, recall: 0.5 },
@@ -31,6 +34,8 @@ describe('QualityTally', () => {
     expect(q.precision).toBeNull();
     expect(q.recall).toBeNull();
     expect(q.summary().unscored).toBe(2);
+    expect(q.summary().declinePrecision).toBeNull();
+    expect(q.summary().declineRecall).toBeNull();
     expect(q.summary().bands.COPY).toBe(1);
   });
 });

@@ -28,6 +28,10 @@ export interface QualitySummary {
   readonly precision: number | null;
   /** TP / (TP + FN); null until a fraud was scored. */
   readonly recall: number | null;
+  /** Precision of DECLINE alone (REVIEW is the analysts' band, DECLINE the automatic one). */
+  readonly declinePrecision: number | null;
+  /** Recall of DECLINE alone. */
+  readonly declineRecall: number | null;
   readonly perScenario: readonly ScenarioRecall[];
   /** Verdicts without a decision (passthrough copies) or for transactions of unknown truth. */
   readonly unscored: number;
@@ -50,6 +54,9 @@ export class QualityTally {
   private fp = 0;
   private fn = 0;
   private tn = 0;
+  /** Declined frauds and declined genuine transactions. */
+  private declinedFrauds = 0;
+  private declinedGenuine = 0;
   private unscored = 0;
   private readonly fraudsBy = new Map<number, number>();
   private readonly flaggedBy = new Map<number, number>();
@@ -62,6 +69,10 @@ export class QualityTally {
       return;
     }
     const flagged = isFlagged(band);
+    if (band === 'DECLINE') {
+      if (scenario > 0) this.declinedFrauds += 1;
+      else this.declinedGenuine += 1;
+    }
     if (scenario > 0) {
       this.fraudsBy.set(scenario, (this.fraudsBy.get(scenario) ?? 0) + 1);
       if (flagged) {
@@ -97,6 +108,8 @@ export class QualityTally {
       trueNegatives: this.tn,
       precision: this.precision,
       recall: this.recall,
+      declinePrecision: ratio(this.declinedFrauds, this.declinedFrauds + this.declinedGenuine),
+      declineRecall: ratio(this.declinedFrauds, this.tp + this.fn),
       perScenario: FRAUD_SCENARIOS.map((scenario) => {
         const frauds = this.fraudsBy.get(scenario) ?? 0;
         const flagged = this.flaggedBy.get(scenario) ?? 0;
@@ -105,4 +118,8 @@ export class QualityTally {
       unscored: this.unscored,
     };
   }
+}
+
+function ratio(a: number, b: number): number | null {
+  return b === 0 ? null : a / b;
 }

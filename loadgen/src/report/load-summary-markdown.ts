@@ -186,7 +186,16 @@ export function renderLoadSections(r: LoadReport, options: SectionOptions): stri
   );
   out.push(
     `${h} Model quality\n\n${table(
-      ['APPROVE', 'REVIEW', 'DECLINE', 'copies (passthrough)', 'precision', 'recall'],
+      [
+        'APPROVE',
+        'REVIEW',
+        'DECLINE',
+        'copies (passthrough)',
+        'precision',
+        'recall',
+        'DECLINE precision',
+        'DECLINE recall',
+      ],
       [
         [
           count(q.bands.APPROVE),
@@ -195,9 +204,11 @@ export function renderLoadSections(r: LoadReport, options: SectionOptions): stri
           count(q.bands.COPY),
           percent(q.precision),
           percent(q.recall),
+          percent(q.declinePrecision),
+          percent(q.declineRecall),
         ],
       ],
-    )}\n\nAt the decision threshold (flagged = REVIEW or DECLINE), against the simulator's ground truth. Recall by scenario: ${q.perScenario
+    )}\n\nFlagged = REVIEW or DECLINE, against the simulator's ground truth; the DECLINE columns count DECLINE alone. The figures are the model's only on a feature state that holds the weeks before the run (\`fraudstream backfill\`; the seed benchmark backfills its own). Recall by scenario: ${q.perScenario
       .map((p) => `${p.scenario}: ${percent(p.recall)} of ${count(p.frauds)}`)
       .join(
         '; ',

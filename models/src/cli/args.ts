@@ -42,7 +42,8 @@ Training:
 Output:
   --out DIR   --json   --quiet`;
 
-function int(name: string, value: string | undefined, min: number): number | undefined {
+/** The integer value of flag `--name` (≥ `min`), undefined when absent; UsageError otherwise. */
+export function int(name: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min)

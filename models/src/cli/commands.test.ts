@@ -6,6 +6,7 @@ import { simulateTransactions, writeLabelledCsv } from '@fraudstream/loadgen';
 import { parseCommonArgs } from './args';
 import { evaluateCommand } from './evaluate-command';
 import { trainCommand } from './train-command';
+import { backfillCommand } from './backfill-command';
 
 let dir: string;
 let errors: string[];
@@ -122,4 +123,16 @@ describe('evaluate on a user CSV', () => {
       expect(existsSync(path.join(dir, 'report', f))).toBe(true);
     }
   }, 180_000);
+});
+
+describe('backfill command line', () => {
+  it('rejects simulator flags beside --data, naming them, with exit code 2', async () => {
+    expect(await backfillCommand.run(['--data', 'x.csv', '--days', '3'])).toBe(2);
+    expect(errors.join('\n')).toMatch(/FS_CLI_USAGE.*--days/);
+  });
+
+  it('rejects a bad number, naming the flag', async () => {
+    expect(await backfillCommand.run(['--record-ttl-ms', '0'])).toBe(2);
+    expect(errors.join('\n')).toMatch(/--record-ttl-ms: expected an integer ≥ 1/);
+  });
 });

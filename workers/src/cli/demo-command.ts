@@ -5,25 +5,34 @@ import { Kafka, logLevel } from 'kafkajs';
 import {
   applyKafkajsIdleFix,
   DEFAULT_LOAD_TOPICS,
+  FLEET_FEATURE_RECORD_TTL_MS,
+  fleetFeatureKeyPrefix,
   loadSummaryLines,
   runLoad,
   startFleet,
   terminalProgress,
+  type LoadOptions,
   type LoadReport,
 } from '@fraudstream/loadgen';
-import { loadServiceEndpoints, parsePositiveInt } from '../config/env';
+import { loadServiceEndpoints, parseNonNegativeInt, parsePositiveInt } from '../config/env';
 import { runDoctor } from '../doctor/checks';
 import { UsageError } from '../errors';
 import type { CliCommand } from './command';
 import { traceSendFor } from '../telemetry';
-import { withLoadTelemetry } from './load-commands';
+import { warmBenchFeatureState, withLoadTelemetry } from './load-commands';
 import { processWorkerLauncher } from './worker-launcher';
 
-const USAGE = `usage: fraudstream demo [--workers N] [--rate TPS] [--duration SECONDS] [--json]
+const USAGE = `usage: fraudstream demo [--workers N] [--rate TPS] [--duration SECONDS]
+                       [--backfill-days N] [--json]
 
-Starts N scoring workers (separate processes, one consumer group), streams simulated
-transactions at a steady rate with fraud labels flowing back, shows live progress, prints a
-summary, and stops the workers. Needs the local stack: npm run stack:up (npm run demo does it).`;
+Backfills the feature state with the simulator's first --backfill-days days (28; 0 starts the
+workers on an empty state, where every card looks new), starts N scoring workers (separate
+processes, one consumer group), streams the simulated days that follow at a steady rate with
+fraud labels flowing back, shows live progress, prints a summary, and stops the workers. Needs
+the local stack: npm run stack:up (npm run demo does it).`;
+
+/** Simulated days the demo backfills: the days `fraudstream loadgen` skips by default. */
+const DEFAULT_DEMO_BACKFILL_DAYS = 28;
 
 /** `fraudstream demo`: the whole fleet on the local stack for about a minute, then a summary. */
 export const demoCommand: CliCommand = {
@@ -36,6 +45,7 @@ export const demoCommand: CliCommand = {
         workers: { type: 'string', default: '2' },
         rate: { type: 'string', default: '100' },
         duration: { type: 'string', default: '60' },
+        'backfill-days': { type: 'string', default: String(DEFAULT_DEMO_BACKFILL_DAYS) },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -48,6 +58,7 @@ export const demoCommand: CliCommand = {
     const workers = parsePositiveInt('--workers', values.workers);
     const tps = parsePositiveInt('--rate', values.rate);
     const durationMs = parsePositiveInt('--duration', values.duration) * 1000;
+    const backfillDays = parseNonNegativeInt('--backfill-days', values['backfill-days']);
     if (workers > 12) throw new UsageError('--workers: at most 12, the partitions of transactions');
 
     const endpoints = loadServiceEndpoints(process.env);
@@ -77,13 +88,21 @@ export const demoCommand: CliCommand = {
     mkdirSync(logDir, { recursive: true });
     const logFile = path.join(logDir, `demo-workers-${runTag}.log`);
     const logFd = openSync(logFile, 'a');
-    const launcher = processWorkerLauncher({
-      logFd,
-      env: {
-        FS_FEATURE_KEY_PREFIX: `fs:demo:${runTag}:`,
-        FS_LOG_LEVEL: 'info',
-      },
-    });
+    // startFleet gives the run a feature namespace of its own (fleetFeatureKeyPrefix).
+    const launcher = processWorkerLauncher({ logFd, env: { FS_LOG_LEVEL: 'info' } });
+    let continueHistory: Pick<LoadOptions, 'skipDays' | 'eventTime'> = {};
+    if (backfillDays > 0) {
+      console.log(`backfilling ${backfillDays} simulated days of history into the feature state`);
+      const warm = await warmBenchFeatureState({
+        keyPrefix: fleetFeatureKeyPrefix(runTag),
+        simulation: {},
+        days: backfillDays,
+        recordTtlMs: FLEET_FEATURE_RECORD_TTL_MS,
+      });
+      console.log(`backfilled ${warm.transactions} transactions in ${warm.seconds.toFixed(1)} s`);
+      // The load continues the history: the next simulated day, on the simulator's clock.
+      continueHistory = { skipDays: backfillDays, eventTime: 'simulated' };
+    }
 
     applyKafkajsIdleFix();
     const kafka = new Kafka({
@@ -93,6 +112,16 @@ export const demoCommand: CliCommand = {
     });
     const admin = kafka.admin();
     await admin.connect();
+    // The scoring group reads from the beginning when it has no offsets (a new fleet must not
+    // skip what was sent before it joined); a demo wants only its own traffic, so its fresh group
+    // starts at the end of whatever earlier runs left in the topic.
+    // (Explicit offsets: kafkajs' resetOffsets commits -1, which its consumers read as "none".)
+    const ends = await admin.fetchTopicOffsets(topics.transactions);
+    await admin.setOffsets({
+      groupId,
+      topic: topics.transactions,
+      partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
+    });
     console.log(`starting ${workers} workers in group ${groupId} (logs: ${logFile})`);
     const fleet = await startFleet(admin, launcher, {
       size: workers,
@@ -119,6 +148,7 @@ export const demoCommand: CliCommand = {
             topics,
             workerGroupId: groupId,
             runId: `demo-${runTag}-`,
+            ...continueHistory,
             watchProcesses: () => fleet.processes(),
           },
           progress,

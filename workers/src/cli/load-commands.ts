@@ -1,8 +1,10 @@
 import { benchCommand, loadgenCommand } from '@fraudstream/loadgen';
-import type { MicroBenchmark } from '@fraudstream/loadgen';
+import { simulateTransactions } from '@fraudstream/loadgen';
+import type { MicroBenchmark, WarmFeatureState } from '@fraudstream/loadgen';
 import { initTelemetry, telemetryOptionsFromEnv, traceSendFor } from '../telemetry';
 import type { Telemetry } from '../telemetry';
 import type { CliCommand } from './command';
+import { loadWorkerConfig } from '../config/worker-config';
 import { processWorkerLauncher } from './worker-launcher';
 
 /**
@@ -40,6 +42,26 @@ export const MICRO_BENCHMARKS: Readonly<Record<'features' | 'inference', MicroBe
   inference: async (argv) => (await import('@fraudstream/models')).inferenceBenchmark(argv),
 };
 
+/**
+ * Backfills a bench run's feature state with the simulator's first days, into the Redis and with
+ * the model the bench's workers use (their FS_REDIS_URL and FS_MODEL_DIR come from this
+ * process's environment).
+ */
+export const warmBenchFeatureState: WarmFeatureState = async (spec) => {
+  const models = await import('@fraudstream/models');
+  const config = loadWorkerConfig(process.env);
+  const summary = await models.backfillRedis(
+    simulateTransactions({ ...spec.simulation, days: spec.days }),
+    {
+      redisUrl: config.redisUrl,
+      keyPrefix: spec.keyPrefix,
+      modelDir: config.modelDir,
+      recordTtlMs: spec.recordTtlMs,
+    },
+  );
+  return { transactions: summary.transactions, seconds: summary.seconds };
+};
+
 /** `fraudstream bench <scenario>`, starting real `fraudstream worker` processes. */
 export const benchCliCommand: CliCommand = {
   name: 'bench',
@@ -49,6 +71,7 @@ export const benchCliCommand: CliCommand = {
       benchCommand({
         traceSend: traceSendFor(t.tracer),
         startWorker: processWorkerLauncher({ env: { FS_LOG_LEVEL: 'warn' } }),
+        warmFeatureState: warmBenchFeatureState,
         microBenchmarks: MICRO_BENCHMARKS,
       }).run(argv),
     ),

@@ -1,6 +1,6 @@
 import { WorkerError } from '../errors';
 import type { CliCommand } from './command';
-import { evaluateCommand, trainCommand } from '@fraudstream/models';
+import { backfillCommand, evaluateCommand, trainCommand } from '@fraudstream/models';
 import { schemasCommand } from '@fraudstream/schemas';
 import { simulateCommand } from '@fraudstream/loadgen';
 import { demoCommand } from './demo-command';
@@ -21,6 +21,7 @@ export const COMMANDS: readonly CliCommand[] = [
   simulateCommand,
   trainCommand,
   evaluateCommand,
+  backfillCommand,
 ];
 
 /** Entry point of the `fraudstream` binary; resolves to the exit code. */

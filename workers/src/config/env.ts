@@ -44,9 +44,18 @@ export function parseRedisUrl(name: string, raw: string): string {
 
 /** Reads a positive integer (e.g. a duration in ms); the error names the variable. */
 export function parsePositiveInt(name: string, raw: string): number {
+  return parseIntAtLeast(name, raw, 1, 'a positive integer');
+}
+
+/** Parses an integer ≥ 0; throws ConfigError naming `name`. */
+export function parseNonNegativeInt(name: string, raw: string): number {
+  return parseIntAtLeast(name, raw, 0, 'an integer ≥ 0');
+}
+
+function parseIntAtLeast(name: string, raw: string, min: number, expected: string): number {
   const value = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value <= 0) {
-    throw new ConfigError(name, 'a positive integer', raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min) {
+    throw new ConfigError(name, expected, raw);
   }
   return value;
 }

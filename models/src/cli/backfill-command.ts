@@ -1,0 +1,179 @@
+import { parseArgs } from 'node:util';
+import type { LabelledTransaction, SimulationParams } from '@fraudstream/loadgen';
+import {
+  DEFAULT_SIMULATION_PARAMS,
+  readLabelledCsv,
+  simulateTransactions,
+} from '@fraudstream/loadgen';
+import { UsageError } from '../errors';
+import { backfillRedis } from '../features/backfill-redis';
+import { DEFAULT_REDIS_FEATURE_STORE_OPTIONS } from '../features/redis-store';
+import { int } from './args';
+import { runCli } from './run-cli';
+
+const DAY_MS = 86_400_000;
+/** Simulated days loaded by default: the days `fraudstream loadgen` skips by default. */
+const DEFAULT_SIMULATED_DAYS = 28;
+/** Default life of a backfilled transaction's record (its idempotency entry). */
+const DEFAULT_RECORD_TTL_MS = 86_400_000;
+
+const HELP = `fraudstream backfill — load labelled history into the workers' feature state in Redis
+
+A fleet started on an empty feature store scores blind until it has seen weeks of traffic:
+every card looks new and every terminal clean. This writes the history through the same
+feature store calls the workers make (transactions into the card and terminal windows, fraud
+labels into the terminal windows), so the workers start where they would be had they scored it.
+
+History (one of):
+  --data FILE.csv        labelled history in the layout of models/README.md (event-time order)
+  (default)              the simulator's first --days N days (${DEFAULT_SIMULATED_DAYS}: what \`fraudstream loadgen\`
+                         skips by default, so \`loadgen --event-time simulated\` continues it),
+                         --seed N (0) --customers N (5000) --terminals N (10000)
+Feature state:
+  --redis-url URL        Redis of the workers (FS_REDIS_URL, else ${DEFAULT_REDIS_FEATURE_STORE_OPTIONS.url})
+  --key-prefix P         the workers' FS_FEATURE_KEY_PREFIX (else ${DEFAULT_REDIS_FEATURE_STORE_OPTIONS.keyPrefix})
+  --model DIR            model whose feature settings the workers use (FS_MODEL_DIR, else the
+                         default model)
+  --record-ttl-ms N      how long each backfilled transaction's idempotency record is kept
+                         (${DEFAULT_RECORD_TTL_MS}: the windows themselves keep what they need)
+  --json   --quiet`;
+
+/** Parsed flags of `fraudstream backfill`. */
+interface BackfillArgs {
+  rows: AsyncIterable<LabelledTransaction> | Iterable<LabelledTransaction>;
+  source: string;
+  redisUrl: string;
+  keyPrefix: string;
+  modelDir: string | undefined;
+  recordTtlMs: number;
+  json: boolean;
+  quiet: boolean;
+  help: boolean;
+}
+
+function parseBackfillArgs(argv: string[], env: NodeJS.ProcessEnv): BackfillArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        data: { type: 'string' },
+        days: { type: 'string' },
+        seed: { type: 'string' },
+        customers: { type: 'string' },
+        terminals: { type: 'string' },
+        'redis-url': { type: 'string' },
+        'key-prefix': { type: 'string' },
+        model: { type: 'string' },
+        'record-ttl-ms': { type: 'string' },
+        json: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+      strict: true,
+    }).values;
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const str = (k: string): string | undefined => {
+    const v = values[k];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const data = str('data');
+  const sim: Partial<SimulationParams> = {};
+  const seed = int('seed', str('seed'), 0);
+  const customers = int('customers', str('customers'), 1);
+  const terminals = int('terminals', str('terminals'), 1);
+  const days = int('days', str('days'), 1);
+  if (seed !== undefined) sim.seed = seed;
+  if (customers !== undefined) sim.customers = customers;
+  if (terminals !== undefined) sim.terminals = terminals;
+  if (data !== undefined && (days !== undefined || Object.keys(sim).length > 0)) {
+    throw new UsageError(
+      '--data reads a file: --days/--seed/--customers/--terminals only apply to simulated history',
+    );
+  }
+  let rows: BackfillArgs['rows'];
+  let source: string;
+  if (data === undefined) {
+    const params = { ...DEFAULT_SIMULATION_PARAMS, ...sim, days: days ?? DEFAULT_SIMULATED_DAYS };
+    rows = simulateTransactions(params);
+    source = `simulated: seed ${params.seed}, ${params.customers} customers, ${params.terminals} terminals, ${params.days} days from ${params.startDate}`;
+  } else {
+    rows = readLabelledCsv(data);
+    source = data;
+  }
+  const keyPrefix =
+    str('key-prefix') ?? env.FS_FEATURE_KEY_PREFIX ?? DEFAULT_REDIS_FEATURE_STORE_OPTIONS.keyPrefix;
+  if (keyPrefix === '') throw new UsageError('--key-prefix: expected a non-empty prefix');
+  return {
+    rows,
+    source,
+    redisUrl: str('redis-url') ?? env.FS_REDIS_URL ?? DEFAULT_REDIS_FEATURE_STORE_OPTIONS.url,
+    keyPrefix,
+    modelDir: str('model') ?? env.FS_MODEL_DIR,
+    recordTtlMs: int('record-ttl-ms', str('record-ttl-ms'), 1) ?? DEFAULT_RECORD_TTL_MS,
+    json: values.json === true,
+    quiet: values.quiet === true,
+    help: values.help === true,
+  };
+}
+
+/** `fraudstream backfill`: labelled history (simulated or a CSV file) into the Redis feature state. */
+export const backfillCommand = {
+  name: 'backfill',
+  summary: "Load labelled history into the workers' feature state in Redis",
+  run: (argv: string[]): Promise<number> =>
+    runCli(async (log) => {
+      const args = parseBackfillArgs(argv, process.env);
+      if (args.help) {
+        console.log(HELP);
+        return 0;
+      }
+      let lastLog = Date.now();
+      if (!args.quiet) log(`backfill: ${args.source} into ${args.redisUrl} ${args.keyPrefix}*`);
+      const summary = await backfillRedis(
+        args.rows,
+        {
+          redisUrl: args.redisUrl,
+          keyPrefix: args.keyPrefix,
+          modelDir: args.modelDir,
+          recordTtlMs: args.recordTtlMs,
+        },
+        {
+          onProgress: (n) => {
+            if (args.quiet || Date.now() - lastLog < 5000) return;
+            lastLog = Date.now();
+            log(`  ${n} transactions`);
+          },
+        },
+      );
+      const { seconds } = summary;
+      const figures = {
+        transactions: summary.transactions,
+        labels_applied: summary.labelsApplied,
+        first_event: Number.isNaN(summary.firstEventMs)
+          ? null
+          : new Date(summary.firstEventMs).toISOString(),
+        last_event: Number.isNaN(summary.lastEventMs)
+          ? null
+          : new Date(summary.lastEventMs).toISOString(),
+        days: Number.isNaN(summary.firstEventMs)
+          ? 0
+          : Math.round(((summary.lastEventMs - summary.firstEventMs) / DAY_MS) * 10) / 10,
+        seconds: Math.round(seconds * 10) / 10,
+        transactions_per_second: Math.round(summary.transactions / Math.max(seconds, 1e-3)),
+        model_version: summary.modelVersion,
+        key_prefix: args.keyPrefix,
+      };
+      if (args.json) console.log(JSON.stringify(figures));
+      else
+        console.log(
+          `backfilled ${figures.transactions} transactions (${figures.first_event} → ` +
+            `${figures.last_event}) and ${figures.labels_applied} fraud labels in ` +
+            `${figures.seconds} s (${figures.transactions_per_second} tx/s), feature settings of ${summary.modelVersion}`,
+        );
+      return 0;
+    }),
+};
