@@ -51,6 +51,57 @@ export function int(name: string, value: string | undefined, min: number): numbe
   return n;
 }
 
+/** Strictly parsed flags and a reader of the string ones. */
+export interface ParsedFlags {
+  values: Record<string, string | boolean | undefined>;
+  readonly str: (name: string) => string | undefined;
+}
+
+/** Parses argv against `options` (no positionals); throws UsageError naming the bad flag. */
+export function parseFlags(
+  argv: string[],
+  options: Record<string, { type: 'string' | 'boolean'; short?: string }>,
+): ParsedFlags {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values;
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  return {
+    values,
+    str: (name) => {
+      const v = values[name];
+      return typeof v === 'string' ? v : undefined;
+    },
+  };
+}
+
+/**
+ * The simulator flags (--seed, --days, --customers, --terminals) that were given; UsageError
+ * when they come beside --data.
+ */
+export function simulationFlags(
+  str: ParsedFlags['str'],
+  dataGiven: boolean,
+): Partial<SimulationParams> {
+  const sim: Partial<SimulationParams> = {};
+  const seed = int('seed', str('seed'), 0);
+  const days = int('days', str('days'), 1);
+  const customers = int('customers', str('customers'), 1);
+  const terminals = int('terminals', str('terminals'), 1);
+  if (seed !== undefined) sim.seed = seed;
+  if (days !== undefined) sim.days = days;
+  if (customers !== undefined) sim.customers = customers;
+  if (terminals !== undefined) sim.terminals = terminals;
+  if (dataGiven && Object.keys(sim).length > 0) {
+    throw new UsageError(
+      '--data reads a file: --seed/--days/--customers/--terminals only apply to simulated data',
+    );
+  }
+  return sim;
+}
+
 /** Parsed shared flags. */
 export interface CommonArgs {
   source: DataSource;
@@ -69,21 +120,7 @@ export function parseCommonArgs(
   argv: string[],
   extra: Record<string, { type: 'string' | 'boolean'; short?: string }>,
 ): { common: CommonArgs; values: Record<string, string | boolean | undefined> } {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: { ...COMMON_FLAGS, ...extra },
-      allowPositionals: false,
-      strict: true,
-    }).values;
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  const str = (k: string): string | undefined => {
-    const v = values[k];
-    return typeof v === 'string' ? v : undefined;
-  };
+  const { values, str } = parseFlags(argv, { ...COMMON_FLAGS, ...extra });
   const delayText = str('feedback-delay-days');
   let delay = DEFAULT_PROTOCOL_OPTIONS.feedbackDelayDays;
   if (delayText !== undefined) {
@@ -105,20 +142,7 @@ export function parseCommonArgs(
     }
   }
   const data = str('data');
-  const sim: Partial<SimulationParams> = {};
-  const seed = int('seed', str('seed'), 0);
-  const days = int('days', str('days'), 1);
-  const customers = int('customers', str('customers'), 1);
-  const terminals = int('terminals', str('terminals'), 1);
-  if (seed !== undefined) sim.seed = seed;
-  if (days !== undefined) sim.days = days;
-  if (customers !== undefined) sim.customers = customers;
-  if (terminals !== undefined) sim.terminals = terminals;
-  if (data !== undefined && Object.keys(sim).length > 0) {
-    throw new UsageError(
-      '--data reads a file: --seed/--days/--customers/--terminals only apply to simulated data',
-    );
-  }
+  const sim = simulationFlags(str, data !== undefined);
   const training: Partial<TrainingOptions> = {};
   const trainSeed = int('train-seed', str('train-seed'), 0);
   const epochs = int('epochs', str('epochs'), 1);

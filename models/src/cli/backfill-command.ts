@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import type { LabelledTransaction, SimulationParams } from '@fraudstream/loadgen';
+import type { LabelledTransaction } from '@fraudstream/loadgen';
 import {
   DEFAULT_SIMULATION_PARAMS,
   readLabelledCsv,
@@ -8,7 +7,7 @@ import {
 import { UsageError } from '../errors';
 import { backfillRedis } from '../features/backfill-redis';
 import { DEFAULT_REDIS_FEATURE_STORE_OPTIONS } from '../features/redis-store';
-import { int } from './args';
+import { int, parseFlags, simulationFlags } from './args';
 import { runCli } from './run-cli';
 
 const DAY_MS = 86_400_000;
@@ -52,52 +51,26 @@ interface BackfillArgs {
 }
 
 function parseBackfillArgs(argv: string[], env: NodeJS.ProcessEnv): BackfillArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        data: { type: 'string' },
-        days: { type: 'string' },
-        seed: { type: 'string' },
-        customers: { type: 'string' },
-        terminals: { type: 'string' },
-        'redis-url': { type: 'string' },
-        'key-prefix': { type: 'string' },
-        model: { type: 'string' },
-        'record-ttl-ms': { type: 'string' },
-        json: { type: 'boolean' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-      strict: true,
-    }).values;
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  const str = (k: string): string | undefined => {
-    const v = values[k];
-    return typeof v === 'string' ? v : undefined;
-  };
+  const { values, str } = parseFlags(argv, {
+    data: { type: 'string' },
+    days: { type: 'string' },
+    seed: { type: 'string' },
+    customers: { type: 'string' },
+    terminals: { type: 'string' },
+    'redis-url': { type: 'string' },
+    'key-prefix': { type: 'string' },
+    model: { type: 'string' },
+    'record-ttl-ms': { type: 'string' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const data = str('data');
-  const sim: Partial<SimulationParams> = {};
-  const seed = int('seed', str('seed'), 0);
-  const customers = int('customers', str('customers'), 1);
-  const terminals = int('terminals', str('terminals'), 1);
-  const days = int('days', str('days'), 1);
-  if (seed !== undefined) sim.seed = seed;
-  if (customers !== undefined) sim.customers = customers;
-  if (terminals !== undefined) sim.terminals = terminals;
-  if (data !== undefined && (days !== undefined || Object.keys(sim).length > 0)) {
-    throw new UsageError(
-      '--data reads a file: --days/--seed/--customers/--terminals only apply to simulated history',
-    );
-  }
+  const sim = simulationFlags(str, data !== undefined);
   let rows: BackfillArgs['rows'];
   let source: string;
   if (data === undefined) {
-    const params = { ...DEFAULT_SIMULATION_PARAMS, ...sim, days: days ?? DEFAULT_SIMULATED_DAYS };
+    const params = { ...DEFAULT_SIMULATION_PARAMS, days: DEFAULT_SIMULATED_DAYS, ...sim };
     rows = simulateTransactions(params);
     source = `simulated: seed ${params.seed}, ${params.customers} customers, ${params.terminals} terminals, ${params.days} days from ${params.startDate}`;
   } else {
