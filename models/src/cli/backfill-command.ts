@@ -34,7 +34,8 @@ Feature state:
   --model DIR            model whose feature settings the workers use (FS_MODEL_DIR, else the
                          default model)
   --record-ttl-ms N      how long each backfilled transaction's idempotency record is kept
-                         (${DEFAULT_RECORD_TTL_MS}: the windows themselves keep what they need)
+                         (${DEFAULT_RECORD_TTL_MS}); backfilling the same history again within it
+                         counts nothing twice, after it every transaction again
   --json   --quiet`;
 
 /** Parsed flags of `fraudstream backfill`. */
