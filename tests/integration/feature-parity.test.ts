@@ -2,14 +2,18 @@
 // the RedisFeatureStore (real Redis, FS_REDIS_URL) must give the same vectors, and replaying a
 // batch online must not count anything twice. Fails, never skips, when Redis is down.
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import IORedis from 'ioredis';
-import { simulateTransactions } from '@fraudstream/loadgen';
+import { simulateTransactions, writeLabelledCsv } from '@fraudstream/loadgen';
 import type { SimulatedTransaction } from '@fraudstream/loadgen';
 import type { FeatureLabel, FeatureStore } from '@fraudstream/models';
 import {
   FEATURE_NAMES,
   MemoryFeatureStore,
   RedisFeatureStore,
+  backfillCommand,
   backfillFeatures,
   replayFeatures,
 } from '@fraudstream/models';
@@ -166,6 +170,50 @@ describe('feature parity between the offline and online stores', () => {
       expect(online.filter((v) => (v[riskCol] ?? 0) > 0).length).toBeGreaterThan(0);
     } finally {
       await redis.close();
+    }
+  });
+
+  it('backfills a user CSV from the command line, and again without counting it twice', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'fs-backfill-'));
+    const file = path.join(dir, 'history.csv');
+    const out: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      out.push(args.map(String).join(' '));
+    });
+    try {
+      const history = rows.slice(0, 2000);
+      await writeLabelledCsv(file, history);
+      const keyPrefix = `${prefix}cli:`;
+      const argv = ['--data', file, '--redis-url', REDIS_URL, '--key-prefix', keyPrefix];
+      expect(await backfillCommand.run([...argv, '--json', '--quiet'])).toBe(0);
+      const figures = JSON.parse(out[out.length - 1] ?? '{}') as Record<string, unknown>;
+      expect(figures.transactions).toBe(history.length);
+      expect(figures.labels_applied).toBe(history.filter((r) => r.truth.is_fraud).length);
+      expect(figures.key_prefix).toBe(keyPrefix);
+      // The state is there: the card of the first transaction has its series.
+      const first = history[0];
+      if (first === undefined) throw new Error('no history');
+      expect(await admin.exists(`${keyPrefix}card:${first.tx.customer_id}`)).toBe(1);
+      // A second run within the records' life counts nothing again: same vectors after it.
+      const store = new RedisFeatureStore({ url: REDIS_URL, keyPrefix });
+      try {
+        const probe = {
+          ...first.tx,
+          transaction_id: 'probe-1',
+          event_time: first.tx.event_time + 60_000,
+        };
+        const before = await store.computeBatch([probe]);
+        expect(await backfillCommand.run([...argv, '--quiet'])).toBe(0);
+        const after = await store.computeBatch([{ ...probe, transaction_id: 'probe-2' }]);
+        const countCol = FEATURE_NAMES.indexOf('customer_nb_tx_1d');
+        // probe-2 sees probe-1 as well, nothing else more.
+        expect(after[0]?.[countCol]).toBe((before[0]?.[countCol] ?? NaN) + 1);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      log.mockRestore();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
