@@ -31,8 +31,9 @@ History (one of):
 Feature state:
   --redis-url URL        Redis of the workers (FS_REDIS_URL, else ${DEFAULT_REDIS_FEATURE_STORE_OPTIONS.url})
   --key-prefix P         the workers' FS_FEATURE_KEY_PREFIX (else ${DEFAULT_REDIS_FEATURE_STORE_OPTIONS.keyPrefix})
-  --model DIR            model whose feature settings the workers use (FS_MODEL_DIR, else the
-                         default model)
+  --model DIR            model whose feature settings the workers use: a model store with a
+                         CURRENT file, as FS_MODEL_DIR (the default), or one version's directory;
+                         else the default model
   --record-ttl-ms N      how long each backfilled transaction's idempotency record is kept
                          (${DEFAULT_RECORD_TTL_MS}); backfilling the same history again within it
                          counts nothing twice, after it every transaction again

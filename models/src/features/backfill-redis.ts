@@ -1,5 +1,5 @@
 import type { LabelledTransaction } from '@fraudstream/loadgen';
-import { currentModelDir, defaultArtifactsRoot, readManifest } from '../model/artifact';
+import { modelVersionDir, readManifest } from '../model/artifact';
 import type { BackfillOptions, BackfillSummary } from './backfill';
 import { backfillFeatures } from './backfill';
 import { RedisFeatureStore } from './redis-store';
@@ -8,7 +8,10 @@ import { RedisFeatureStore } from './redis-store';
 export interface RedisBackfillTarget {
   readonly redisUrl: string;
   readonly keyPrefix: string;
-  /** The model whose feature settings the workers use; undefined: the default model. */
+  /**
+   * The model whose feature settings the workers use: a model store (version directories and a
+   * CURRENT file, like FS_MODEL_DIR) or one version's directory; undefined: the default model.
+   */
   readonly modelDir: string | undefined;
   /** Life of each backfilled transaction's idempotency record, ms. */
   readonly recordTtlMs: number;
@@ -30,8 +33,7 @@ export async function backfillRedis(
   target: RedisBackfillTarget,
   options: Partial<BackfillOptions> = {},
 ): Promise<RedisBackfillSummary> {
-  const modelDir = target.modelDir ?? (await currentModelDir(defaultArtifactsRoot()));
-  const { featureOptions, version } = await readManifest(modelDir);
+  const { featureOptions, version } = await readManifest(await modelVersionDir(target.modelDir));
   const store = new RedisFeatureStore({
     ...featureOptions,
     url: target.redisUrl,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-node';
@@ -137,6 +138,15 @@ export async function currentModelDir(artifactsRoot: string): Promise<string> {
   if (!/^[\w.-]+$/.test(version))
     throw new ModelArtifactError(artifactsRoot, `${CURRENT_FILE} names ${JSON.stringify(version)}`);
   return path.join(artifactsRoot, version);
+}
+
+/**
+ * The version directory `dir` names: `dir` itself when it holds a manifest, else the version its
+ * CURRENT file names (a model store, as FS_MODEL_DIR); undefined: the default model.
+ */
+export async function modelVersionDir(dir: string | undefined): Promise<string> {
+  if (dir === undefined) return currentModelDir(defaultArtifactsRoot());
+  return existsSync(path.join(dir, MANIFEST_FILE)) ? dir : currentModelDir(dir);
 }
 
 /** The artifacts directory shipped with this package (models/artifacts). */
