@@ -131,6 +131,7 @@ describe('tracing a retried transaction: worker → BullMQ → retry processor �
     expect(first.parentSpanId).toBe(send.spanId);
     expect(first.error).toBe(true);
     expect(first.attributes).toMatchObject({
+      'fraudstream.transaction_id': flaky,
       'error.type': 'FS_FEATURES_FAILED',
       'fraudstream.retry.reason': 'FS_FEATURES_FAILED',
       'messaging.consumer.group.name': fixture.consumerGroup,
@@ -171,6 +172,12 @@ describe('tracing a retried transaction: worker → BullMQ → retry processor �
       [send.spanId, true],
       [attempts[0]?.spanId, true],
       [attempts[0]?.spanId, true],
+    ]);
+    // Each failed attempt names its transaction, not only the one that ends in a verdict.
+    expect(attempts.map((a) => a.attributes['fraudstream.transaction_id'])).toEqual([
+      broken,
+      broken,
+      broken,
     ]);
     const last = attempts[2] as TraceSpanView;
     const dlq = one(

@@ -18,6 +18,7 @@ import {
   sourceRecords,
   testSerde,
 } from '../testing/fakes';
+import { sampleTransaction } from '@fraudstream/schemas';
 import { telemetryObserver } from './telemetry-observer';
 
 const PRODUCER_TRACE = '0af7651916cd43dd8448eb211c80319c';
@@ -211,7 +212,12 @@ describe('telemetryObserver', () => {
       expect(a1?.attributes).toMatchObject({
         'error.type': 'FS_FEATURES_FAILED',
         'fraudstream.retry.reason': 'FS_FEATURES_FAILED',
+        // The failed attempt names its transaction too, not only the one that ends in a verdict.
+        'fraudstream.transaction_id': sampleTransaction(3).transaction_id,
       });
+      expect(a2?.attributes['fraudstream.transaction_id']).toBe(
+        sampleTransaction(3).transaction_id,
+      );
       expect(a2?.status.code).not.toBe(2);
       expect(a1?.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
       expect(a2?.parentSpanContext?.spanId).toBe(a1?.spanContext().spanId);

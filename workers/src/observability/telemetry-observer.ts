@@ -168,6 +168,10 @@ export function telemetryObserver(options: TelemetryObserverOptions): TelemetryO
             },
           );
         },
+        decoded(decodedRecords) {
+          for (const d of decodedRecords)
+            spans.get(d.record)?.setTransactionId(d.tx.transaction_id);
+        },
         verdictHeaders(scored) {
           const ctx = produceContexts.get(scored.decoded.record);
           return ctx === undefined ? {} : traceHeadersOf(ctx);
@@ -186,7 +190,6 @@ export function telemetryObserver(options: TelemetryObserverOptions): TelemetryO
             const produced = Number(v.decoded.record.timestamp);
             if (Number.isFinite(produced)) metrics.recordEndToEnd(at - produced);
             const span = spans.get(v.decoded.record);
-            span?.setTransactionId(verdict.transaction_id);
             span?.setVerdict({
               decision: verdict.decision,
               score: verdict.score,

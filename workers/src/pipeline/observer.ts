@@ -2,7 +2,7 @@
 // observation (which can open spans around it and time it) and reports how the chunk ended; the
 // observer turns that into spans and metrics. The no-op observer keeps the pipeline free of
 // telemetry code and is what unit tests use.
-import type { Rejection, RetryRequest, ScoredRecord, SourceRecord } from './types';
+import type { DecodedRecord, Rejection, RetryRequest, ScoredRecord, SourceRecord } from './types';
 
 /** Stage names as the metrics and spans use them. */
 export type ObservedStage = 'decode' | 'features' | 'inference' | 'produce';
@@ -15,6 +15,11 @@ export interface ChunkObservation {
     records: readonly SourceRecord[],
     run: () => Promise<T>,
   ): Promise<T>;
+  /**
+   * Told, right after decoding, which transaction each decodable record carries: a record's span
+   * names its transaction whatever becomes of it (a verdict, a retry, a dead letter).
+   */
+  decoded?(records: readonly DecodedRecord[]): void;
   /** Extra headers of a verdict (the trace context of its send span); called inside the produce stage. */
   verdictHeaders?(scored: ScoredRecord): Readonly<Record<string, string>>;
   /** The chunk is done: what was acknowledged as verdicts, dead letters and retry jobs. */

@@ -109,6 +109,7 @@ export class ScoringPipeline {
     obs: ChunkObservation,
   ): Promise<ChunkReport> {
     const decoded = await obs.stage('decode', records, () => this.stages.decode.run(records));
+    obs.decoded?.(decoded.decoded);
     const sorted: Sorted = {
       scored: [],
       rejected: [...decoded.rejected],
