@@ -16,7 +16,7 @@ import {
 } from '@fraudstream/loadgen';
 import type { CompactProfile } from '@fraudstream/loadgen';
 import { featuresBenchmark, inferenceBenchmark, loadTf } from '@fraudstream/models';
-import { processWorkerLauncher } from '@fraudstream/workers';
+import { processWorkerLauncher, warmBenchFeatureState } from '@fraudstream/workers';
 import { countKeys } from '../support/redis';
 import { REDIS_URL } from '../support/services';
 import { startEchoWorker, type EchoWorkerHandle } from './loadgen-echo-worker';
@@ -183,6 +183,8 @@ describe('loadgen: bench scenarios in smoke mode', () => {
       startWorker: processWorkerLauncher({
         env: { FS_LOG_LEVEL: 'warn', FS_REDIS_URL: REDIS_URL },
       }),
+      // As the CLI does: the seed run backfills its feature state (one simulated day in smoke).
+      warmFeatureState: warmBenchFeatureState,
       stdout: new Writable({
         write(chunk: Buffer, _encoding, done): void {
           printed.push(chunk.toString());
@@ -220,6 +222,12 @@ describe('loadgen: bench scenarios in smoke mode', () => {
       readFileSync(path.join(reportDir, 'report.json'), 'utf8'),
     ) as BenchResult;
     expect(report.cpuProfile).toEqual(json.profile);
+    // The load continued the backfilled history on the simulator's clock.
+    expect(report.parameters).toMatchObject({ backfilledDays: 1 });
+    expect(report.runs[0]?.report.parameters).toMatchObject({
+      skipDays: 1,
+      eventTime: 'simulated',
+    });
     const [profile] = report.runs[0]?.profiles ?? [];
     expect(profile?.missing).toBeNull();
     expect(profile?.summary?.busyMs).toBeGreaterThan(0);

@@ -30,6 +30,7 @@ export type { DoctorReport, CheckResult } from './doctor/checks';
 // The scoring worker.
 export { workerCommand } from './cli/worker-command';
 export { processWorkerLauncher } from './cli/worker-launcher';
+export { warmBenchFeatureState } from './cli/load-commands';
 export type { LaunchOptions } from './cli/worker-launcher';
 export { ScoringWorker } from './worker';
 export type {
