@@ -79,7 +79,7 @@ export type { MachineInfo } from './measure/machine-info';
 export { describeMachine } from './measure/machine-info';
 export type { LabelSource } from './case-management/case-desk';
 export { runBench } from './bench/run-bench';
-export { FLEET_FEATURE_RECORD_TTL_MS, fleetFeatureKeyPrefix, startFleet } from './bench/fleet';
+export { backfillFleetHistory, startFleet } from './bench/fleet';
 export type { Fleet, FleetSpec } from './bench/fleet';
 export type { BenchLoadOptions, BenchOptions, BenchScenario } from './bench/bench-options';
 export { BENCH_SCENARIOS, DEFAULT_BENCH_OPTIONS } from './bench/bench-options';

@@ -13,7 +13,7 @@ import type { BenchLoadOptions, CompiledBenchOptions } from './bench-options';
 import type { BenchRun } from './bench-result';
 import type { StartWorker, WorkerCpuProfile } from './bench-types';
 import { createRunTopics, deleteRunTopics, runTopicNames } from './bench-topics';
-import { FLEET_FEATURE_RECORD_TTL_MS, fleetFeatureKeyPrefix, startFleet } from './fleet';
+import { backfillFleetHistory, startFleet } from './fleet';
 import { passthroughLauncher } from './passthrough-process';
 import { readWorkerProfile, workerProfileSpec } from './worker-profiles';
 
@@ -103,16 +103,12 @@ async function warmUp(
     o.log(`[${spec.label}] no feature backfill available: the workers start on an empty state`);
     return {};
   }
-  const days = spec.warmDays;
-  o.log(`[${spec.label}] backfilling ${days} simulated days into the run's feature state`);
-  const w = await o.warmFeatureState({
-    keyPrefix: fleetFeatureKeyPrefix(tag),
+  return backfillFleetHistory(o.warmFeatureState, {
+    runTag: tag,
     simulation: { ...o.load.simulation, ...spec.load?.simulation },
-    days,
-    recordTtlMs: FLEET_FEATURE_RECORD_TTL_MS,
+    days: spec.warmDays,
+    log: (line) => o.log(`[${spec.label}] ${line}`),
   });
-  o.log(`[${spec.label}] backfilled ${w.transactions} transactions in ${w.seconds.toFixed(1)} s`);
-  return { skipDays: days, eventTime: 'simulated' };
 }
 
 /** Makes one run on a fleet of its own and returns its report. */

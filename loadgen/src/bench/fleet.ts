@@ -4,14 +4,47 @@ import type { Admin } from 'kafkajs';
 import { FleetNotReadyError } from '../errors';
 import type { LoadTopics } from '../load/load-options';
 import type { WatchedProcess } from '../measure/cpu-sampler';
-import type { StartWorker, WorkerCpuProfile, WorkerEnv, WorkerHandle } from './bench-types';
+import type { LoadOptions } from '../load/load-options';
+import type { SimulationParams } from '../simulator/params';
+import type {
+  StartWorker,
+  WarmFeatureState,
+  WorkerCpuProfile,
+  WorkerEnv,
+  WorkerHandle,
+} from './bench-types';
 
 /** How long bench workers keep a transaction's feature record (longer than any run). */
-export const FLEET_FEATURE_RECORD_TTL_MS = 3_600_000;
+const FLEET_FEATURE_RECORD_TTL_MS = 3_600_000;
 
 /** The feature key prefix of a run's workers: state of its own, which no other run reads. */
 export function fleetFeatureKeyPrefix(runTag: string): string {
   return `fs:bench:${runTag}:`;
+}
+
+/**
+ * Backfills the simulator's first `days` days into the feature state of the fleet tagged
+ * `runTag`, and returns the load options that continue that history: the next simulated day, on
+ * the simulator's clock.
+ */
+export async function backfillFleetHistory(
+  warm: WarmFeatureState,
+  spec: {
+    readonly runTag: string;
+    readonly simulation: Partial<SimulationParams>;
+    readonly days: number;
+    readonly log: (line: string) => void;
+  },
+): Promise<Pick<LoadOptions, 'skipDays' | 'eventTime'>> {
+  spec.log(`backfilling ${spec.days} simulated days into the run's feature state`);
+  const w = await warm({
+    keyPrefix: fleetFeatureKeyPrefix(spec.runTag),
+    simulation: spec.simulation,
+    days: spec.days,
+    recordTtlMs: FLEET_FEATURE_RECORD_TTL_MS,
+  });
+  spec.log(`backfilled ${w.transactions} transactions in ${w.seconds.toFixed(1)} s`);
+  return { skipDays: spec.days, eventTime: 'simulated' };
 }
 
 /** Running workers of one benchmark run. */

@@ -5,8 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import {
   applyKafkajsIdleFix,
   DEFAULT_LOAD_TOPICS,
-  FLEET_FEATURE_RECORD_TTL_MS,
-  fleetFeatureKeyPrefix,
+  backfillFleetHistory,
   loadSummaryLines,
   runLoad,
   startFleet,
@@ -90,19 +89,15 @@ export const demoCommand: CliCommand = {
     const logFd = openSync(logFile, 'a');
     // startFleet gives the run a feature namespace of its own (fleetFeatureKeyPrefix).
     const launcher = processWorkerLauncher({ logFd, env: { FS_LOG_LEVEL: 'info' } });
-    let continueHistory: Pick<LoadOptions, 'skipDays' | 'eventTime'> = {};
-    if (backfillDays > 0) {
-      console.log(`backfilling ${backfillDays} simulated days of history into the feature state`);
-      const warm = await warmBenchFeatureState({
-        keyPrefix: fleetFeatureKeyPrefix(runTag),
-        simulation: {},
-        days: backfillDays,
-        recordTtlMs: FLEET_FEATURE_RECORD_TTL_MS,
-      });
-      console.log(`backfilled ${warm.transactions} transactions in ${warm.seconds.toFixed(1)} s`);
-      // The load continues the history: the next simulated day, on the simulator's clock.
-      continueHistory = { skipDays: backfillDays, eventTime: 'simulated' };
-    }
+    const continueHistory: Pick<LoadOptions, 'skipDays' | 'eventTime'> =
+      backfillDays > 0
+        ? await backfillFleetHistory(warmBenchFeatureState, {
+            runTag,
+            simulation: {},
+            days: backfillDays,
+            log: (line) => console.log(line),
+          })
+        : {};
 
     applyKafkajsIdleFix();
     const kafka = new Kafka({
