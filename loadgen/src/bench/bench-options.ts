@@ -2,6 +2,7 @@
 // scenario of docs/benchmarks.md, with a smoke mode that shrinks every scenario to seconds.
 import * as path from 'node:path';
 import type { LoadOptions } from '../load/load-options';
+import { DEFAULT_LOAD_OPTIONS } from '../load/load-options';
 import { LoadOptionsError } from '../errors';
 import type { LoadObserver } from '../load/load-report';
 import type { WatchedProcess } from '../measure/cpu-sampler';
@@ -120,7 +121,8 @@ export const DEFAULT_BENCH_OPTIONS = Object.freeze({
   stepMs: 60_000,
   seedTps: 50_000 / 3600,
   seedDurationMs: 600_000,
-  seedWarmDays: 28,
+  // The history a seed run backfills is exactly what its load skips by default.
+  seedWarmDays: DEFAULT_LOAD_OPTIONS.skipDays,
   burstBaseTps: 500,
   burstFactor: 10,
   burstMs: 30_000,

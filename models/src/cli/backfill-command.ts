@@ -1,5 +1,6 @@
 import type { LabelledTransaction } from '@fraudstream/loadgen';
 import {
+  DEFAULT_LOAD_OPTIONS,
   DEFAULT_SIMULATION_PARAMS,
   readLabelledCsv,
   simulateTransactions,
@@ -12,7 +13,7 @@ import { runCli } from './run-cli';
 
 const DAY_MS = 86_400_000;
 /** Simulated days loaded by default: the days `fraudstream loadgen` skips by default. */
-const DEFAULT_SIMULATED_DAYS = 28;
+const DEFAULT_SIMULATED_DAYS = DEFAULT_LOAD_OPTIONS.skipDays;
 /** Default life of a backfilled transaction's record (its idempotency entry). */
 const DEFAULT_RECORD_TTL_MS = 86_400_000;
 

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   applyKafkajsIdleFix,
+  DEFAULT_LOAD_OPTIONS,
   DEFAULT_LOAD_TOPICS,
   backfillFleetHistory,
   loadSummaryLines,
@@ -21,17 +22,17 @@ import { traceSendFor } from '../telemetry';
 import { warmBenchFeatureState, withLoadTelemetry } from './load-commands';
 import { processWorkerLauncher } from './worker-launcher';
 
+/** Simulated days the demo backfills: the days `fraudstream loadgen` skips by default. */
+const DEFAULT_DEMO_BACKFILL_DAYS = DEFAULT_LOAD_OPTIONS.skipDays;
+
 const USAGE = `usage: fraudstream demo [--workers N] [--rate TPS] [--duration SECONDS]
                        [--backfill-days N] [--json]
 
-Backfills the feature state with the simulator's first --backfill-days days (28; 0 starts the
+Backfills the feature state with the simulator's first --backfill-days days (${DEFAULT_DEMO_BACKFILL_DAYS}; 0 starts the
 workers on an empty state, where every card looks new), starts N scoring workers (separate
 processes, one consumer group), streams the simulated days that follow at a steady rate with
 fraud labels flowing back, shows live progress, prints a summary, and stops the workers. Needs
 the local stack: npm run stack:up (npm run demo does it).`;
-
-/** Simulated days the demo backfills: the days `fraudstream loadgen` skips by default. */
-const DEFAULT_DEMO_BACKFILL_DAYS = 28;
 
 /** `fraudstream demo`: the whole fleet on the local stack for about a minute, then a summary. */
 export const demoCommand: CliCommand = {
