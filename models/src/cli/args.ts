@@ -6,13 +6,18 @@ import type { ProtocolOptions } from '../evaluation/protocol';
 import { DEFAULT_PROTOCOL_OPTIONS } from '../evaluation/protocol';
 import type { TrainingOptions } from '../model/training-options';
 
-/** Flags shared by `train` and `evaluate`. */
-export const COMMON_FLAGS = {
+/** Where history comes from: a file (--data), or the simulator (read by {@link simulationFlags}). */
+export const DATA_FLAGS = {
   data: { type: 'string' },
   seed: { type: 'string' },
   days: { type: 'string' },
   customers: { type: 'string' },
   terminals: { type: 'string' },
+} as const;
+
+/** Flags shared by `train` and `evaluate`. */
+export const COMMON_FLAGS = {
+  ...DATA_FLAGS,
   'feedback-delay-days': { type: 'string' },
   'train-start': { type: 'string' },
   folds: { type: 'string' },

@@ -6,9 +6,10 @@ import {
   simulateTransactions,
 } from '@fraudstream/loadgen';
 import { UsageError } from '../errors';
+import { describeSimulation } from '../evaluation/dataset';
 import { backfillRedis } from '../features/backfill-redis';
 import { DEFAULT_REDIS_FEATURE_STORE_OPTIONS } from '../features/redis-store';
-import { int, parseFlags, simulationFlags } from './args';
+import { DATA_FLAGS, int, parseFlags, simulationFlags } from './args';
 import { runCli } from './run-cli';
 
 const DAY_MS = 86_400_000;
@@ -55,11 +56,7 @@ interface BackfillArgs {
 
 function parseBackfillArgs(argv: string[], env: NodeJS.ProcessEnv): BackfillArgs {
   const { values, str } = parseFlags(argv, {
-    data: { type: 'string' },
-    days: { type: 'string' },
-    seed: { type: 'string' },
-    customers: { type: 'string' },
-    terminals: { type: 'string' },
+    ...DATA_FLAGS,
     'redis-url': { type: 'string' },
     'key-prefix': { type: 'string' },
     model: { type: 'string' },
@@ -75,7 +72,7 @@ function parseBackfillArgs(argv: string[], env: NodeJS.ProcessEnv): BackfillArgs
   if (data === undefined) {
     const params = { ...DEFAULT_SIMULATION_PARAMS, days: DEFAULT_SIMULATED_DAYS, ...sim };
     rows = simulateTransactions(params);
-    source = `simulated: seed ${params.seed}, ${params.customers} customers, ${params.terminals} terminals, ${params.days} days from ${params.startDate}`;
+    source = describeSimulation(params);
   } else {
     rows = readLabelledCsv(data);
     source = data;
@@ -126,18 +123,17 @@ export const backfillCommand = {
         },
       );
       const { seconds } = summary;
+      // Nothing written: no event times (NaN), no span of days.
+      const wrote = summary.transactions > 0;
+      const iso = (ms: number): string | null => (wrote ? new Date(ms).toISOString() : null);
       const figures = {
         transactions: summary.transactions,
         labels_applied: summary.labelsApplied,
-        first_event: Number.isNaN(summary.firstEventMs)
-          ? null
-          : new Date(summary.firstEventMs).toISOString(),
-        last_event: Number.isNaN(summary.lastEventMs)
-          ? null
-          : new Date(summary.lastEventMs).toISOString(),
-        days: Number.isNaN(summary.firstEventMs)
-          ? 0
-          : Math.round(((summary.lastEventMs - summary.firstEventMs) / DAY_MS) * 10) / 10,
+        first_event: iso(summary.firstEventMs),
+        last_event: iso(summary.lastEventMs),
+        days: wrote
+          ? Math.round(((summary.lastEventMs - summary.firstEventMs) / DAY_MS) * 10) / 10
+          : 0,
         seconds: Math.round(seconds * 10) / 10,
         transactions_per_second: Math.round(summary.transactions / Math.max(seconds, 1e-3)),
         model_version: summary.modelVersion,

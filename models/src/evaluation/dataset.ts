@@ -17,6 +17,11 @@ import { TerminalTraceBuilder } from './terminal-trace';
 
 const DAY_MS = 86_400_000;
 
+/** How a simulated history is named in manifests, reports and logs. */
+export function describeSimulation(params: SimulationParams): string {
+  return `simulated: seed ${params.seed}, ${params.customers} customers, ${params.terminals} terminals, ${params.days} days from ${params.startDate}`;
+}
+
 /** Where labelled history comes from: the simulator (seeded) or a CSV file in the documented layout. */
 export type DataSource =
   { kind: 'simulated'; params: Partial<SimulationParams> } | { kind: 'csv'; file: string };
@@ -77,7 +82,7 @@ export async function loadDataset(
         ? params.days
         : Math.min(params.days, Math.ceil((range.stopAtMs - start) / DAY_MS));
     for (const row of simulateTransactions({ ...params, days })) if (!take(row)) break;
-    description = `simulated: seed ${params.seed}, ${params.customers} customers, ${params.terminals} terminals, ${days} days from ${params.startDate}`;
+    description = describeSimulation({ ...params, days });
   } else {
     for await (const row of readLabelledCsv(source.file)) if (!take(row)) break;
     description = `csv: ${source.file}`;
