@@ -90,12 +90,12 @@ export class QualityTally {
 
   /** Precision so far, or null. */
   get precision(): number | null {
-    return this.tp + this.fp === 0 ? null : this.tp / (this.tp + this.fp);
+    return ratio(this.tp, this.tp + this.fp);
   }
 
   /** Recall so far, or null. */
   get recall(): number | null {
-    return this.tp + this.fn === 0 ? null : this.tp / (this.tp + this.fn);
+    return ratio(this.tp, this.tp + this.fn);
   }
 
   /** Everything tallied so far. */
@@ -113,13 +113,14 @@ export class QualityTally {
       perScenario: FRAUD_SCENARIOS.map((scenario) => {
         const frauds = this.fraudsBy.get(scenario) ?? 0;
         const flagged = this.flaggedBy.get(scenario) ?? 0;
-        return { scenario, frauds, flagged, recall: frauds === 0 ? null : flagged / frauds };
+        return { scenario, frauds, flagged, recall: ratio(flagged, frauds) };
       }),
       unscored: this.unscored,
     };
   }
 }
 
+/** a / b, or null when b is 0 (nothing to measure yet). */
 function ratio(a: number, b: number): number | null {
   return b === 0 ? null : a / b;
 }
