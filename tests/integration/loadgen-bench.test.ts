@@ -80,7 +80,15 @@ describe('loadgen: bench scenarios in smoke mode', () => {
         expect(result.targets.map((t) => t.name)).toHaveLength(2);
       }
       if (scenario === 'fleet') expect(result.runs.map((r) => r.workers)).toEqual([1, 2]);
-      if (scenario === 'seed') expect(result.targets).toHaveLength(3);
+      if (scenario === 'seed') {
+        expect(result.targets).toHaveLength(3);
+        // The scoring run, then the transport alone at the same rate, side by side.
+        expect(result.runs.map((r) => r.worker)).toEqual(['scoring', 'passthrough']);
+        expect(result.figures.transport_p99_ms).toEqual(expect.any(Number));
+        expect(result.tables?.[0]?.rows.map((row) => row[0])).toEqual(
+          result.runs.map((r) => r.label),
+        );
+      }
       const dir = path.join(out, scenario);
       const files = await writeBenchReport(result, dir);
       for (const f of files) expect(existsSync(f)).toBe(true);

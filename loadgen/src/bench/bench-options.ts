@@ -72,6 +72,11 @@ export interface BenchOptions {
   readonly seedTps?: number;
   /** @defaultValue 600000 (10 minutes) */
   readonly seedDurationMs?: number;
+  /**
+   * Seed: after the scoring run, the same rate and length on passthrough workers, so the report
+   * tells the transport's latency from what scoring adds. @defaultValue true
+   */
+  readonly seedBaseline?: boolean;
   /** Steady rate of the burst scenario. @defaultValue 500 */
   readonly burstBaseTps?: number;
   /** @defaultValue 10 */
@@ -121,6 +126,7 @@ export const DEFAULT_BENCH_OPTIONS = Object.freeze({
   stepMs: 60_000,
   seedTps: 50_000 / 3600,
   seedDurationMs: 600_000,
+  seedBaseline: true,
   // The history a seed run backfills is exactly what its load skips by default.
   seedWarmDays: DEFAULT_LOAD_OPTIONS.skipDays,
   burstBaseTps: 500,
@@ -165,6 +171,7 @@ export interface CompiledBenchOptions {
   readonly stepMs: number;
   readonly seedTps: number;
   readonly seedDurationMs: number;
+  readonly seedBaseline: boolean;
   readonly burstBaseTps: number;
   readonly burstFactor: number;
   readonly burstMs: number;
@@ -258,6 +265,7 @@ export function compileBenchOptions(raw: BenchOptions): CompiledBenchOptions {
       raw.seedDurationMs ?? s?.seedDurationMs ?? d.seedDurationMs,
       true,
     ),
+    seedBaseline: raw.seedBaseline ?? d.seedBaseline,
     burstBaseTps: positive('burstBaseTps', raw.burstBaseTps ?? s?.burstBaseTps ?? d.burstBaseTps),
     burstFactor: positive('burstFactor', raw.burstFactor ?? s?.burstFactor ?? d.burstFactor),
     burstMs: positive('burstMs', raw.burstMs ?? s?.burstMs ?? d.burstMs, true),

@@ -1,6 +1,6 @@
 import { syntheticReport } from '../report/testing/synthetic-load-report';
 import { atLeast, atMost, bestHeldPhase, median } from './bench-result';
-import { explainCpu, explainRun } from './limits';
+import { explainAgainstTransport, explainCpu, explainRun } from './limits';
 import { recoveryMs } from './scenarios';
 
 describe('target checks', () => {
@@ -90,6 +90,32 @@ describe('limits', () => {
       'seed: 1 duplicate verdicts (redeliveries after a rebalance or a retried send).',
     );
     expect(lines).toContain('seed: 1 transactions were dead-lettered.');
+  });
+});
+
+describe('limits against the transport alone', () => {
+  const withP99 = (p50Ms: number, p99Ms: number): ReturnType<typeof syntheticReport> => {
+    const r = syntheticReport();
+    return { ...r, latency: { ...r.latency, p50Ms, p99Ms } };
+  };
+
+  it('says when the transport alone already misses the target', () => {
+    const [line] = explainAgainstTransport(withP99(6, 27.3), withP99(3.7, 31), 20);
+    expect(line).toContain(
+      'p50 3.7 ms and p99 31.0 ms: over the 20 ms target before anything is scored',
+    );
+    expect(line).toContain("the scoring run's p99 was 3.7 ms lower still");
+  });
+
+  it('says what scoring adds when the transport is within the target', () => {
+    const [line] = explainAgainstTransport(withP99(6, 27.3), withP99(3, 12.3), 20);
+    expect(line).toContain('within the 20 ms target; scoring added 15.0 ms at p99');
+  });
+
+  it('says nothing without latencies', () => {
+    const r = syntheticReport();
+    const none = { ...r, latency: { ...r.latency, p99Ms: null } };
+    expect(explainAgainstTransport(none, withP99(3, 12), 20)).toEqual([]);
   });
 });
 

@@ -99,3 +99,29 @@ export function explainRun(report: LoadReport, label: string): string[] {
   if (v.deadLetters > 0) out.push(`${label}: ${v.deadLetters} transactions were dead-lettered.`);
   return out;
 }
+
+/**
+ * What the transport alone took at the same rate (a passthrough run of the same invocation),
+ * against the p99 target: whether the target is within reach of any scoring at all.
+ */
+export function explainAgainstTransport(
+  scoring: LoadReport,
+  transport: LoadReport,
+  p99TargetMs: number,
+): string[] {
+  const s = scoring.latency;
+  const t = transport.latency;
+  if (s.p99Ms === null || t.p99Ms === null) return [];
+  const alone = `the transport alone (passthrough workers at the same rate and length, this invocation) had p50 ${t.p50Ms?.toFixed(1) ?? '?'} ms and p99 ${t.p99Ms.toFixed(1)} ms`;
+  const added = s.p99Ms - t.p99Ms;
+  const scoringPart =
+    added > 0
+      ? `scoring added ${added.toFixed(1)} ms at p99`
+      : `the scoring run's p99 was ${(-added).toFixed(1)} ms lower still (the difference is the machine's noise)`;
+  if (t.p99Ms > p99TargetMs) {
+    return [
+      `${alone}: over the ${p99TargetMs} ms target before anything is scored, so this p99 is set by Kafka's two hops and how quickly this machine wakes idle processes; ${scoringPart}.`,
+    ];
+  }
+  return [`${alone}, within the ${p99TargetMs} ms target; ${scoringPart}.`];
+}

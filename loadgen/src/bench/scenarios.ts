@@ -14,7 +14,7 @@ import {
 } from './bench-result';
 import type { BenchContext } from './fleet-run';
 import { runOnFleet } from './fleet-run';
-import { explainPhase, explainRun } from './limits';
+import { explainAgainstTransport, explainPhase, explainRun } from './limits';
 
 /** What a scenario reduces its runs to. */
 export interface ScenarioOutcome {
@@ -34,17 +34,32 @@ export const TARGETS = Object.freeze({
   capacityShareOfPassthrough: 0.5,
 });
 
-/** seed: the practitioner's load (50,000 an hour) for 10 minutes on the scoring fleet. */
+/**
+ * seed: the practitioner's load (50,000 an hour) for 10 minutes on the scoring fleet, then (unless
+ * `seedBaseline` is off) the same rate and length on passthrough workers: at this rate the
+ * latency tail is mostly the transport's, and the report says how much of it scoring adds.
+ */
 export async function seedScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
   const o = ctx.options;
+  const fleet = `${o.workers} worker${o.workers > 1 ? 's' : ''}`;
+  const profile: RateProfile = { kind: 'constant', tps: o.seedTps };
   const run = await runOnFleet(ctx, {
-    label: `seed, ${o.workers} worker${o.workers > 1 ? 's' : ''}`,
+    label: `seed, ${fleet}`,
     worker: 'scoring',
     workers: o.workers,
-    profile: { kind: 'constant', tps: o.seedTps },
+    profile,
     durationMs: o.seedDurationMs,
     warmDays: o.seedWarmDays,
   });
+  const baseline = o.seedBaseline
+    ? await runOnFleet(ctx, {
+        label: `seed rate on passthrough, ${fleet}`,
+        worker: 'passthrough',
+        workers: o.workers,
+        profile,
+        durationMs: o.seedDurationMs,
+      })
+    : undefined;
   const r = run.report;
   const targets = [
     atMost('p99 latency', r.latency.p99Ms, TARGETS.seedP99Ms, ' ms', 2),
@@ -57,6 +72,7 @@ export async function seedScenario(ctx: BenchContext): Promise<ScenarioOutcome> 
     ),
     atMost('lost verdicts', r.verdicts.lost, 0, '', 0),
   ];
+  const t = baseline?.report;
   return {
     figures: {
       rate_tps: r.sending.achievedTps,
@@ -67,17 +83,52 @@ export async function seedScenario(ctx: BenchContext): Promise<ScenarioOutcome> 
       recall: r.quality.recall,
       decline_precision: r.quality.declinePrecision,
       decline_recall: r.quality.declineRecall,
+      transport_p50_ms: t?.latency.p50Ms ?? null,
+      transport_p99_ms: t?.latency.p99Ms ?? null,
+      transport_p999_ms: t?.latency.p999Ms ?? null,
+      transport_lost: t?.verdicts.lost ?? null,
     },
     targets,
-    limits: targets.every((t) => t.met) ? [] : explainRun(r, run.label),
-    runs: [run],
+    limits: targets.every((c) => c.met)
+      ? []
+      : [
+          ...explainRun(r, run.label),
+          ...(baseline === undefined
+            ? []
+            : explainAgainstTransport(r, baseline.report, TARGETS.seedP99Ms)),
+        ],
+    runs: baseline === undefined ? [run] : [run, baseline],
     parameters: {
       workers: o.workers,
       tps: o.seedTps,
       durationMs: o.seedDurationMs,
       // Precision and recall mean something only on a backfilled state.
       backfilledDays: o.warmFeatureState === undefined ? 0 : o.seedWarmDays,
+      transportBaseline: baseline !== undefined,
     },
+    ...(baseline === undefined ? {} : { tables: [latencyTable([run, baseline])] }),
+  };
+}
+
+/** The latency percentiles of runs side by side, one row per run. */
+function latencyTable(runs: readonly BenchRun[]): BenchTable {
+  const ms = (x: number | null): string => (x === null ? '–' : x.toFixed(1));
+  return {
+    title: 'Latency against the transport alone (ms)',
+    columns: ['run', 'p50', 'p95', 'p99', 'p99.9', 'max', 'within 100 ms'],
+    rows: runs.map(({ label, report: { latency: l } }) => [
+      label,
+      ms(l.p50Ms),
+      ms(l.p95Ms),
+      ms(l.p99Ms),
+      ms(l.p999Ms),
+      ms(l.maxMs),
+      l.withinBudgetShare === null ? '–' : `${(l.withinBudgetShare * 100).toFixed(2)} %`,
+    ]),
+    notes: [
+      'The passthrough workers copy each record to decisions unscored: the same Kafka hops, clients and machine, with no Redis, model or decoding.',
+      'The runs follow each other in one invocation; on a shared machine compare them, not runs of other days.',
+    ],
   };
 }
 

@@ -41,7 +41,8 @@ const USAGE = `usage: fraudstream bench <scenario> [options]
 
 end-to-end scenarios (docs/benchmarks.md), each on fresh topics and a fleet of its own:
   seed         50,000 transactions an hour for 10 minutes: latency percentiles, lost, duplicates,
-               precision and recall (on a feature state backfilled with the 28 days before it)
+               precision and recall (on a feature state backfilled with the 28 days before it),
+               then the same on passthrough workers: the transport's share of the latency
   capacity     stepped ramp until p99 > 100 ms or lag grows, and the passthrough ceiling
   passthrough  the same ramp with workers that only copy records to decisions
   burst        steady load, ×10 for 30 s, steady again: peak lag, time to recover
@@ -59,6 +60,8 @@ options:
   --step-seconds N        length of each ramp step (default 60)
   --repeats N             capacity: passthrough and scoring ramps alternate N times (medians)
   --rate TPS --duration-seconds N      seed rate and length
+  --no-baseline           seed: skip the passthrough run at the same rate and length (the
+                          transport's own latency, to compare the scoring run with)
   --base-rate TPS --burst-factor F --burst-seconds N   burst sizes
   --passthrough process|in-process     where passthrough workers run (default process)
   --sampling 0,0.01,1     tracing: the workers' FS_TRACE_SAMPLE_RATIO of each ramp
@@ -160,6 +163,7 @@ export function benchCommand(deps: BenchCommandDeps = {}): LoadgenCliCommand {
           repeats: { type: 'string' },
           rate: { type: 'string' },
           'duration-seconds': { type: 'string' },
+          'no-baseline': { type: 'boolean' },
           'base-rate': { type: 'string' },
           'burst-factor': { type: 'string' },
           'burst-seconds': { type: 'string' },
@@ -205,6 +209,7 @@ export function benchCommand(deps: BenchCommandDeps = {}): LoadgenCliCommand {
         stepMs: num('step-seconds', 1000),
         seedTps: num('rate'),
         seedDurationMs: num('duration-seconds', 1000),
+        seedBaseline: values['no-baseline'] === true ? false : undefined,
         burstBaseTps: num('base-rate'),
         burstFactor: num('burst-factor'),
         burstMs: num('burst-seconds', 1000),
