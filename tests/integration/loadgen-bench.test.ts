@@ -205,6 +205,8 @@ describe('loadgen: bench scenarios in smoke mode', () => {
     const code = await command.run([
       'seed',
       '--smoke',
+      '--warm-up-seconds',
+      '0.5',
       '--profile',
       '--json',
       '--quiet',
@@ -231,7 +233,9 @@ describe('loadgen: bench scenarios in smoke mode', () => {
     ) as BenchResult;
     expect(report.cpuProfile).toEqual(json.profile);
     // The load continued the backfilled history on the simulator's clock.
-    expect(report.parameters).toMatchObject({ backfilledDays: 1 });
+    expect(report.parameters).toMatchObject({ backfilledDays: 1, warmUpMs: 500 });
+    // The warm-up is its own phase, reported and not judged.
+    expect(report.runs[0]?.report.phases.map((p) => p.warmUp)).toEqual([true, false]);
     expect(report.runs[0]?.report.parameters).toMatchObject({
       skipDays: 1,
       eventTime: 'simulated',

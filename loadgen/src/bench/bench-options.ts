@@ -77,6 +77,12 @@ export interface BenchOptions {
    * tells the transport's latency from what scoring adds. @defaultValue true
    */
   readonly seedBaseline?: boolean;
+  /**
+   * Seed: an unjudged stretch at the seed rate before the measured one (0: none). A broker or
+   * worker started minutes ago is still compiling its hot paths, which is not the steady state
+   * the practitioner's load asks about. @defaultValue 60000
+   */
+  readonly seedWarmUpMs?: number;
   /** Steady rate of the burst scenario. @defaultValue 500 */
   readonly burstBaseTps?: number;
   /** @defaultValue 10 */
@@ -127,6 +133,7 @@ export const DEFAULT_BENCH_OPTIONS = Object.freeze({
   seedTps: 50_000 / 3600,
   seedDurationMs: 600_000,
   seedBaseline: true,
+  seedWarmUpMs: 60_000,
   // The history a seed run backfills is exactly what its load skips by default.
   seedWarmDays: DEFAULT_LOAD_OPTIONS.skipDays,
   burstBaseTps: 500,
@@ -145,6 +152,7 @@ export const SMOKE_BENCH_SIZES = Object.freeze({
   stepMs: 2000,
   seedTps: 50,
   seedDurationMs: 3000,
+  seedWarmUpMs: 1000,
   seedWarmDays: 1,
   burstBaseTps: 50,
   burstFactor: 4,
@@ -172,6 +180,7 @@ export interface CompiledBenchOptions {
   readonly seedTps: number;
   readonly seedDurationMs: number;
   readonly seedBaseline: boolean;
+  readonly seedWarmUpMs: number;
   readonly burstBaseTps: number;
   readonly burstFactor: number;
   readonly burstMs: number;
@@ -191,6 +200,13 @@ export interface CompiledBenchOptions {
 function positive(setting: string, value: number, integer = false): number {
   if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
     throw new LoadOptionsError(setting, integer ? 'an integer ≥ 1' : 'a number > 0', value);
+  }
+  return value;
+}
+
+function nonNegativeInteger(setting: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new LoadOptionsError(setting, 'an integer ≥ 0', value);
   }
   return value;
 }
@@ -266,6 +282,10 @@ export function compileBenchOptions(raw: BenchOptions): CompiledBenchOptions {
       true,
     ),
     seedBaseline: raw.seedBaseline ?? d.seedBaseline,
+    seedWarmUpMs: nonNegativeInteger(
+      'seedWarmUpMs',
+      raw.seedWarmUpMs ?? s?.seedWarmUpMs ?? d.seedWarmUpMs,
+    ),
     burstBaseTps: positive('burstBaseTps', raw.burstBaseTps ?? s?.burstBaseTps ?? d.burstBaseTps),
     burstFactor: positive('burstFactor', raw.burstFactor ?? s?.burstFactor ?? d.burstFactor),
     burstMs: positive('burstMs', raw.burstMs ?? s?.burstMs ?? d.burstMs, true),

@@ -1,7 +1,8 @@
+import type { LatencySummary } from '../measure/latency-histogram';
 import { syntheticReport } from '../report/testing/synthetic-load-report';
 import { atLeast, atMost, bestHeldPhase, median } from './bench-result';
 import { explainAgainstTransport, explainCpu, explainRun } from './limits';
-import { recoveryMs } from './scenarios';
+import { judgedLatency, recoveryMs } from './scenarios';
 
 describe('target checks', () => {
   it('say by how much a target was missed', () => {
@@ -40,6 +41,20 @@ describe('reading reports', () => {
     });
     expect(best?.index).toBe(2);
     expect(bestHeldPhase({ ...r, phases: [faster] })).toBeUndefined();
+  });
+
+  it('judges the stretch after a warm-up, or the whole run without one', () => {
+    const r = syntheticReport();
+    const phase = r.phases[0]!;
+    const warm = { ...phase, warmUp: true, latency: { ...phase.latency, p99Ms: 180 } };
+    const measured = {
+      ...phase,
+      index: 1,
+      warmUp: false,
+      latency: { ...phase.latency, p99Ms: 12 },
+    };
+    expect(judgedLatency({ ...r, phases: [warm, measured] }).p99Ms).toBe(12);
+    expect(judgedLatency({ ...r, phases: [measured] })).toBe(r.latency);
   });
 
   it('measures the recovery after a burst from the per-second p99', () => {
@@ -94,10 +109,11 @@ describe('limits', () => {
 });
 
 describe('limits against the transport alone', () => {
-  const withP99 = (p50Ms: number, p99Ms: number): ReturnType<typeof syntheticReport> => {
-    const r = syntheticReport();
-    return { ...r, latency: { ...r.latency, p50Ms, p99Ms } };
-  };
+  const withP99 = (p50Ms: number, p99Ms: number): LatencySummary => ({
+    ...syntheticReport().latency,
+    p50Ms,
+    p99Ms,
+  });
 
   it('says when the transport alone already misses the target', () => {
     const [line] = explainAgainstTransport(withP99(6, 27.3), withP99(3.7, 31), 20);
@@ -113,8 +129,7 @@ describe('limits against the transport alone', () => {
   });
 
   it('says nothing without latencies', () => {
-    const r = syntheticReport();
-    const none = { ...r, latency: { ...r.latency, p99Ms: null } };
+    const none = { ...syntheticReport().latency, p99Ms: null };
     expect(explainAgainstTransport(none, withP99(3, 12), 20)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 // are not CPU at all. Heuristics, stated with the numbers they rest on.
 import type { LoadReport, PhaseReport } from '../load/load-report';
 import type { CpuSample } from '../measure/cpu-sampler';
+import type { LatencySummary } from '../measure/latency-histogram';
 import { meanCpu } from '../measure/run-monitor';
 
 /** Busy share from which the machine counts as CPU-bound. */
@@ -105,12 +106,10 @@ export function explainRun(report: LoadReport, label: string): string[] {
  * against the p99 target: whether the target is within reach of any scoring at all.
  */
 export function explainAgainstTransport(
-  scoring: LoadReport,
-  transport: LoadReport,
+  s: LatencySummary,
+  t: LatencySummary,
   p99TargetMs: number,
 ): string[] {
-  const s = scoring.latency;
-  const t = transport.latency;
   if (s.p99Ms === null || t.p99Ms === null) return [];
   const alone = `the transport alone (passthrough workers at the same rate and length, this invocation) had p50 ${t.p50Ms?.toFixed(1) ?? '?'} ms and p99 ${t.p99Ms.toFixed(1)} ms`;
   const added = s.p99Ms - t.p99Ms;

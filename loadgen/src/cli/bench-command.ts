@@ -60,6 +60,8 @@ options:
   --step-seconds N        length of each ramp step (default 60)
   --repeats N             capacity: passthrough and scoring ramps alternate N times (medians)
   --rate TPS --duration-seconds N      seed rate and length
+  --warm-up-seconds N     seed: unjudged seconds at the seed rate before the measured ones
+                          (default 60; reported apart, never counted in the figures)
   --no-baseline           seed: skip the passthrough run at the same rate and length (the
                           transport's own latency, to compare the scoring run with)
   --base-rate TPS --burst-factor F --burst-seconds N   burst sizes
@@ -164,6 +166,7 @@ export function benchCommand(deps: BenchCommandDeps = {}): LoadgenCliCommand {
           rate: { type: 'string' },
           'duration-seconds': { type: 'string' },
           'no-baseline': { type: 'boolean' },
+          'warm-up-seconds': { type: 'string' },
           'base-rate': { type: 'string' },
           'burst-factor': { type: 'string' },
           'burst-seconds': { type: 'string' },
@@ -210,6 +213,10 @@ export function benchCommand(deps: BenchCommandDeps = {}): LoadgenCliCommand {
         seedTps: num('rate'),
         seedDurationMs: num('duration-seconds', 1000),
         seedBaseline: values['no-baseline'] === true ? false : undefined,
+        seedWarmUpMs:
+          values['warm-up-seconds'] === undefined
+            ? undefined
+            : Math.round(numberFlag('warm-up-seconds', values['warm-up-seconds'], 0) * 1000),
         burstBaseTps: num('base-rate'),
         burstFactor: num('burst-factor'),
         burstMs: num('burst-seconds', 1000),
