@@ -3,8 +3,8 @@
 // flatten the rest) and a histogram over log-spaced bins. Same look as svg-chart.ts (size,
 // margins, palette, DejaVu Sans), rasterised by png.ts.
 import { ReportRenderError } from '../errors';
+import { escapeXml, seriesColor, svgLegend } from './svg-chart';
 
-const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2'];
 const FONT = 'DejaVu Sans, sans-serif';
 const MARGIN = { left: 70, right: 20, top: 40, bottom: 60 };
 const WIDTH = 720;
@@ -37,18 +37,6 @@ export interface LogHistogramSpec {
   readonly vLines?: readonly { readonly x: number; readonly label: string }[];
 }
 
-function esc(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
-
-function color(i: number): string {
-  return PALETTE[i % PALETTE.length] ?? '#000';
-}
-
 /** Decade bounds covering positive values: [10^floor(log min), 10^ceil(log max)]. */
 export function decadeRange(values: readonly number[]): [number, number] {
   const positive = values.filter((v) => Number.isFinite(v) && v > 0);
@@ -67,7 +55,7 @@ function frame(title: string, body: readonly string[]): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="${FONT}">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
-    `<text x="${WIDTH / 2}" y="24" font-size="16" text-anchor="middle">${esc(title)}</text>`,
+    `<text x="${WIDTH / 2}" y="24" font-size="16" text-anchor="middle">${escapeXml(title)}</text>`,
     ...body,
     '</svg>',
   ].join('\n');
@@ -87,18 +75,13 @@ function fmt(v: number): string {
 function axisLabels(xLabel: string, yLabel: string): string[] {
   return [
     `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${PW}" height="${PH}" fill="none" stroke="#333"/>`,
-    `<text x="${MARGIN.left + PW / 2}" y="${HEIGHT - 22}" font-size="13" text-anchor="middle">${esc(xLabel)}</text>`,
-    `<text x="16" y="${MARGIN.top + PH / 2}" font-size="13" text-anchor="middle" transform="rotate(-90 16 ${MARGIN.top + PH / 2})">${esc(yLabel)}</text>`,
+    `<text x="${MARGIN.left + PW / 2}" y="${HEIGHT - 22}" font-size="13" text-anchor="middle">${escapeXml(xLabel)}</text>`,
+    `<text x="16" y="${MARGIN.top + PH / 2}" font-size="13" text-anchor="middle" transform="rotate(-90 16 ${MARGIN.top + PH / 2})">${escapeXml(yLabel)}</text>`,
   ];
 }
 
 function legend(labels: readonly string[]): string[] {
-  const x = MARGIN.left + 12;
-  const y = MARGIN.top + 18;
-  return labels.flatMap((label, i) => [
-    `<rect x="${x}" y="${y + i * 18 - 9}" width="12" height="12" fill="${color(i)}"/>`,
-    `<text x="${x + 18}" y="${y + i * 18 + 1}" font-size="12">${esc(label)}</text>`,
-  ]);
+  return svgLegend(labels, MARGIN.left + 12, MARGIN.top + 18);
 }
 
 /** Renders lines over a log-scale y axis (decade grid) and a linear x axis. */
@@ -140,11 +123,11 @@ export function logLineChartSvg(spec: LogLineChartSpec): string {
     const flush = (): void => {
       if (run.length > 1)
         body.push(
-          `<polyline fill="none" stroke="${color(i)}" stroke-width="2" points="${run.join(' ')}"/>`,
+          `<polyline fill="none" stroke="${seriesColor(i)}" stroke-width="2" points="${run.join(' ')}"/>`,
         );
       else if (run.length === 1) {
         const [cx, cy] = (run[0] as string).split(',');
-        body.push(`<circle cx="${cx}" cy="${cy}" r="2" fill="${color(i)}"/>`);
+        body.push(`<circle cx="${cx}" cy="${cy}" r="2" fill="${seriesColor(i)}"/>`);
       }
       run = [];
     };
@@ -160,7 +143,7 @@ export function logLineChartSvg(spec: LogLineChartSpec): string {
       `<line x1="${MARGIN.left}" x2="${MARGIN.left + PW}" y1="${py(l.y)}" y2="${py(l.y)}" stroke="#555" stroke-dasharray="6,4"/>`,
     );
     body.push(
-      `<text x="${MARGIN.left + PW - 4}" y="${py(l.y) - 4}" font-size="11" text-anchor="end">${esc(l.label)}</text>`,
+      `<text x="${MARGIN.left + PW - 4}" y="${py(l.y) - 4}" font-size="11" text-anchor="end">${escapeXml(l.label)}</text>`,
     );
   }
   body.push(...legend(spec.series.map((s) => s.label)));
@@ -199,7 +182,7 @@ export function logHistogramSvg(spec: LogHistogramSpec): string {
     const x = px(b.from);
     const w = Math.max(1, px(b.to) - x - 0.5);
     body.push(
-      `<rect x="${x.toFixed(1)}" y="${py(b.count).toFixed(1)}" width="${w.toFixed(1)}" height="${(py(0) - py(b.count)).toFixed(1)}" fill="${color(0)}"/>`,
+      `<rect x="${x.toFixed(1)}" y="${py(b.count).toFixed(1)}" width="${w.toFixed(1)}" height="${(py(0) - py(b.count)).toFixed(1)}" fill="${seriesColor(0)}"/>`,
     );
   }
   for (const l of spec.vLines ?? []) {
@@ -207,7 +190,7 @@ export function logHistogramSvg(spec: LogHistogramSpec): string {
       `<line x1="${px(l.x)}" x2="${px(l.x)}" y1="${MARGIN.top}" y2="${MARGIN.top + PH}" stroke="#555" stroke-dasharray="6,4"/>`,
     );
     body.push(
-      `<text x="${px(l.x) + 4}" y="${MARGIN.top + 14}" font-size="11">${esc(l.label)}</text>`,
+      `<text x="${px(l.x) + 4}" y="${MARGIN.top + 14}" font-size="11">${escapeXml(l.label)}</text>`,
     );
   }
   return frame(spec.title, body);

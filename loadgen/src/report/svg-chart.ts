@@ -38,7 +38,8 @@ const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b
 const FONT = 'DejaVu Sans, sans-serif';
 const MARGIN = { left: 70, right: 20, top: 40, bottom: 60 };
 
-function esc(text: string): string {
+/** Text made safe inside SVG (XML) content and attribute values. */
+export function escapeXml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -71,7 +72,7 @@ function frame(width: number, height: number, title: string, body: string[]): st
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="${width / 2}" y="24" font-size="16" text-anchor="middle">${esc(title)}</text>`,
+    `<text x="${width / 2}" y="24" font-size="16" text-anchor="middle">${escapeXml(title)}</text>`,
     ...body,
     '</svg>',
   ].join('\n');
@@ -111,18 +112,24 @@ function axes(
     }
   }
   out.push(
-    `<text x="${MARGIN.left + pw / 2}" y="${h - 22}" font-size="13" text-anchor="middle">${esc(xLabel)}</text>`,
+    `<text x="${MARGIN.left + pw / 2}" y="${h - 22}" font-size="13" text-anchor="middle">${escapeXml(xLabel)}</text>`,
   );
   out.push(
-    `<text x="16" y="${MARGIN.top + ph / 2}" font-size="13" text-anchor="middle" transform="rotate(-90 16 ${MARGIN.top + ph / 2})">${esc(yLabel)}</text>`,
+    `<text x="16" y="${MARGIN.top + ph / 2}" font-size="13" text-anchor="middle" transform="rotate(-90 16 ${MARGIN.top + ph / 2})">${escapeXml(yLabel)}</text>`,
   );
   return out;
 }
 
-function legend(labels: readonly string[], x: number, y: number): string[] {
+/** The colour of series `i`, the same in every chart. */
+export function seriesColor(i: number): string {
+  return PALETTE[i % PALETTE.length] ?? '#000';
+}
+
+/** A legend of coloured squares and labels, its first row at (x, y). */
+export function svgLegend(labels: readonly string[], x: number, y: number): string[] {
   return labels.flatMap((label, i) => [
-    `<rect x="${x}" y="${y + i * 18 - 9}" width="12" height="12" fill="${PALETTE[i % PALETTE.length] ?? '#000'}"/>`,
-    `<text x="${x + 18}" y="${y + i * 18 + 1}" font-size="12">${esc(label)}</text>`,
+    `<rect x="${x}" y="${y + i * 18 - 9}" width="12" height="12" fill="${seriesColor(i)}"/>`,
+    `<text x="${x + 18}" y="${y + i * 18 + 1}" font-size="12">${escapeXml(label)}</text>`,
   ]);
 }
 
@@ -150,7 +157,7 @@ export function lineChartSvg(spec: LineChartSpec): string {
   spec.series.forEach((s, i) => {
     const pts = s.x.map((x, k) => `${px(x).toFixed(1)},${py(s.y[k] ?? 0).toFixed(1)}`).join(' ');
     body.push(
-      `<polyline fill="none" stroke="${PALETTE[i % PALETTE.length] ?? '#000'}" stroke-width="2" points="${pts}"/>`,
+      `<polyline fill="none" stroke="${seriesColor(i)}" stroke-width="2" points="${pts}"/>`,
     );
   });
   for (const l of spec.hLines ?? []) {
@@ -158,7 +165,7 @@ export function lineChartSvg(spec: LineChartSpec): string {
       `<line x1="${MARGIN.left}" x2="${MARGIN.left + pw}" y1="${py(l.y)}" y2="${py(l.y)}" stroke="#555" stroke-dasharray="6,4"/>`,
     );
     body.push(
-      `<text x="${MARGIN.left + pw - 4}" y="${py(l.y) - 4}" font-size="11" text-anchor="end">${esc(l.label)}</text>`,
+      `<text x="${MARGIN.left + pw - 4}" y="${py(l.y) - 4}" font-size="11" text-anchor="end">${escapeXml(l.label)}</text>`,
     );
   }
   for (const l of spec.vLines ?? []) {
@@ -166,11 +173,11 @@ export function lineChartSvg(spec: LineChartSpec): string {
       `<line x1="${px(l.x)}" x2="${px(l.x)}" y1="${MARGIN.top}" y2="${MARGIN.top + ph}" stroke="#555" stroke-dasharray="6,4"/>`,
     );
     body.push(
-      `<text x="${px(l.x) + 4}" y="${MARGIN.top + 14}" font-size="11">${esc(l.label)}</text>`,
+      `<text x="${px(l.x) + 4}" y="${MARGIN.top + 14}" font-size="11">${escapeXml(l.label)}</text>`,
     );
   }
   body.push(
-    ...legend(
+    ...svgLegend(
       spec.series.map((s) => s.label),
       MARGIN.left + 12,
       MARGIN.top + 18,
@@ -196,18 +203,18 @@ export function barChartSvg(spec: BarChartSpec): string {
       const v = s.values[c] ?? 0;
       const x = gx + i * barW;
       body.push(
-        `<rect x="${x.toFixed(1)}" y="${py(v).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(py(yr[0]) - py(v)).toFixed(1)}" fill="${PALETTE[i % PALETTE.length] ?? '#000'}"/>`,
+        `<rect x="${x.toFixed(1)}" y="${py(v).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(py(yr[0]) - py(v)).toFixed(1)}" fill="${seriesColor(i)}"/>`,
       );
       body.push(
         `<text x="${(x + barW / 2).toFixed(1)}" y="${(py(v) - 4).toFixed(1)}" font-size="10" text-anchor="middle">${fmt(v)}</text>`,
       );
     });
     body.push(
-      `<text x="${gx + groupW * 0.4}" y="${MARGIN.top + ph + 18}" font-size="12" text-anchor="middle">${esc(cat)}</text>`,
+      `<text x="${gx + groupW * 0.4}" y="${MARGIN.top + ph + 18}" font-size="12" text-anchor="middle">${escapeXml(cat)}</text>`,
     );
   });
   body.push(
-    ...legend(
+    ...svgLegend(
       spec.series.map((s) => s.label),
       MARGIN.left + 12,
       MARGIN.top + 18,
