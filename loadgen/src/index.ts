@@ -127,6 +127,7 @@ export { renderLoadPlots } from './report/load-plots';
 export { reportDir, writeBenchReport, writeLoadReport } from './report/write-report';
 export type { PlotRenderer, RenderedPlot } from './report/write-report';
 export { REFERENCE_SUMMARY, formatSummary, simulateCommand } from './cli/simulate-command';
+export { simulationSizeFlags } from './cli/cli-args';
 export type { BarChartSpec, LineChartSpec, LineSeries } from './report/svg-chart';
 export { barChartSvg, lineChartSvg } from './report/svg-chart';
 export { FONT_CANDIDATES, resolveFontFile, svgToPng } from './report/png';

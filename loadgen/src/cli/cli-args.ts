@@ -1,6 +1,7 @@
 // Parsing of the load generator's flag values; every error names the flag and what it takes.
 import { UsageError } from '../errors';
 import type { RampStep } from '../load/rate-profile';
+import type { SimulationParams } from '../simulator/params';
 
 /** A number flag: `min` inclusive, optionally an integer. */
 export function numberFlag(flag: string, raw: string, min: number, integer = false): number {
@@ -16,6 +17,26 @@ export function numberFlag(flag: string, raw: string, min: number, integer = fal
     );
   }
   return value;
+}
+
+/**
+ * The simulator's seed and size flags (--seed, --days, --customers, --terminals) that were given,
+ * read through `str` (the string value of a flag, undefined when absent).
+ */
+export function simulationSizeFlags(
+  str: (flag: string) => string | undefined,
+): Pick<Partial<SimulationParams>, 'seed' | 'days' | 'customers' | 'terminals'> {
+  const sim: { seed?: number; days?: number; customers?: number; terminals?: number } = {};
+  for (const [flag, min] of [
+    ['seed', 0],
+    ['days', 1],
+    ['customers', 1],
+    ['terminals', 1],
+  ] as const) {
+    const raw = str(flag);
+    if (raw !== undefined) sim[flag] = numberFlag(flag, raw, min, true);
+  }
+  return sim;
 }
 
 /** `1000,2000,4000` → numbers. */

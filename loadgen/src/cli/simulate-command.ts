@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { LoadgenError, UsageError } from '../errors';
 import { writeLabelledCsv } from '../simulator/csv';
+import { simulationSizeFlags } from './cli-args';
 import type { SimulationParams } from '../simulator/params';
 import { DEFAULT_SIMULATION_PARAMS, compileSimulationParams } from '../simulator/params';
 import { simulateTransactions } from '../simulator/simulate';
@@ -23,14 +24,6 @@ export const REFERENCE_SUMMARY = {
   fraudRate: 0.0084,
   fraudsByScenario: { '1': 1000, '2': 9100, '3': 4600 },
 } as const;
-
-function int(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min)
-    throw new UsageError(`--${name}: expected an integer ≥ ${min}, got ${JSON.stringify(v)}`);
-  return n;
-}
 
 /** Formats a summary for people, beside the reference figures when the defaults were used. */
 export function formatSummary(s: DatasetSummary, atDefaults: boolean): string {
@@ -81,19 +74,11 @@ export const simulateCommand = {
       }
       const out = values.out;
       if (typeof out !== 'string') throw new UsageError('--out FILE.csv is required');
-      const raw: Partial<SimulationParams> = {};
       const str = (k: string): string | undefined => {
         const v = values[k];
         return typeof v === 'string' ? v : undefined;
       };
-      const days = int('days', str('days'), 1);
-      const customers = int('customers', str('customers'), 1);
-      const terminals = int('terminals', str('terminals'), 1);
-      const seed = int('seed', str('seed'), 0);
-      if (days !== undefined) raw.days = days;
-      if (customers !== undefined) raw.customers = customers;
-      if (terminals !== undefined) raw.terminals = terminals;
-      if (seed !== undefined) raw.seed = seed;
+      const raw: Partial<SimulationParams> = simulationSizeFlags(str);
       const startDate = str('start-date');
       if (startDate !== undefined) raw.startDate = startDate;
       const params = compileSimulationParams(raw);
@@ -103,7 +88,8 @@ export const simulateCommand = {
         summary.add(row.tx, row.truth),
       );
       const s = summary.result();
-      const atDefaults = days === undefined && customers === undefined && terminals === undefined;
+      const atDefaults =
+        raw.days === undefined && raw.customers === undefined && raw.terminals === undefined;
       if (values.json === true) console.log(JSON.stringify({ file: out, params, ...s }));
       else {
         console.log(formatSummary(s, atDefaults));

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { SimulationParams } from '@fraudstream/loadgen';
+import { simulationSizeFlags } from '@fraudstream/loadgen';
 import { UsageError } from '../errors';
 import type { DataSource } from '../evaluation/dataset';
 import type { ProtocolOptions } from '../evaluation/protocol';
@@ -90,15 +91,7 @@ export function simulationFlags(
   str: ParsedFlags['str'],
   dataGiven: boolean,
 ): Partial<SimulationParams> {
-  const sim: Partial<SimulationParams> = {};
-  const seed = int('seed', str('seed'), 0);
-  const days = int('days', str('days'), 1);
-  const customers = int('customers', str('customers'), 1);
-  const terminals = int('terminals', str('terminals'), 1);
-  if (seed !== undefined) sim.seed = seed;
-  if (days !== undefined) sim.days = days;
-  if (customers !== undefined) sim.customers = customers;
-  if (terminals !== undefined) sim.terminals = terminals;
+  const sim: Partial<SimulationParams> = simulationSizeFlags(str);
   if (dataGiven && Object.keys(sim).length > 0) {
     throw new UsageError(
       '--data reads a file: --seed/--days/--customers/--terminals only apply to simulated data',
