@@ -92,7 +92,7 @@ async function profileSpecs(
  * Backfills the days the run's load skips when the spec asks for it and the bench can; returns
  * the load options that continue that history (nothing when the run starts cold).
  */
-async function warmUp(
+async function backfillHistory(
   ctx: BenchContext,
   spec: FleetRunSpec,
   tag: string,
@@ -124,7 +124,7 @@ export async function runOnFleet(ctx: BenchContext, spec: FleetRunSpec): Promise
   o.log(`[${spec.label}] creating topics *-${tag} (${o.partitions} partitions)`);
   await createRunTopics(ctx.admin, topics, o.partitions);
   try {
-    const warm = await warmUp(ctx, spec, tag);
+    const warm = await backfillHistory(ctx, spec, tag);
     o.log(
       `[${spec.label}] starting ${spec.workers} ${spec.worker} worker${spec.workers > 1 ? 's' : ''}`,
     );

@@ -15,6 +15,7 @@ import {
 } from './bench-result';
 import type { BenchContext, FleetRunSpec } from './fleet-run';
 import { runOnFleet } from './fleet-run';
+import { latencyColumns, latencyRow } from '../report/load-summary-markdown';
 import { explainAgainstTransport, explainPhase, explainRun } from './limits';
 
 /** What a scenario reduces its runs to. */
@@ -139,24 +140,12 @@ export function judgedLatency(report: LoadReport): LatencySummary {
     : report.latency;
 }
 
-/** The latency percentiles of runs side by side, one row per run. */
-function latencyTable(runs: readonly BenchRun[]): BenchTable {
-  const ms = (x: number | null): string => (x === null ? '–' : x.toFixed(1));
+/** The latency percentiles of runs side by side, one row per run's measured stretch. */
+function latencyTable(runs: readonly [BenchRun, ...BenchRun[]]): BenchTable {
   return {
     title: 'Latency against the transport alone (ms)',
-    columns: ['run', 'p50', 'p95', 'p99', 'p99.9', 'max', 'within 100 ms'],
-    rows: runs.map(({ label, report }) => {
-      const l = judgedLatency(report);
-      return [
-        label,
-        ms(l.p50Ms),
-        ms(l.p95Ms),
-        ms(l.p99Ms),
-        ms(l.p999Ms),
-        ms(l.maxMs),
-        l.withinBudgetShare === null ? '–' : `${(l.withinBudgetShare * 100).toFixed(2)} %`,
-      ];
-    }),
+    columns: ['run', ...latencyColumns(judgedLatency(runs[0].report))],
+    rows: runs.map((run) => [run.label, ...latencyRow(judgedLatency(run.report))]),
     notes: [
       'The passthrough workers copy each record to decisions unscored: the same Kafka hops, clients and machine, with no Redis, model or decoding.',
       'The runs follow each other in one invocation; on a shared machine compare them, not runs of other days.',

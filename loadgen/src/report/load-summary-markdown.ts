@@ -23,6 +23,24 @@ export function count(x: number): string {
   return Math.round(x).toLocaleString('en-US');
 }
 
+/** Column names of {@link latencyRow}. */
+export function latencyColumns(l: LatencySummary): string[] {
+  return ['verdicts', 'p50', 'p95', 'p99', 'p99.9', 'max', `within ${l.budgetMs} ms`];
+}
+
+/** A latency summary as table cells: count, percentiles and max in ms, share within budget. */
+export function latencyRow(l: LatencySummary): string[] {
+  return [
+    count(l.count),
+    ms(l.p50Ms),
+    ms(l.p95Ms),
+    ms(l.p99Ms),
+    ms(l.p999Ms),
+    ms(l.maxMs),
+    percent(l.withinBudgetShare, 3),
+  ];
+}
+
 /** A Markdown table. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
@@ -129,20 +147,7 @@ export function renderLoadSections(r: LoadReport, options: SectionOptions): stri
     `${h} Service levels\n\n${table(['', 'target', 'measured', 'met'], serviceLevelRows(r))}`,
   );
   out.push(
-    `${h} Latency\n\n${table(
-      ['verdicts', 'p50', 'p95', 'p99', 'p99.9', 'max', `within ${r.latency.budgetMs} ms`],
-      [
-        [
-          count(r.latency.count),
-          ms(r.latency.p50Ms),
-          ms(r.latency.p95Ms),
-          ms(r.latency.p99Ms),
-          ms(r.latency.p999Ms),
-          ms(r.latency.maxMs),
-          percent(r.latency.withinBudgetShare, 3),
-        ],
-      ],
-    )}\n\nAll times in ms.${v.beforeAck > 0 ? ` ${count(v.beforeAck)} verdicts were processed before their ack (latency counted as ≈ 0).` : ''}`,
+    `${h} Latency\n\n${table(latencyColumns(r.latency), [latencyRow(r.latency)])}\n\nAll times in ms.${v.beforeAck > 0 ? ` ${count(v.beforeAck)} verdicts were processed before their ack (latency counted as ≈ 0).` : ''}`,
   );
   if (r.latencyHops !== null) out.push(hopSection(h, r.latencyHops));
   const listed = (
