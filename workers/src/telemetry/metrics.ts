@@ -20,7 +20,7 @@ import {
   LABEL_TOPIC,
 } from './attributes';
 import { resolveTelemetryOptions, type TelemetryOptions } from './config';
-import { createOtlpMetricExporter } from './otlp-http-exporter';
+import { createOtlpMetricExporter } from './otlp-exporters';
 import { E2E_LATENCY_BUCKETS_MS, METRIC, STAGE_DURATION_BUCKETS_MS } from './metric-names';
 import type { PipelineStage } from './types';
 import { telemetryResource } from './resource';

@@ -26,7 +26,7 @@ import {
 import Redis from 'ioredis';
 import { ATTR_MESSAGING_BATCH_MESSAGE_COUNT } from './attributes';
 import { resolveTelemetryOptions, type TelemetryOptions } from './config';
-import { createOtlpSpanExporter } from './otlp-http-exporter';
+import { createOtlpSpanExporter } from './otlp-exporters';
 import { telemetryResource } from './resource';
 import { FraudstreamTracer, MAX_BATCH_LINKS } from './spans';
 import type { StageRecorder } from './types';
@@ -43,7 +43,9 @@ export interface TracingHooks {
   /**
    * Where the span processor counts its own work: spans handed to the exporter, spans dropped
    * because its queue was full (`otel_sdk_processor_span_processed_total{error_type="queue_full"}`)
-   * and its queue size. initTelemetry passes the metrics' provider, so /metrics shows them.
+   * and its queue size; and the OTLP exporter its own (`otel_sdk_exporter_span_exported_total`,
+   * failed ones with `error_type`). initTelemetry passes the metrics' provider, so /metrics
+   * shows them.
    */
   readonly selfObservability?: MeterProvider;
 }
@@ -148,7 +150,8 @@ export function initTracing(
   }
 
   const exporter =
-    hooks.spanExporter ?? createOtlpSpanExporter(`${o.otlpEndpoint}/v1/traces`, o.otlpTimeoutMs);
+    hooks.spanExporter ??
+    createOtlpSpanExporter(`${o.otlpEndpoint}/v1/traces`, o.otlpTimeoutMs, hooks.selfObservability);
   // 1 s rather than the 5 s default: `fraudstream trace` right after a run should find it.
   // selfObsMeterProvider is the SDK's (experimental) option, absent from the shim's config type:
   // without it a full queue drops spans silently, and the tracing cost at 100 % looks smaller.
