@@ -18,8 +18,8 @@ source deploy/local/env.sh
 export FS_REGISTRY_URL="${FS_REGISTRY_URL:-http://127.0.0.1:${FS_REGISTRY_PORT:-18081}/apis/ccompat/v6}"
 
 step "fraudstream doctor"
-node workers/bin/fraudstream.js doctor
+node cli/bin/fraudstream.js doctor
 step "the contracts: four Avro records, embedded and REST registries, evolution, validation"
-node workers/bin/fraudstream.js schemas demo --registry-url "$FS_REGISTRY_URL"
+node cli/bin/fraudstream.js schemas demo --registry-url "$FS_REGISTRY_URL"
 step "the fleet: two workers, simulated traffic, labels flowing back"
-node workers/bin/fraudstream.js demo "$@"
+node cli/bin/fraudstream.js demo "$@"

@@ -1,36 +1,6 @@
 // Public entry point of @fraudstream/loadgen.
 export type { LoadgenErrorCode } from './errors';
-export {
-  DataIoError,
-  LOADGEN_ERROR_CODES,
-  LoadgenError,
-  MalformedDataError,
-  ReportRenderError,
-  SimulationParamsError,
-  UsageError,
-} from './errors';
-export type { CompiledSimulationParams, SimulationParams } from './simulator/params';
-export { DEFAULT_SIMULATION_PARAMS, compileSimulationParams } from './simulator/params';
-export { Random, hashInts } from './simulator/prng';
-export { simulateTransactions } from './simulator/simulate';
-export type {
-  FraudScenario,
-  GroundTruth,
-  LabelledTransaction,
-  SimTransaction,
-  SimulatedTransaction,
-} from './simulator/types';
-export {
-  CSV_HEADER,
-  formatCsvLine,
-  formatTimestamp,
-  parseCsvLine,
-  parseTimestamp,
-  readLabelledCsv,
-  writeLabelledCsv,
-} from './simulator/csv';
-export type { DatasetSummary } from './simulator/summary';
-export { SummaryAccumulator } from './simulator/summary';
+export { LoadgenError } from './errors';
 
 // Load generator, case management, measurements, benchmarks and their reports (issue #7).
 export { runLoad } from './load/run-load';
@@ -56,15 +26,13 @@ export type {
   TraceSend,
   TransactionRecord,
   WorkerTimes,
-} from './load/wire-codec';
+} from './wire/wire-codec';
 export { AvroLoadCodec } from './load/avro-load-codec';
-export { OffsetCommitter } from './load/offset-committer';
-export { applyKafkajsIdleFix } from './load/kafkajs-idle-fix';
 export type { LoadErrorCode } from './errors';
 export {
+  BenchmarkBackendError,
   CpuProfileFormatError,
   FleetNotReadyError,
-  KafkajsVersionError,
   LOAD_ERROR_CODES,
   LoadError,
   LoadAbortedError,
@@ -120,14 +88,46 @@ export { loadgenCommand } from './cli/loadgen-command';
 export type { LoadgenCommandDeps } from './cli/loadgen-command';
 export { benchCommand } from './cli/bench-command';
 export type { BenchCommandDeps, MicroBenchmark } from './cli/bench-command';
-export type { LoadgenCliCommand } from './cli/cli-command';
 export { loadSummaryLines, progressLines, terminalProgress } from './cli/progress';
 export type { ProgressSink } from './cli/progress';
 export { renderLoadPlots } from './report/load-plots';
 export { reportDir, writeBenchReport, writeLoadReport } from './report/write-report';
 export type { PlotRenderer, RenderedPlot } from './report/write-report';
 export { REFERENCE_SUMMARY, formatSummary, simulateCommand } from './cli/simulate-command';
-export { simulationSizeFlags } from './cli/cli-args';
-export type { BarChartSpec, LineChartSpec, LineSeries } from './report/svg-chart';
-export { barChartSvg, lineChartSvg } from './report/svg-chart';
-export { FONT_CANDIDATES, resolveFontFile, svgToPng } from './report/png';
+
+// Micro-benchmarks (`fraudstream bench features|inference`).
+export type { PairedSummary, RoundSample, Side } from './micro-bench/ab-rounds';
+export { callsPerBlock, roundOrder, runAlternating, summarisePairs } from './micro-bench/ab-rounds';
+export type {
+  InferenceBenchOptions,
+  InferenceBenchResult,
+  InferencePath,
+  InferenceRow,
+  TfBackendName,
+} from './micro-bench/inference-bench';
+export {
+  DEFAULT_INFERENCE_BENCH_OPTIONS,
+  SMOKE_INFERENCE_BENCH_OPTIONS,
+  runInferenceBench,
+} from './micro-bench/inference-bench';
+export type { FeaturesBenchOptions, FeaturesBenchResult } from './micro-bench/features-bench';
+export {
+  DEFAULT_FEATURES_BENCH_OPTIONS,
+  KEYS_PER_TRANSACTION,
+  SMOKE_FEATURES_BENCH_OPTIONS,
+  runFeaturesBench,
+} from './micro-bench/features-bench';
+export type { MicroBenchIo } from './micro-bench/micro-report';
+export { featuresBenchmark, inferenceBenchmark } from './micro-bench/micro-bench-commands';
+
+// `fraudstream` subcommands of this package, wired with the worker's telemetry and launcher.
+export {
+  MICRO_BENCHMARKS,
+  benchCliCommand,
+  loadgenCliCommand,
+  warmBenchFeatureState,
+  withLoadTelemetry,
+} from './cli/load-commands';
+export { demoCommand } from './cli/demo-command';
+export { processWorkerLauncher } from './cli/worker-launcher';
+export type { LaunchOptions } from './cli/worker-launcher';

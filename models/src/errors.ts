@@ -1,4 +1,6 @@
-/** Stable, documented error codes of @fraudstream/models (listed in models/README.md). */
+import { FraudstreamError } from '@fraudstream/settings';
+
+/** Stable, documented error codes of @fraudstream/models (listed in docs/errors.md). */
 export const MODEL_ERROR_CODES = [
   'FS_FEATURE_OPTIONS',
   'FS_FEATURE_STORE_TIMEOUT',
@@ -10,26 +12,14 @@ export const MODEL_ERROR_CODES = [
   'FS_MODEL_INPUT',
   'FS_TRAINING',
   'FS_EVALUATION',
-  'FS_CLI_USAGE',
-  'FS_BENCH_BACKEND',
 ] as const;
 
 /** One of the documented model error codes. */
 export type ModelErrorCode = (typeof MODEL_ERROR_CODES)[number];
 
 /** Base error of the models package: a stable code, whether a retry can help, and the cause. */
-export class ModelsError extends Error {
+export class ModelsError extends FraudstreamError<ModelErrorCode> {
   override readonly name: string = 'ModelsError';
-
-  /** Creates an error with a stable code; `retriable` says whether retrying may succeed. */
-  constructor(
-    readonly code: ModelErrorCode,
-    message: string,
-    readonly retriable: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /**
@@ -96,32 +86,5 @@ export class EvaluationError extends ModelsError {
   /** `message` names the period or fold that failed. */
   constructor(message: string) {
     super('FS_EVALUATION', message, false);
-  }
-}
-
-/** A command line could not be used; the message names the flag. */
-export class UsageError extends ModelsError {
-  override readonly name = 'UsageError';
-
-  /** `message` says what was wrong and what was expected. */
-  constructor(message: string) {
-    super('FS_CLI_USAGE', message, false);
-  }
-}
-
-/**
- * A benchmark could not run on the TF.js backend it names (the backend failed to initialise, or
- * another one ran instead): its figures would be labelled with the wrong backend.
- */
-export class BenchmarkBackendError extends ModelsError {
-  override readonly name = 'BenchmarkBackendError';
-
-  /** `wanted` is the backend asked for; `message` says what happened instead. */
-  constructor(
-    readonly wanted: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super('FS_BENCH_BACKEND', `backend "${wanted}": ${message}`, false, options);
   }
 }

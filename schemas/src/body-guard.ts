@@ -3,6 +3,7 @@
 // a 200-byte buffer. This walk skips through the body with the writer schema and rejects any
 // count or length that cannot fit in the bytes that are left, in time linear in the body size.
 // The serde runs it only for writer schemas that contain an array or a map.
+// Hand-written because avsc has no decode option that bounds block counts or lengths.
 import type * as avro from 'avsc';
 
 /** Most items an array or map of zero-byte items (null, empty record) may claim. */

@@ -2,8 +2,6 @@
 // TypeScript shapes, Confluent framing, the embedded and REST registries, evolution checks and
 // the domain validation of transactions.
 
-export { schemasCommand } from './cli/schemas-command';
-export type { CliCommand } from './cli/schemas-command';
 export { renderRecordTypes, RECORD_TYPES_FILE } from './codegen/record-types-codegen';
 export {
   assertCatalogCompatible,

@@ -6,17 +6,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import IORedis from 'ioredis';
-import { simulateTransactions, writeLabelledCsv } from '@fraudstream/loadgen';
-import type { SimulatedTransaction } from '@fraudstream/loadgen';
+import { simulateTransactions, writeLabelledCsv } from '@fraudstream/simulator';
+import type { SimulatedTransaction } from '@fraudstream/simulator';
 import type { FeatureLabel, FeatureStore } from '@fraudstream/models';
-import {
-  FEATURE_NAMES,
-  MemoryFeatureStore,
-  RedisFeatureStore,
-  backfillCommand,
-  backfillFeatures,
-  replayFeatures,
-} from '@fraudstream/models';
+import { FEATURE_NAMES, MemoryFeatureStore, RedisFeatureStore } from '@fraudstream/models';
+import { backfillCommand, backfillFeatures, replayFeatures } from '@fraudstream/models/training';
 
 const REDIS_URL = process.env.FS_REDIS_URL ?? 'redis://127.0.0.1:16379';
 const BATCH = 200;

@@ -11,12 +11,15 @@ import {
   BENCH_SCENARIOS,
   CPU_PROFILE_SECTION_TITLE,
   benchCommand,
+  featuresBenchmark,
+  inferenceBenchmark,
+  processWorkerLauncher,
   runBench,
+  warmBenchFeatureState,
   writeBenchReport,
 } from '@fraudstream/loadgen';
 import type { CompactProfile } from '@fraudstream/loadgen';
-import { featuresBenchmark, inferenceBenchmark, loadTf } from '@fraudstream/models';
-import { processWorkerLauncher, warmBenchFeatureState } from '@fraudstream/workers';
+import { loadTf } from '@fraudstream/models';
 import { countKeys } from '../support/redis';
 import { REDIS_URL } from '../support/services';
 import { startEchoWorker, type EchoWorkerHandle } from './loadgen-echo-worker';

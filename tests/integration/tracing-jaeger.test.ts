@@ -7,12 +7,12 @@ import {
   extractTraceContext,
   formatTraceBreakdown,
   stageTotals,
-  traceCommand,
   traceHeadersOf,
   type Telemetry,
   type TraceSpanView,
   type TraceView,
 } from '@fraudstream/workers';
+import { traceCommand } from '@fraudstream/workers/cli';
 import {
   jaegerTraceSpans,
   JAEGER_URL,

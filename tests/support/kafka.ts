@@ -1,5 +1,5 @@
 // Test-owned Kafka topics: unique names per test, created with a few partitions, deleted after.
-import { applyKafkajsIdleFix } from '@fraudstream/loadgen';
+import { applyKafkajsIdleFix } from '@fraudstream/workers/kafka';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { KAFKA_BROKERS, uniqueName } from './services';
 

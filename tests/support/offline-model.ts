@@ -1,7 +1,8 @@
 // The offline side of train/serve parity: the same stream replayed through the models package's
 // in-memory feature store (the computation training uses) and scored by the same artifact.
 import { join } from 'node:path';
-import { loadModel, replayFeatures } from '@fraudstream/models';
+import { loadModel } from '@fraudstream/models';
+import { replayFeatures } from '@fraudstream/models/training';
 import type { TestTransaction } from './transactions';
 
 /** Offline scores by transaction id, for `stream` in event-time order. */

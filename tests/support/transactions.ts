@@ -1,6 +1,6 @@
-// Test input: small simulated streams (the loadgen simulator, ground truth beside each
+// Test input: small simulated streams (the simulator, ground truth beside each
 // transaction) as Avro Transaction records, produced keyed by customer id.
-import { simulateTransactions, type SimulatedTransaction } from '@fraudstream/loadgen';
+import { simulateTransactions, type SimulatedTransaction } from '@fraudstream/simulator';
 import {
   AvroSerde,
   createEmbeddedRegistry,

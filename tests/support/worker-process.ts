@@ -1,12 +1,12 @@
-// Real worker processes for the crash and shutdown tests: `node workers/bin/fraudstream.js
-// worker` with the test's environment. The worker must be built (npm test builds it through
-// turbo; by hand: npm run build -w @fraudstream/workers).
+// Real worker processes for the crash and shutdown tests: `node cli/bin/fraudstream.js worker`
+// (the `fraudstream` command) with the test's environment. The packages must be built (npm test
+// builds them through turbo; by hand: npm run build).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { waitFor } from './services';
 
 /** The fraudstream launcher. */
-export const FRAUDSTREAM_BIN = resolve(__dirname, '..', '..', 'workers', 'bin', 'fraudstream.js');
+export const FRAUDSTREAM_BIN = resolve(__dirname, '..', '..', 'cli', 'bin', 'fraudstream.js');
 
 /** One JSON log line of the worker. */
 export type LogLine = Readonly<Record<string, unknown>>;
@@ -25,12 +25,16 @@ export class WorkerProcess {
   private readonly child: ChildProcess;
   private exit: Exit | undefined;
 
-  /** Spawns `fraudstream worker` with `env` on top of this process's environment. */
+  /**
+   * Spawns `fraudstream worker` with `env` on top of this process's environment; `nodeArgs` go
+   * to node before the script (e.g. `--require` of a probe).
+   */
   constructor(
     readonly name: string,
     env: Readonly<Record<string, string>>,
+    nodeArgs: readonly string[] = [],
   ) {
-    this.child = spawn(process.execPath, [FRAUDSTREAM_BIN, 'worker'], {
+    this.child = spawn(process.execPath, [...nodeArgs, FRAUDSTREAM_BIN, 'worker'], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

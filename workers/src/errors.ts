@@ -1,7 +1,11 @@
-/** Stable, documented error codes of @fraudstream/workers (listed in workers/README.md). */
+import { ConfigError, FraudstreamError } from '@fraudstream/settings';
+
+// Settings errors are declared once, in @fraudstream/settings (the worker's settings code imports
+// ConfigError from here).
+export { ConfigError };
+
+/** Stable, documented error codes of @fraudstream/workers (listed in docs/errors.md). */
 export const WORKER_ERROR_CODES = [
-  'FS_CONFIG_INVALID',
-  'FS_CLI_USAGE',
   'FS_REDIS_UNAVAILABLE',
   'FS_FEATURES_FAILED',
   'FS_INFERENCE_FAILED',
@@ -14,52 +18,15 @@ export const WORKER_ERROR_CODES = [
   'FS_SHUTDOWN_TIMEOUT',
   'FS_TRACE_QUERY',
   'FS_TRACE_NOT_FOUND',
+  'FS_KAFKAJS_UNSUPPORTED',
 ] as const;
 
 /** One of the documented worker error codes. */
 export type WorkerErrorCode = (typeof WORKER_ERROR_CODES)[number];
 
 /** Base error of the workers package: a stable code, whether a retry can help, and the cause. */
-export class WorkerError extends Error {
+export class WorkerError extends FraudstreamError<WorkerErrorCode> {
   override readonly name: string = 'WorkerError';
-
-  /** Creates an error with a stable code; `retriable` says whether retrying may succeed. */
-  constructor(
-    readonly code: WorkerErrorCode,
-    message: string,
-    readonly retriable: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** A setting (environment variable or flag) has a value we cannot use. Never retriable. */
-export class ConfigError extends WorkerError {
-  override readonly name = 'ConfigError';
-
-  /** `setting` is the variable or flag name, so the message tells the user what to fix. */
-  constructor(
-    readonly setting: string,
-    expected: string,
-    received: string | undefined,
-  ) {
-    super(
-      'FS_CONFIG_INVALID',
-      `${setting}: expected ${expected}, got ${received === undefined ? 'nothing' : JSON.stringify(received)}`,
-      false,
-    );
-  }
-}
-
-/** The command line was used wrongly. */
-export class UsageError extends WorkerError {
-  override readonly name = 'UsageError';
-
-  /** `message` says what was wrong and how to ask for help. */
-  constructor(message: string) {
-    super('FS_CLI_USAGE', message, false);
-  }
 }
 
 /**
@@ -206,5 +173,19 @@ export class TraceLookupError extends WorkerError {
     options?: { cause?: unknown },
   ) {
     super(code, message, true, options);
+  }
+}
+
+/** The installed kafkajs is not the version whose internals a client fix was written for. */
+export class KafkajsVersionError extends WorkerError {
+  override readonly name = 'KafkajsVersionError';
+
+  /** `what` says which internal is missing or different. */
+  constructor(what: string) {
+    super(
+      'FS_KAFKAJS_UNSUPPORTED',
+      `kafkajs: ${what}; the idle-loop fix in workers/src/kafka/kafkajs-idle-fix.ts targets kafkajs 2.2.x (review it before upgrading kafkajs)`,
+      false,
+    );
   }
 }

@@ -1,10 +1,7 @@
 // Public entry point of @fraudstream/workers: the scoring fleet and the fraudstream CLI.
-export { main, COMMANDS } from './cli/main';
-export type { CliCommand } from './cli/command';
 export {
   WorkerError,
   ConfigError,
-  UsageError,
   RedisUnavailableError,
   TransientStageError,
   InternalStageError,
@@ -16,22 +13,12 @@ export {
   WORKER_ERROR_CODES,
 } from './errors';
 export type { WorkerErrorCode } from './errors';
-export {
-  DEFAULT_SERVICE_ENDPOINTS,
-  loadServiceEndpoints,
-  parseBrokerList,
-  parseRedisUrl,
-  parsePositiveInt,
-} from './config/env';
+export { DEFAULT_SERVICE_ENDPOINTS, SERVICE_SETTINGS, loadServiceEndpoints } from './config/env';
 export type { Env, ServiceEndpoints } from './config/env';
 export { runDoctor } from './doctor/checks';
 export type { DoctorReport, CheckResult } from './doctor/checks';
 
 // The scoring worker.
-export { workerCommand } from './cli/worker-command';
-export { processWorkerLauncher } from './cli/worker-launcher';
-export { warmBenchFeatureState } from './cli/load-commands';
-export type { LaunchOptions } from './cli/worker-launcher';
 export { ScoringWorker } from './worker';
 export type {
   WorkerDependencies,
@@ -45,7 +32,8 @@ export {
   loadWorkerConfig,
   workerOptionsFromEnv,
 } from './config/worker-config';
-export type { WorkerConfig, WorkerOptions, WorkerSetting } from './config/worker-config';
+export type { WorkerConfig, WorkerOptions } from './config/worker-config';
+export { renderSettingsDoc } from './settings-doc';
 export { loadModelBackends, featureInputOf } from './adapters/models-backend';
 export type { ModelBackends } from './adapters/models-backend';
 export { SchemasCodec } from './adapters/schemas-codec';
@@ -81,8 +69,8 @@ export type {
   ReasonCode,
 } from './pipeline/score-stage';
 export { HEADERS, TRACE_HEADERS } from './pipeline/record-headers';
-export { deadLetterMessage } from './dead-letter/dead-letter-message';
-export type { DeadLetterEncoder, DeadLetterReason } from './dead-letter/dead-letter-message';
+export { deadLetterMessage } from './pipeline/dead-letter-message';
+export type { DeadLetterEncoder, DeadLetterReason } from './pipeline/dead-letter-message';
 export type { PublishStage, RecordEncoder } from './pipeline/publish-stage';
 export type { DeliverySession } from './pipeline/commit';
 export { NOOP_OBSERVER } from './pipeline/observer';
@@ -110,7 +98,6 @@ export { createJsonLogger, SILENT_LOGGER, LOG_LEVELS } from './logging/logger';
 export type { Logger, LogLevel, LogFields } from './logging/logger';
 
 // Telemetry: tracing across Kafka, metrics, Jaeger lookups (workers/src/telemetry/README.md).
-export { traceCommand } from './cli/trace-command';
 export { TraceLookupError } from './errors';
 export {
   initTelemetry,
@@ -120,6 +107,8 @@ export {
   resolveTelemetryOptions,
   DEFAULT_TELEMETRY_OPTIONS,
   TELEMETRY_ENV,
+  TELEMETRY_SETTINGS,
+  TRACE_SETTINGS,
   FraudstreamTracer,
   PIPELINE_STAGES,
   traceSendFor,

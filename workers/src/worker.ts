@@ -3,7 +3,7 @@
 // Nothing here branches on the environment; tests inject stage wrappers, clocks and backends.
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { applyKafkajsIdleFix } from '@fraudstream/loadgen';
+import { applyKafkajsIdleFix } from './kafka/kafkajs-idle-fix';
 import { Kafka, Partitioners } from 'kafkajs';
 import { SchemasCodec } from './adapters/schemas-codec';
 import type { WorkerConfig } from './config/worker-config';

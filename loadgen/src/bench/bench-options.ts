@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import type { LoadOptions } from '../load/load-options';
 import { DEFAULT_LOAD_OPTIONS } from '../load/load-options';
+import { DEFAULT_TELEMETRY_OPTIONS } from '@fraudstream/workers';
 import { LoadOptionsError } from '../errors';
 import type { LoadObserver } from '../load/load-report';
 import type { WatchedProcess } from '../measure/cpu-sampler';
@@ -141,7 +142,8 @@ export const DEFAULT_BENCH_OPTIONS = Object.freeze({
   burstMs: 30_000,
   burstBeforeMs: 60_000,
   burstAfterMs: 120_000,
-  samplingRatios: [0, 0.01, 1] as readonly number[],
+  // None, the workers' default (FS_TRACE_SAMPLE_RATIO), all.
+  samplingRatios: [0, DEFAULT_TELEMETRY_OPTIONS.traceSampleRatio, 1] as readonly number[],
   otlpEndpoint: 'http://127.0.0.1:14318',
 });
 

@@ -2,7 +2,7 @@
 // CLI layer in @fraudstream/workers, which loadgen must not import): the benchmark says what
 // the worker must consume and produce, the launcher starts one and hands back a way to stop it.
 import type { LoadTopics } from '../load/load-options';
-import type { SimulationParams } from '../simulator/params';
+import type { SimulationParams } from '@fraudstream/simulator';
 
 /** What one worker of a benchmark fleet is told: Kafka, its consumer group and its topics. */
 export interface WorkerEnv {

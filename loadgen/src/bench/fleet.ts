@@ -5,7 +5,7 @@ import { FleetNotReadyError } from '../errors';
 import type { LoadTopics } from '../load/load-options';
 import type { WatchedProcess } from '../measure/cpu-sampler';
 import type { LoadOptions } from '../load/load-options';
-import type { SimulationParams } from '../simulator/params';
+import type { SimulationParams } from '@fraudstream/simulator';
 import type {
   StartWorker,
   WarmFeatureState,

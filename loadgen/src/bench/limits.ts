@@ -4,7 +4,7 @@
 import type { LoadReport, PhaseReport } from '../load/load-report';
 import type { CpuSample } from '../measure/cpu-sampler';
 import type { LatencySummary } from '../measure/latency-histogram';
-import { meanCpu } from '../measure/run-monitor';
+import { meanCpu } from '../load/run-monitor';
 
 /** Busy share from which the machine counts as CPU-bound. */
 const MACHINE_BUSY = 0.9;

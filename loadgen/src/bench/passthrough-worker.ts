@@ -4,9 +4,9 @@
 // all, idempotent producer). Run through the same harness, it measures what Kafka, kafkajs and
 // one Node process cost on this machine before any scoring is done: the transport's ceiling.
 import type { Message } from 'kafkajs';
-import { BatchingSender } from '../load/batching-sender';
+import { BatchingSender } from '../wire/batching-sender';
 import { createIdempotentProducer, createKafka } from '../load/kafka-clients';
-import { OffsetCommitter } from '../load/offset-committer';
+import { OffsetCommitter } from '@fraudstream/workers/kafka';
 import type { WorkerEnv, WorkerHandle } from './bench-types';
 
 /**

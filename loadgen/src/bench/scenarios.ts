@@ -15,7 +15,7 @@ import {
 } from './bench-result';
 import type { BenchContext, FleetRunSpec } from './fleet-run';
 import { runOnFleet } from './fleet-run';
-import { latencyColumns, latencyRow } from '../report/load-summary-markdown';
+import { latencyColumns, latencyRow } from '../measure/format';
 import { explainAgainstTransport, explainPhase, explainRun } from './limits';
 
 /** What a scenario reduces its runs to. */

@@ -3,6 +3,7 @@
 // OTLP/HTTP to a real receiver (the local stack's Jaeger), reduced to one table: highest rate
 // held, latency and worker CPU at a rate every ratio held, and what the exporter did (spans
 // exported, dropped, failed exports), so a run that could not export is visible, not hidden.
+import { DEFAULT_TELEMETRY_OPTIONS, PROMETHEUS_SERIES } from '@fraudstream/workers';
 import type { PhaseReport } from '../load/load-report';
 import type { BenchRun, BenchTable, ScenarioFigures } from './bench-result';
 import {
@@ -18,11 +19,8 @@ import type { ScenarioOutcome } from './scenarios';
 import { endsRamp, rampLimits, rampProfile } from './scenarios';
 import { freePorts, probeOtlp, scrapeMetrics, sumSamples } from './worker-metrics';
 
-/**
- * FS_TRACE_SAMPLE_RATIO's default in @fraudstream/workers (which loadgen cannot import): the
- * headline figures are those of the ratio nearest to it.
- */
-export const WORKER_DEFAULT_SAMPLE_RATIO = 0.01;
+/** FS_TRACE_SAMPLE_RATIO's default: the headline figures are those of the ratio nearest to it. */
+const WORKER_DEFAULT_SAMPLE_RATIO = DEFAULT_TELEMETRY_OPTIONS.traceSampleRatio;
 
 /** What the workers' /metrics said about their span export at the end of a run. */
 export interface ExportCounts {
@@ -65,9 +63,7 @@ async function scrapeExports(ports: readonly number[]): Promise<ExportCounts | n
     dropped: sum((t) =>
       sumSamples(t, 'otel_sdk_processor_span_processed_total', { error_type: 'queue_full' }),
     ),
-    failedExports: sum((t) =>
-      sumSamples(t, 'fraudstream_errors_total', { component: 'telemetry' }),
-    ),
+    failedExports: sum((t) => sumSamples(t, PROMETHEUS_SERIES.errors, { component: 'telemetry' })),
   };
 }
 
@@ -260,7 +256,7 @@ export function compareRatios(
       commonRate === null
         ? 'No ramp step was held by every row: latency and CPU are not compared.'
         : `Latency and CPU are compared at ${commonRate} tx/s, the highest ramp step every row held.`,
-      'Spans exported / dropped: the workers\u2019 span processor (otel_sdk_processor_span_processed_total); failed exports: fraudstream_errors_total{component="telemetry"}; "–": the workers serve no /metrics.',
+      `Spans exported / dropped: the workers\u2019 span processor (otel_sdk_processor_span_processed_total); failed exports: ${PROMETHEUS_SERIES.errors}{component="telemetry"}; "–": the workers serve no /metrics.`,
       'The local stack\u2019s Jaeger runs on the same machine: the CPU it spends storing spans is taken from the workers and the sender too (its column; "–" when it is not running).',
     ],
   };

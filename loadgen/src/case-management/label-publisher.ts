@@ -2,8 +2,8 @@
 // batches with one request in flight, off the transactions' path so labels never delay or
 // share an ack with the traffic being measured.
 import type { Producer } from 'kafkajs';
-import { BatchingSender } from '../load/batching-sender';
-import type { FraudLabelRecord, LoadCodec } from '../load/wire-codec';
+import { BatchingSender } from '../wire/batching-sender';
+import type { FraudLabelRecord, LoadCodec } from '../wire/wire-codec';
 import type { DueLabel } from './case-desk';
 
 /** The FraudLabel record of a due label: a confirmed fraud with the simulator's scenario. */

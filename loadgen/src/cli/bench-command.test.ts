@@ -1,4 +1,14 @@
-import { formatTable } from './bench-command';
+import { Writable } from 'node:stream';
+import { benchCommand, formatTable } from './bench-command';
+
+function sink(into: string[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      into.push(chunk.toString());
+      done();
+    },
+  });
+}
 
 describe('formatTable', () => {
   it('aligns the columns and lists the notes below', () => {
@@ -20,5 +30,44 @@ describe('formatTable', () => {
       '  * One ramp per row.',
       '',
     ]);
+  });
+});
+
+describe('fraudstream bench command line', () => {
+  it.each([[['--help']], [['seed', '--help']]])(
+    '%j prints the scenarios and every declared flag, and exits 0',
+    async (argv) => {
+      const out: string[] = [];
+      const command = benchCommand({ stdout: sink(out), stderr: sink([]), env: {} });
+      await expect(command.run(argv)).resolves.toBe(0);
+      const help = out.join('');
+      expect(help).toContain('usage: fraudstream bench <scenario> [options]');
+      for (const f of ['--smoke', '--fleet', '--steps', '--passthrough', '--sampling', '--profile'])
+        expect(help).toContain(f);
+      expect(help).toMatch(/--fleet VALUE .*default 1,2,4\)/);
+    },
+  );
+
+  it('without a scenario prints the help and exits 2', async () => {
+    const command = benchCommand({ stdout: sink([]), stderr: sink([]), env: {} });
+    await expect(command.run([])).resolves.toBe(2);
+  });
+
+  it.each([
+    [['nope'], /unknown benchmark "nope"/],
+    [['seed', '--bogus'], /unknown option "--bogus"/],
+    [['seed', '--passthrough', 'thread'], /--passthrough: expected one of process, in-process/],
+    [['fleet', '--fleet', '1,0'], /--fleet: expected integers ≥ 1, comma-separated/],
+    [['tracing', '--sampling', '0,2'], /--sampling: expected shares from 0 to 1/],
+    [
+      ['seed', '--otlp-endpoint', 'jaeger:4318'],
+      /--otlp-endpoint: expected a http:\/\/ or https:\/\/ URL/,
+    ],
+  ])('rejects %j before starting anything, naming the flag', async (argv, message) => {
+    const command = benchCommand({ stdout: sink([]), stderr: sink([]), env: {} });
+    await expect(command.run(argv)).rejects.toMatchObject({
+      code: 'FS_CLI_USAGE',
+      message: expect.stringMatching(message) as string,
+    });
   });
 });

@@ -2,19 +2,32 @@
 // started through the injected worker launcher; the micro-benchmarks (features, inference)
 // belong to @fraudstream/models and are routed to injected functions.
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { UsageError } from '../errors';
+import {
+  UsageError,
+  commandHelp,
+  flag,
+  formatDefault,
+  int,
+  list,
+  num,
+  oneOf,
+  optionalFlag,
+  readFlags,
+  switchFlag,
+  text,
+  url,
+  type CliCommand,
+} from '@fraudstream/settings';
+import { WORKER_SETTINGS } from '@fraudstream/workers';
 import type { BenchOptions, BenchScenario } from '../bench/bench-options';
-import { BENCH_SCENARIOS } from '../bench/bench-options';
+import { BENCH_SCENARIOS, DEFAULT_BENCH_OPTIONS } from '../bench/bench-options';
 import type { BenchResult, BenchTable } from '../bench/bench-result';
 import type { StartWorker, WarmFeatureState } from '../bench/bench-types';
 import { runBench } from '../bench/run-bench';
-import type { TraceSend } from '../load/wire-codec';
+import type { TraceSend } from '../wire/wire-codec';
 import { renderLoadPlots } from '../report/load-plots';
 import { reportDir, writeBenchReport } from '../report/write-report';
-import { numberFlag, numberList } from './cli-args';
-import type { LoadgenCliCommand } from './cli-command';
-import { parseBrokers, readCliEnv } from './cli-env';
+import { readCliEnv } from './cli-env';
 import { stackProcesses } from './stack-processes';
 import { terminalProgress } from './progress';
 
@@ -37,9 +50,117 @@ export interface BenchCommandDeps {
   readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-const USAGE = `usage: fraudstream bench <scenario> [options]
+const D = DEFAULT_BENCH_OPTIONS;
+const seconds = (ms: number): number => ms / 1000;
 
-end-to-end scenarios (docs/benchmarks.md), each on fresh topics and a fleet of its own:
+/**
+ * The flags of `fraudstream bench <scenario>`, declared once: parsing and `--help` come from
+ * here. Sizes have no flag default: absent, the scenario's own (or smoke) size applies
+ * (bench-options.ts), which the descriptions quote.
+ */
+const BENCH_FLAGS = {
+  smoke: switchFlag(
+    'smoke',
+    'shrink every duration to seconds (keeps the code working; figures mean nothing)',
+  ),
+  json: switchFlag(
+    'json',
+    'print the figures as one JSON object on stdout (progress goes to stderr)',
+  ),
+  out: flag(
+    'out',
+    text(/\S/, 'a directory'),
+    'reports',
+    'reports root; writes DIR/<scenario>-<time>/',
+  ),
+  workers: optionalFlag(
+    'workers',
+    int({ min: 1 }),
+    `workers of seed, capacity, passthrough, burst and tracing (default ${D.workers})`,
+  ),
+  fleet: optionalFlag(
+    'fleet',
+    list(int({ min: 1 }), 'integers ≥ 1, comma-separated'),
+    `fleet sizes of the fleet scenario (default ${D.fleetSizes.join(',')})`,
+  ),
+  steps: optionalFlag(
+    'steps',
+    list(num({ min: 0.001 }), 'numbers > 0, comma-separated'),
+    `capacity ramp rates, tx/s (default ${D.rampTps.join(',')})`,
+  ),
+  stepSeconds: optionalFlag(
+    'step-seconds',
+    num({ min: 0.001 }),
+    `length of each ramp step (default ${seconds(D.stepMs)})`,
+  ),
+  repeats: optionalFlag(
+    'repeats',
+    int({ min: 1 }),
+    `capacity: passthrough and scoring ramps alternate N times, figures are medians (default ${D.repeats})`,
+  ),
+  rate: optionalFlag(
+    'rate',
+    num({ min: 0.001 }),
+    `seed rate, tx/s (default ${D.seedTps.toFixed(2)}: 50,000 an hour)`,
+  ),
+  durationSeconds: optionalFlag(
+    'duration-seconds',
+    num({ min: 0.001 }),
+    `seed length (default ${seconds(D.seedDurationMs)})`,
+  ),
+  warmUpSeconds: optionalFlag(
+    'warm-up-seconds',
+    num({ min: 0 }),
+    `seed: unjudged seconds at the seed rate before the measured ones, reported apart (default ${seconds(D.seedWarmUpMs)})`,
+  ),
+  noBaseline: switchFlag(
+    'no-baseline',
+    "seed: skip the passthrough run at the same rate and length (the transport's own latency)",
+  ),
+  baseRate: optionalFlag(
+    'base-rate',
+    num({ min: 0.001 }),
+    `burst: steady rate, tx/s (default ${D.burstBaseTps})`,
+  ),
+  burstFactor: optionalFlag(
+    'burst-factor',
+    num({ min: 0.001 }),
+    `burst: rate multiplier (default ${D.burstFactor})`,
+  ),
+  burstSeconds: optionalFlag(
+    'burst-seconds',
+    num({ min: 0.001 }),
+    `burst: its length (default ${seconds(D.burstMs)})`,
+  ),
+  passthrough: optionalFlag(
+    'passthrough',
+    oneOf(['process', 'in-process'] as const),
+    `where passthrough workers run (default ${D.passthrough})`,
+  ),
+  sampling: optionalFlag(
+    'sampling',
+    list(num({ min: 0, max: 1 }), 'shares from 0 to 1, comma-separated'),
+    `tracing: the workers' FS_TRACE_SAMPLE_RATIO of each ramp (default ${D.samplingRatios.join(',')})`,
+  ),
+  otlpEndpoint: optionalFlag(
+    'otlp-endpoint',
+    url(['http', 'https']),
+    `tracing: where the workers export spans (default FS_OTLP_ENDPOINT or ${D.otlpEndpoint}, the local Jaeger); failed exports are counted`,
+  ),
+  brokers: optionalFlag(
+    'brokers',
+    WORKER_SETTINGS.kafkaBrokers.type,
+    `Kafka (default FS_KAFKA_BROKERS or ${formatDefault(WORKER_SETTINGS.kafkaBrokers)})`,
+  ),
+  profile: switchFlag(
+    'profile',
+    "run the workers under V8's CPU profiler: .cpuprofile files in <report>/profiles, and the report says where their CPU went",
+  ),
+  keepTopics: switchFlag('keep-topics', "keep each run's topics"),
+  quiet: switchFlag('quiet', 'no live progress'),
+};
+
+const ABOUT = `End-to-end scenarios (docs/benchmarks.md), each on fresh topics and a fleet of its own:
   seed         50,000 transactions an hour for 10 minutes: latency percentiles, lost, duplicates,
                precision and recall (on a feature state backfilled with the 28 days before it),
                then the same on passthrough workers: the transport's share of the latency
@@ -48,34 +169,10 @@ end-to-end scenarios (docs/benchmarks.md), each on fresh topics and a fleet of i
   burst        steady load, ×10 for 30 s, steady again: peak lag, time to recover
   fleet        capacity with 1, 2 and 4 workers: scaling per added process
   tracing      capacity with the workers' trace sampling at 0 %, 1 % and 100 %: the cost of tracing
-micro-benchmarks (from @fraudstream/models, when the CLI provides them): features, inference
+micro-benchmarks (when the CLI provides them): features, inference (each has its own --help)`;
 
-options:
-  --smoke                 shrink every duration to seconds (keeps the code working; figures mean nothing)
-  --json                  print the figures as one JSON object on stdout (progress goes to stderr)
-  --out DIR               reports root (default reports); writes DIR/<scenario>-<time>/
-  --workers N             workers of seed, capacity, passthrough, burst and tracing (default 1)
-  --fleet 1,2,4           fleet sizes of the fleet scenario
-  --steps 1000,2000,...   capacity ramp rates, tx/s
-  --step-seconds N        length of each ramp step (default 60)
-  --repeats N             capacity: passthrough and scoring ramps alternate N times (medians)
-  --rate TPS --duration-seconds N      seed rate and length
-  --warm-up-seconds N     seed: unjudged seconds at the seed rate before the measured ones
-                          (default 60; reported apart, never counted in the figures)
-  --no-baseline           seed: skip the passthrough run at the same rate and length (the
-                          transport's own latency, to compare the scoring run with)
-  --base-rate TPS --burst-factor F --burst-seconds N   burst sizes
-  --passthrough process|in-process     where passthrough workers run (default process)
-  --sampling 0,0.01,1     tracing: the workers' FS_TRACE_SAMPLE_RATIO of each ramp
-  --otlp-endpoint URL     tracing: where the workers export spans (default FS_OTLP_ENDPOINT or
-                          http://127.0.0.1:14318, the local Jaeger); failed exports are counted
-  --brokers H:P[,H:P]     default FS_KAFKA_BROKERS or 127.0.0.1:19092
-  --profile               run the workers under V8's CPU profiler (node --cpu-prof): the
-                          .cpuprofile files go to <report>/profiles (open them in Chrome DevTools)
-                          and the report says where the workers' CPU went; --json adds "profile"
-  --keep-topics           keep each run's topics
-  --quiet                 no live progress
-`;
+/** The `--help` text of `fraudstream bench`. */
+const USAGE = `${commandHelp('fraudstream bench <scenario> [options]', ABOUT, BENCH_FLAGS)}\n`;
 
 function isScenario(name: string): name is BenchScenario {
   return (BENCH_SCENARIOS as readonly string[]).includes(name);
@@ -133,7 +230,7 @@ export function formatBenchResult(result: BenchResult, dir: string): string {
 }
 
 /** The `fraudstream bench` command, with the CLI layer's injected pieces. */
-export function benchCommand(deps: BenchCommandDeps = {}): LoadgenCliCommand {
+export function benchCommand(deps: BenchCommandDeps = {}): CliCommand {
   return {
     name: 'bench',
     summary:
@@ -152,82 +249,44 @@ export function benchCommand(deps: BenchCommandDeps = {}): LoadgenCliCommand {
         const known = [...BENCH_SCENARIOS, ...Object.keys(deps.microBenchmarks ?? {})].join(', ');
         throw new UsageError(`unknown benchmark "${name}" (known: ${known})`);
       }
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          smoke: { type: 'boolean' },
-          json: { type: 'boolean' },
-          out: { type: 'string' },
-          workers: { type: 'string' },
-          fleet: { type: 'string' },
-          steps: { type: 'string' },
-          'step-seconds': { type: 'string' },
-          repeats: { type: 'string' },
-          rate: { type: 'string' },
-          'duration-seconds': { type: 'string' },
-          'no-baseline': { type: 'boolean' },
-          'warm-up-seconds': { type: 'string' },
-          'base-rate': { type: 'string' },
-          'burst-factor': { type: 'string' },
-          'burst-seconds': { type: 'string' },
-          passthrough: { type: 'string' },
-          sampling: { type: 'string' },
-          'otlp-endpoint': { type: 'string' },
-          brokers: { type: 'string' },
-          'keep-topics': { type: 'boolean' },
-          profile: { type: 'boolean' },
-          quiet: { type: 'boolean' },
-        },
-        strict: true,
-      });
+      const { values, help } = readFlags(BENCH_FLAGS, rest);
+      if (help) {
+        stdout.write(USAGE);
+        return 0;
+      }
       const env = readCliEnv(deps.env ?? process.env);
       const stack = stackProcesses(deps.env ?? process.env);
-      const passthrough = values.passthrough;
-      if (passthrough !== undefined && passthrough !== 'process' && passthrough !== 'in-process') {
-        throw new UsageError(`--passthrough: expected process or in-process, got "${passthrough}"`);
-      }
-      const int = (flag: keyof typeof values): number | undefined => {
-        const raw = values[flag];
-        return typeof raw === 'string' ? numberFlag(flag, raw, 1, true) : undefined;
-      };
-      const num = (flag: keyof typeof values, scale = 1): number | undefined => {
-        const raw = values[flag];
-        return typeof raw === 'string' ? numberFlag(flag, raw, 0.001) * scale : undefined;
-      };
-      const progressSink = values.json === true ? stderr : stdout;
+      const progressSink = values.json ? stderr : stdout;
       // Known before the run: profiled workers write into it as they exit.
-      const dir = reportDir(values.out ?? 'reports', name);
+      const dir = reportDir(values.out, name);
+      const ms = (s: number | undefined): number | undefined =>
+        s === undefined ? undefined : s * 1000;
       const options: BenchOptions = {
-        brokers:
-          values.brokers === undefined ? env.brokers : parseBrokers('--brokers', values.brokers),
+        brokers: values.brokers ?? env.brokers,
         startWorker: deps.startWorker,
         warmFeatureState: deps.warmFeatureState,
-        passthrough,
-        smoke: values.smoke === true,
-        workers: int('workers'),
-        fleetSizes:
-          values.fleet === undefined ? undefined : numberList('fleet', values.fleet, 1, true),
-        repeats: int('repeats'),
-        rampTps: values.steps === undefined ? undefined : numberList('steps', values.steps, 0.001),
-        stepMs: num('step-seconds', 1000),
-        seedTps: num('rate'),
-        seedDurationMs: num('duration-seconds', 1000),
-        seedBaseline: values['no-baseline'] === true ? false : undefined,
+        passthrough: values.passthrough,
+        smoke: values.smoke,
+        workers: values.workers,
+        fleetSizes: values.fleet,
+        repeats: values.repeats,
+        rampTps: values.steps,
+        stepMs: ms(values.stepSeconds),
+        seedTps: values.rate,
+        seedDurationMs: ms(values.durationSeconds),
+        seedBaseline: values.noBaseline ? false : undefined,
         seedWarmUpMs:
-          values['warm-up-seconds'] === undefined
-            ? undefined
-            : Math.round(numberFlag('warm-up-seconds', values['warm-up-seconds'], 0) * 1000),
-        burstBaseTps: num('base-rate'),
-        burstFactor: num('burst-factor'),
-        burstMs: num('burst-seconds', 1000),
-        samplingRatios:
-          values.sampling === undefined ? undefined : numberList('sampling', values.sampling, 0),
-        otlpEndpoint: values['otlp-endpoint'] ?? (deps.env ?? process.env).FS_OTLP_ENDPOINT,
-        profileDir: values.profile === true ? path.join(dir, 'profiles') : undefined,
-        keepTopics: values['keep-topics'] === true,
+          values.warmUpSeconds === undefined ? undefined : Math.round(values.warmUpSeconds * 1000),
+        burstBaseTps: values.baseRate,
+        burstFactor: values.burstFactor,
+        burstMs: ms(values.burstSeconds),
+        samplingRatios: values.sampling,
+        otlpEndpoint: values.otlpEndpoint ?? (deps.env ?? process.env).FS_OTLP_ENDPOINT,
+        profileDir: values.profile ? path.join(dir, 'profiles') : undefined,
+        keepTopics: values.keepTopics,
         load: { traceSend: deps.traceSend },
         observer: (label) =>
-          values.quiet === true
+          values.quiet
             ? {}
             : terminalProgress(
                 { write: (t) => progressSink.write(t), isTTY: progressSink.isTTY === true },
@@ -252,11 +311,11 @@ export function benchCommand(deps: BenchCommandDeps = {}): LoadgenCliCommand {
         process.removeListener('SIGINT', onSigint);
       }
       await writeBenchReport(result, dir, renderLoadPlots);
-      if (values.json === true) {
+      if (values.json) {
         const profile = result.cpuProfile === undefined ? {} : { profile: result.cpuProfile };
         stdout.write(`${JSON.stringify({ ...result.figures, ...profile })}\n`);
       } else stdout.write(formatBenchResult(result, dir));
-      if (values.json === true) stderr.write(`report: ${dir}\n`);
+      if (values.json) stderr.write(`report: ${dir}\n`);
       return 0;
     },
   };

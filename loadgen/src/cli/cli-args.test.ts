@@ -1,29 +1,32 @@
-import { UsageError } from '../errors';
-import { numberFlag, numberList, parseBurst, parseRamp } from './cli-args';
+import { ConfigError, UsageError, optionalFlag, readFlags } from '@fraudstream/settings';
+import { burstShape, rampSteps } from './cli-args';
 import { readCliEnv } from './cli-env';
 
+const FLAGS = {
+  ramp: optionalFlag('ramp', rampSteps(), 'ramp'),
+  burst: optionalFlag('burst', burstShape(), 'burst'),
+};
+
 describe('flag values', () => {
-  it('parse ramps, bursts and lists', () => {
-    expect(parseRamp('ramp', '500:30,1000:0.5')).toEqual([
+  it('parse ramps and bursts', () => {
+    const { values } = readFlags(FLAGS, ['--ramp', '500:30,1000:0.5', '--burst=200:10:0:15']);
+    expect(values.ramp).toEqual([
       { tps: 500, durationMs: 30_000 },
       { tps: 1000, durationMs: 500 },
     ]);
-    expect(parseBurst('burst', '200:10:30:15')).toEqual({
+    expect(values.burst).toEqual({
       baseTps: 200,
       burstFactor: 10,
-      burstAtMs: 30_000,
+      burstAtMs: 0,
       burstMs: 15_000,
     });
-    expect(numberList('fleet', '1,2,4', 1, true)).toEqual([1, 2, 4]);
   });
 
   it.each([
-    ['rate', () => numberFlag('rate', 'fast', 0.001)],
-    ['rate', () => numberFlag('rate', '0', 0.001)],
-    ['workers', () => numberFlag('workers', '1.5', 1, true)],
-    ['ramp', () => parseRamp('ramp', '500')],
-    ['burst', () => parseBurst('burst', '200:10:30')],
-    ['fleet', () => numberList('fleet', ',', 1)],
+    ['ramp', () => readFlags(FLAGS, ['--ramp', '500'])],
+    ['ramp', () => readFlags(FLAGS, ['--ramp', '500:0'])],
+    ['burst', () => readFlags(FLAGS, ['--burst', '200:10:30'])],
+    ['burst', () => readFlags(FLAGS, ['--burst', '200:x:30:5'])],
   ])('name the flag --%s in their errors', (flag, parse) => {
     expect(parse).toThrow(UsageError);
     expect(parse).toThrow(`--${flag}`);
@@ -53,9 +56,12 @@ describe('readCliEnv', () => {
   });
 
   it('stops on a bad value, naming the variable', () => {
-    expect(() => readCliEnv({ FS_KAFKA_BROKERS: 'nohost' })).toThrow('FS_KAFKA_BROKERS');
+    expect(() => readCliEnv({ FS_KAFKA_BROKERS: 'nohost' })).toThrow(
+      'FS_KAFKA_BROKERS: expected a comma-separated list of host:port, got "nohost"',
+    );
+    expect(() => readCliEnv({ FS_TOPIC_TRANSACTIONS: 'bad topic' })).toThrow(ConfigError);
     expect(() => readCliEnv({ FS_TOPIC_TRANSACTIONS: 'bad topic' })).toThrow(
-      'FS_TOPIC_TRANSACTIONS',
+      /^FS_TOPIC_TRANSACTIONS: expected a Kafka name/,
     );
   });
 });

@@ -1,82 +1,58 @@
-// Parsing of the load generator's flag values; every error names the flag and what it takes.
-import { UsageError } from '../errors';
+// Kinds of flag value of the load generator and benchmarks; every error names the flag and what
+// it takes.
+import { parsedBy, type SettingType } from '@fraudstream/settings';
 import type { RampStep } from '../load/rate-profile';
-import type { SimulationParams } from '../simulator/params';
 
-/** A number flag: `min` inclusive, optionally an integer. */
-export function numberFlag(flag: string, raw: string, min: number, integer = false): number {
-  const value = Number(raw);
-  if (
-    raw.trim() === '' ||
-    !Number.isFinite(value) ||
-    value < min ||
-    (integer && !Number.isInteger(value))
-  ) {
-    throw new UsageError(
-      `--${flag}: expected ${integer ? 'an integer' : 'a number'} ≥ ${min}, got "${raw}"`,
-    );
-  }
-  return value;
-}
-
-/**
- * The simulator's seed and size flags (--seed, --days, --customers, --terminals) that were given,
- * read through `str` (the string value of a flag, undefined when absent).
- */
-export function simulationSizeFlags(
-  str: (flag: string) => string | undefined,
-): Pick<Partial<SimulationParams>, 'seed' | 'days' | 'customers' | 'terminals'> {
-  const sim: { seed?: number; days?: number; customers?: number; terminals?: number } = {};
-  for (const [flag, min] of [
-    ['seed', 0],
-    ['days', 1],
-    ['customers', 1],
-    ['terminals', 1],
-  ] as const) {
-    const raw = str(flag);
-    if (raw !== undefined) sim[flag] = numberFlag(flag, raw, min, true);
-  }
-  return sim;
-}
-
-/** `1000,2000,4000` → numbers. */
-export function numberList(flag: string, raw: string, min: number, integer = false): number[] {
-  const parts = raw.split(',').filter((p) => p.trim() !== '');
-  if (parts.length === 0)
-    throw new UsageError(`--${flag}: expected a comma-separated list, got "${raw}"`);
-  return parts.map((p) => numberFlag(flag, p.trim(), min, integer));
+/** A positive finite number from text, undefined otherwise. */
+function positive(raw: string | undefined, allowZero = false): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) && (n > 0 || (allowZero && n === 0)) ? n : undefined;
 }
 
 /** `500:30,1000:30` (tx/s : seconds per step) → ramp steps. */
-export function parseRamp(flag: string, raw: string): RampStep[] {
-  return raw.split(',').map((step) => {
-    const [tps, seconds, extra] = step.split(':');
-    if (tps === undefined || seconds === undefined || extra !== undefined) {
-      throw new UsageError(
-        `--${flag}: expected steps TPS:SECONDS separated by commas, got "${step}"`,
-      );
-    }
-    return {
-      tps: numberFlag(flag, tps, 0.001),
-      durationMs: numberFlag(flag, seconds, 0.001) * 1000,
-    };
-  });
+export function rampSteps(): SettingType<RampStep[]> {
+  return parsedBy(
+    (raw) => {
+      const steps: RampStep[] = [];
+      for (const step of raw.split(',')) {
+        const parts = step.split(':');
+        const tps = positive(parts[0]);
+        const seconds = positive(parts[1]);
+        if (parts.length !== 2 || tps === undefined || seconds === undefined) return undefined;
+        steps.push({ tps, durationMs: seconds * 1000 });
+      }
+      return steps;
+    },
+    'steps TPS:SECONDS separated by commas, each > 0 (e.g. 500:30,1000:30)',
+    (steps) => steps.map((s) => `${s.tps}:${s.durationMs / 1000}`).join(','),
+  );
+}
+
+/** A burst: steady base tx/s, ×factor from a start for a length. */
+export interface BurstShape {
+  readonly baseTps: number;
+  readonly burstFactor: number;
+  readonly burstAtMs: number;
+  readonly burstMs: number;
 }
 
 /** `200:10:30:30` (base tx/s : factor : start s : length s) → burst settings. */
-export function parseBurst(
-  flag: string,
-  raw: string,
-): { baseTps: number; burstFactor: number; burstAtMs: number; burstMs: number } {
-  const parts = raw.split(':');
-  if (parts.length !== 4) {
-    throw new UsageError(`--${flag}: expected BASE_TPS:FACTOR:START_S:LENGTH_S, got "${raw}"`);
-  }
-  const [base, factor, at, length] = parts as [string, string, string, string];
-  return {
-    baseTps: numberFlag(flag, base, 0.001),
-    burstFactor: numberFlag(flag, factor, 0.001),
-    burstAtMs: numberFlag(flag, at, 0) * 1000,
-    burstMs: numberFlag(flag, length, 0.001) * 1000,
-  };
+export function burstShape(): SettingType<BurstShape> {
+  return parsedBy(
+    (raw) => {
+      const parts = raw.split(':');
+      const [base, factor, at, length] = [
+        positive(parts[0]),
+        positive(parts[1]),
+        positive(parts[2], true),
+        positive(parts[3]),
+      ];
+      if (parts.length !== 4 || base === undefined || factor === undefined) return undefined;
+      if (at === undefined || length === undefined) return undefined;
+      return { baseTps: base, burstFactor: factor, burstAtMs: at * 1000, burstMs: length * 1000 };
+    },
+    'BASE_TPS:FACTOR:START_S:LENGTH_S (START_S ≥ 0, the others > 0)',
+    (b) => `${b.baseTps}:${b.burstFactor}:${b.burstAtMs / 1000}:${b.burstMs / 1000}`,
+  );
 }

@@ -1,8 +1,9 @@
 // The environment the load generator's commands read, once, at start: the local stack's
-// settings (deploy/local/env.sh exports them). Bad values stop with the variable's name.
-import { UsageError } from '../errors';
+// settings, declared once by the worker (FS_KAFKA_BROKERS, FS_TOPIC_*, FS_CONSUMER_GROUP), so the
+// load generator and the workers agree on names and defaults. Bad values stop with the variable's name.
+import { readSettings, type SettingSource } from '@fraudstream/settings';
+import { WORKER_SETTINGS } from '@fraudstream/workers';
 import type { LoadTopics } from '../load/load-options';
-import { DEFAULT_LOAD_TOPICS } from '../load/load-options';
 
 /** Settings from the environment. */
 export interface CliEnv {
@@ -12,38 +13,27 @@ export interface CliEnv {
   readonly workerGroupId: string;
 }
 
-/** Default group of `fraudstream worker` (FS_CONSUMER_GROUP). */
-export const DEFAULT_WORKER_GROUP = 'fraudstream-scoring';
-
-/** Parses `host:port[,host:port]`; `name` is the variable or flag, for the error. */
-export function parseBrokers(name: string, raw: string): string[] {
-  const brokers = raw
-    .split(',')
-    .map((b) => b.trim())
-    .filter((b) => b.length > 0);
-  if (brokers.length === 0 || !brokers.every((b) => /^[^\s:]+:\d{1,5}$/.test(b))) {
-    throw new UsageError(`${name}: expected a comma-separated list of host:port, got "${raw}"`);
-  }
-  return brokers;
-}
+/** The worker settings the load generator reads. */
+export const LOADGEN_ENV_SETTINGS = {
+  kafkaBrokers: WORKER_SETTINGS.kafkaBrokers,
+  transactionsTopic: WORKER_SETTINGS.transactionsTopic,
+  decisionsTopic: WORKER_SETTINGS.decisionsTopic,
+  labelsTopic: WORKER_SETTINGS.labelsTopic,
+  deadLetterTopic: WORKER_SETTINGS.deadLetterTopic,
+  consumerGroup: WORKER_SETTINGS.consumerGroup,
+};
 
 /** Reads FS_KAFKA_BROKERS, FS_TOPIC_* and FS_CONSUMER_GROUP (defaults: the local stack's). */
-export function readCliEnv(env: Readonly<Record<string, string | undefined>>): CliEnv {
-  const topic = (name: string, fallback: string): string => {
-    const value = env[name];
-    if (value === undefined || value === '') return fallback;
-    if (!/^[A-Za-z0-9._-]{1,249}$/.test(value))
-      throw new UsageError(`${name}: "${value}" is not a Kafka topic name`);
-    return value;
-  };
+export function readCliEnv(env: SettingSource): CliEnv {
+  const s = readSettings(LOADGEN_ENV_SETTINGS, env);
   return {
-    brokers: parseBrokers('FS_KAFKA_BROKERS', env.FS_KAFKA_BROKERS ?? '127.0.0.1:19092'),
+    brokers: s.kafkaBrokers,
     topics: {
-      transactions: topic('FS_TOPIC_TRANSACTIONS', DEFAULT_LOAD_TOPICS.transactions),
-      decisions: topic('FS_TOPIC_DECISIONS', DEFAULT_LOAD_TOPICS.decisions),
-      labels: topic('FS_TOPIC_LABELS', DEFAULT_LOAD_TOPICS.labels),
-      deadLetters: topic('FS_TOPIC_DLQ', DEFAULT_LOAD_TOPICS.deadLetters),
+      transactions: s.transactionsTopic,
+      decisions: s.decisionsTopic,
+      labels: s.labelsTopic,
+      deadLetters: s.deadLetterTopic,
     },
-    workerGroupId: topic('FS_CONSUMER_GROUP', DEFAULT_WORKER_GROUP),
+    workerGroupId: s.consumerGroup,
   };
 }

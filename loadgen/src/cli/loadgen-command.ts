@@ -1,18 +1,32 @@
 // `fraudstream loadgen`: stream simulated transactions to the running fleet at a controlled
 // rate, show live progress, and write the report (report.json, summary.md, PNG plots).
-import { parseArgs } from 'node:util';
-import { UsageError } from '../errors';
+import {
+  UsageError,
+  commandHelp,
+  flag,
+  formatDefault,
+  int,
+  num,
+  oneOf,
+  optionalFlag,
+  readFlags,
+  switchFlag,
+  text,
+  type CliCommand,
+  type SettingValues,
+} from '@fraudstream/settings';
+import { SIMULATION_SIZE_FLAGS } from '@fraudstream/simulator';
+import { WORKER_SETTINGS } from '@fraudstream/workers';
 import type { LoadOptions } from '../load/load-options';
 import { DEFAULT_LOAD_OPTIONS } from '../load/load-options';
 import type { LoadReport } from '../load/load-report';
 import type { RateProfile } from '../load/rate-profile';
 import { runLoad } from '../load/run-load';
-import type { TraceSend } from '../load/wire-codec';
+import type { TraceSend } from '../wire/wire-codec';
 import { renderLoadPlots } from '../report/load-plots';
 import { reportDir, writeLoadReport } from '../report/write-report';
-import { numberFlag, parseBurst, parseRamp } from './cli-args';
-import type { LoadgenCliCommand } from './cli-command';
-import { parseBrokers, readCliEnv } from './cli-env';
+import { burstShape, rampSteps } from './cli-args';
+import { readCliEnv } from './cli-env';
 import { stackProcesses } from './stack-processes';
 import { loadSummaryLines, terminalProgress } from './progress';
 
@@ -27,33 +41,81 @@ export interface LoadgenCommandDeps {
   readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-const USAGE = `usage: fraudstream loadgen [options]
+/** The flags of `fraudstream loadgen`, declared once: parsing and `--help` come from here. */
+const LOADGEN_FLAGS = {
+  rate: optionalFlag(
+    'rate',
+    num({ min: 0.001 }),
+    'constant rate in tx/s (default 50), for --duration or --count; one of --rate, --ramp, --burst',
+  ),
+  ramp: optionalFlag('ramp', rampSteps(), 'stepped ramp, e.g. 500:30,1000:30,2000:30'),
+  burst: optionalFlag(
+    'burst',
+    burstShape(),
+    'steady BASE tx/s, ×FACTOR from START_S s for LENGTH_S s (with --duration)',
+  ),
+  duration: optionalFlag(
+    'duration',
+    num({ min: 0.001 }),
+    'seconds of traffic (default 60 unless --count; a ramp lasts the sum of its steps)',
+  ),
+  count: optionalFlag('count', int({ min: 1 }), 'stop after N transactions'),
+  seed: SIMULATION_SIZE_FLAGS.seed,
+  customers: SIMULATION_SIZE_FLAGS.customers,
+  terminals: SIMULATION_SIZE_FLAGS.terminals,
+  skipDays: flag(
+    'skip-days',
+    int({ min: 0 }),
+    DEFAULT_LOAD_OPTIONS.skipDays,
+    'simulated days skipped first (frauds build up)',
+  ),
+  eventTime: flag(
+    'event-time',
+    oneOf(['now', 'simulated'] as const),
+    DEFAULT_LOAD_OPTIONS.eventTime,
+    're-stamp event times to now, or keep the simulated 2018 time line',
+  ),
+  flaggedLabelDelayMs: flag(
+    'flagged-label-delay-ms',
+    num({ min: 0 }),
+    DEFAULT_LOAD_OPTIONS.flaggedLabelDelayMs,
+    'label delay for flagged frauds, ms',
+  ),
+  chargebackDelayMs: flag(
+    'chargeback-delay-ms',
+    num({ min: 0 }),
+    DEFAULT_LOAD_OPTIONS.chargebackDelayMs,
+    'label delay for missed frauds, ms',
+  ),
+  noLabels: switchFlag('no-labels', 'send no FraudLabels'),
+  graceSeconds: flag(
+    'grace-seconds',
+    num({ min: 0 }),
+    DEFAULT_LOAD_OPTIONS.graceMs / 1000,
+    'wait for missing verdicts after the last send, s',
+  ),
+  brokers: optionalFlag(
+    'brokers',
+    WORKER_SETTINGS.kafkaBrokers.type,
+    `Kafka (default FS_KAFKA_BROKERS or ${formatDefault(WORKER_SETTINGS.kafkaBrokers)}; topics: FS_TOPIC_*)`,
+  ),
+  group: optionalFlag(
+    'group',
+    text(/\S/, 'a consumer group id'),
+    `worker consumer group, for lag (default FS_CONSUMER_GROUP or ${formatDefault(WORKER_SETTINGS.consumerGroup)})`,
+  ),
+  out: flag(
+    'out',
+    text(/\S/, 'a directory'),
+    'reports',
+    'reports root; the run writes DIR/loadgen-<time>/',
+  ),
+  json: switchFlag('json', 'print the figures as one JSON object on stdout'),
+  quiet: switchFlag('quiet', 'no live progress'),
+};
 
-Streams simulated transactions to Kafka at a controlled rate, reads the verdicts, plays case
-management (FraudLabels back), and writes a report directory (report.json, summary.md, PNGs).
-
-rate (one of):
-  --rate TPS                  constant rate (default 50), for --duration or --count
-  --ramp TPS:S,TPS:S,...      stepped ramp, e.g. 500:30,1000:30,2000:30
-  --burst BASE:FACTOR:AT:LEN  steady BASE tx/s, ×FACTOR from AT s for LEN s (with --duration)
-length:
-  --duration SECONDS          default 60 (a ramp lasts the sum of its steps)
-  --count N                   stop after N transactions
-simulation and case management:
-  --seed N --customers N --terminals N   simulator parameters (docs/simulator.md)
-  --skip-days N               simulated days skipped first (default ${DEFAULT_LOAD_OPTIONS.skipDays}: frauds build up)
-  --event-time now|simulated  re-stamp event times to now (default) or keep the 2018 time line
-  --flagged-label-delay-ms N  label delay for flagged frauds (default ${DEFAULT_LOAD_OPTIONS.flaggedLabelDelayMs})
-  --chargeback-delay-ms N     label delay for missed frauds (default ${DEFAULT_LOAD_OPTIONS.chargebackDelayMs})
-  --no-labels                 send no FraudLabels
-run:
-  --grace-seconds N           wait for missing verdicts after the last send (default ${DEFAULT_LOAD_OPTIONS.graceMs / 1000})
-  --brokers H:P[,H:P]         default FS_KAFKA_BROKERS or 127.0.0.1:19092 (topics: FS_TOPIC_*)
-  --group ID                  worker consumer group for lag (default FS_CONSUMER_GROUP or fraudstream-scoring)
-  --out DIR                   reports root (default reports); the run writes DIR/loadgen-<time>/
-  --json                      print the figures as one JSON object on stdout
-  --quiet                     no live progress
-`;
+const ABOUT = `Streams simulated transactions to Kafka at a controlled rate, reads the verdicts, plays case
+management (FraudLabels back), and writes a report directory (report.json, summary.md, PNGs).`;
 
 /** Headline figures of a load run, as `--json` prints them. */
 export function loadFigures(r: LoadReport): Record<string, number | string | null> {
@@ -78,96 +140,60 @@ export function loadFigures(r: LoadReport): Record<string, number | string | nul
   };
 }
 
-function profileFrom(values: { rate?: string; ramp?: string; burst?: string }): RateProfile {
+function profileFrom(values: SettingValues<typeof LOADGEN_FLAGS>): RateProfile {
   const given = [values.rate, values.ramp, values.burst].filter((v) => v !== undefined).length;
   if (given > 1) throw new UsageError('give one of --rate, --ramp and --burst');
-  if (values.ramp !== undefined) return { kind: 'ramp', steps: parseRamp('ramp', values.ramp) };
-  if (values.burst !== undefined) return { kind: 'burst', ...parseBurst('burst', values.burst) };
-  return {
-    kind: 'constant',
-    tps: values.rate === undefined ? 50 : numberFlag('rate', values.rate, 0.001),
-  };
+  if (values.ramp !== undefined) return { kind: 'ramp', steps: values.ramp };
+  if (values.burst !== undefined) return { kind: 'burst', ...values.burst };
+  return { kind: 'constant', tps: values.rate ?? 50 };
 }
 
 /** The `fraudstream loadgen` command, with the CLI layer's injected pieces. */
-export function loadgenCommand(deps: LoadgenCommandDeps = {}): LoadgenCliCommand {
+export function loadgenCommand(deps: LoadgenCommandDeps = {}): CliCommand {
   return {
     name: 'loadgen',
     summary: 'stream simulated transactions at a controlled rate and measure end-to-end latency',
     async run(argv: string[]): Promise<number> {
       const stdout = deps.stdout ?? process.stdout;
       const stderr = deps.stderr ?? process.stderr;
-      const { values } = parseArgs({
-        args: argv,
-        options: {
-          rate: { type: 'string' },
-          ramp: { type: 'string' },
-          burst: { type: 'string' },
-          duration: { type: 'string' },
-          count: { type: 'string' },
-          seed: { type: 'string' },
-          customers: { type: 'string' },
-          terminals: { type: 'string' },
-          'skip-days': { type: 'string' },
-          'event-time': { type: 'string' },
-          'flagged-label-delay-ms': { type: 'string' },
-          'chargeback-delay-ms': { type: 'string' },
-          'no-labels': { type: 'boolean' },
-          'grace-seconds': { type: 'string' },
-          brokers: { type: 'string' },
-          group: { type: 'string' },
-          out: { type: 'string' },
-          json: { type: 'boolean' },
-          quiet: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-        strict: true,
-      });
-      if (values.help === true) {
-        stdout.write(USAGE);
+      const { values, given, help } = readFlags(LOADGEN_FLAGS, argv);
+      if (help) {
+        stdout.write(`${commandHelp('fraudstream loadgen [options]', ABOUT, LOADGEN_FLAGS)}\n`);
         return 0;
       }
       const env = readCliEnv(deps.env ?? process.env);
       const stack = stackProcesses(deps.env ?? process.env);
       const profile = profileFrom(values);
-      const eventTime = values['event-time'];
-      if (eventTime !== undefined && eventTime !== 'now' && eventTime !== 'simulated') {
-        throw new UsageError(`--event-time: expected now or simulated, got "${eventTime}"`);
-      }
+      // Only the simulator parameters given: the simulator's defaults apply to the others.
       const simulation: Record<string, number> = {};
       for (const key of ['seed', 'customers', 'terminals'] as const) {
-        const raw = values[key];
-        if (raw !== undefined) simulation[key] = numberFlag(key, raw, key === 'seed' ? 0 : 1, true);
+        if (given.has(key)) simulation[key] = values[key];
       }
-      const num = (flag: keyof typeof values, min: number, scale = 1): number | undefined => {
-        const raw = values[flag];
-        return typeof raw === 'string' ? numberFlag(flag, raw, min) * scale : undefined;
-      };
-      const progressSink = values.json === true ? stderr : stdout;
+      const progressSink = values.json ? stderr : stdout;
       const progress = terminalProgress({
         write: (t) => progressSink.write(t),
         isTTY: progressSink.isTTY === true,
       });
       const options: LoadOptions = {
-        brokers:
-          values.brokers === undefined ? env.brokers : parseBrokers('--brokers', values.brokers),
+        brokers: values.brokers ?? env.brokers,
         topics: env.topics,
         profile,
         durationMs:
           profile.kind === 'ramp'
             ? undefined
-            : (num('duration', 0.001, 1000) ?? (values.count === undefined ? 60_000 : undefined)),
-        count: values.count === undefined ? undefined : numberFlag('count', values.count, 1, true),
+            : values.duration !== undefined
+              ? values.duration * 1000
+              : values.count === undefined
+                ? 60_000
+                : undefined,
+        count: values.count,
         simulation,
-        skipDays:
-          values['skip-days'] === undefined
-            ? undefined
-            : numberFlag('skip-days', values['skip-days'], 0, true),
-        eventTime,
-        labels: values['no-labels'] !== true,
-        flaggedLabelDelayMs: num('flagged-label-delay-ms', 0),
-        chargebackDelayMs: num('chargeback-delay-ms', 0),
-        graceMs: num('grace-seconds', 0, 1000),
+        skipDays: values.skipDays,
+        eventTime: values.eventTime,
+        labels: !values.noLabels,
+        flaggedLabelDelayMs: values.flaggedLabelDelayMs,
+        chargebackDelayMs: values.chargebackDelayMs,
+        graceMs: values.graceSeconds * 1000,
         workerGroupId: values.group ?? env.workerGroupId,
         watchProcesses: () => stack,
         traceSend: deps.traceSend,
@@ -179,14 +205,14 @@ export function loadgenCommand(deps: LoadgenCommandDeps = {}): LoadgenCliCommand
       try {
         report = await runLoad(
           { ...options, signal: controller.signal },
-          values.quiet === true ? {} : progress,
+          values.quiet ? {} : progress,
         );
       } finally {
         process.removeListener('SIGINT', onSigint);
       }
-      const dir = reportDir(values.out ?? 'reports', 'loadgen');
+      const dir = reportDir(values.out, 'loadgen');
       const files = await writeLoadReport(report, dir, renderLoadPlots);
-      if (values.json === true) {
+      if (values.json) {
         stdout.write(`${JSON.stringify(loadFigures(report))}\n`);
       } else {
         stdout.write(`\n${loadSummaryLines(report).join('\n')}\n`);

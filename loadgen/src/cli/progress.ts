@@ -2,7 +2,7 @@
 // plain line per update elsewhere (CI logs, pipes), so logs stay readable.
 import type { LoadObserver, LoadProgress, LoadReport } from '../load/load-report';
 import { formatTps } from '../load/rate-profile';
-import { count, ms, percent } from '../report/load-summary-markdown';
+import { count, ms, percent } from '../measure/format';
 
 /** Where progress is written: a stream, and whether it is a terminal. */
 export interface ProgressSink {

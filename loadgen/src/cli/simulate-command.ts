@@ -1,23 +1,45 @@
-import { parseArgs } from 'node:util';
-import { LoadgenError, UsageError } from '../errors';
-import { writeLabelledCsv } from '../simulator/csv';
-import { simulationSizeFlags } from './cli-args';
-import type { SimulationParams } from '../simulator/params';
-import { DEFAULT_SIMULATION_PARAMS, compileSimulationParams } from '../simulator/params';
-import { simulateTransactions } from '../simulator/simulate';
-import type { DatasetSummary } from '../simulator/summary';
-import { SummaryAccumulator } from '../simulator/summary';
+import {
+  SettingsError,
+  UsageError,
+  commandHelp,
+  flag,
+  isoDate,
+  optionalFlag,
+  readFlags,
+  switchFlag,
+  text,
+  type CliCommand,
+} from '@fraudstream/settings';
+import type { DatasetSummary, SimulationParams } from '@fraudstream/simulator';
+import {
+  DEFAULT_SIMULATION_PARAMS,
+  SIMULATION_SIZE_FLAGS,
+  SimulatorError,
+  SummaryAccumulator,
+  compileSimulationParams,
+  givenSimulationSize,
+  simulateTransactions,
+  writeLabelledCsv,
+} from '@fraudstream/simulator';
 
-const HELP = `fraudstream simulate — write a simulated labelled dataset (docs/simulator.md)
+/** The flags of `fraudstream simulate`, declared once: parsing and `--help` come from here. */
+const SIMULATE_FLAGS = {
+  out: optionalFlag(
+    'out',
+    text(/\S/, 'a file path'),
+    'output CSV (required), in the documented layout: transaction_id,timestamp,customer_id,terminal_id,amount,is_fraud,scenario',
+  ),
+  ...SIMULATION_SIZE_FLAGS,
+  startDate: flag(
+    'start-date',
+    isoDate(),
+    DEFAULT_SIMULATION_PARAMS.startDate,
+    'first simulated day',
+  ),
+  json: switchFlag('json', 'print the summary as JSON'),
+};
 
-  --out FILE.csv     output, in the documented layout
-                     (transaction_id,timestamp,customer_id,terminal_id,amount,is_fraud,scenario)
-  --days N           (${DEFAULT_SIMULATION_PARAMS.days})   --customers N (${DEFAULT_SIMULATION_PARAMS.customers})   --terminals N (${DEFAULT_SIMULATION_PARAMS.terminals})
-  --seed N           (${DEFAULT_SIMULATION_PARAMS.seed}) same seed and parameters, same file, byte for byte
-  --start-date D     (${DEFAULT_SIMULATION_PARAMS.startDate})
-  --json             print the summary as JSON`;
-
-/** The book's run at the defaults (docs/simulator.md §1), printed beside ours. */
+/** The book's run at the defaults (docs/simulator.md, "The data model"), printed beside ours. */
 export const REFERENCE_SUMMARY = {
   transactions: 1_754_155,
   frauds: 14_681,
@@ -44,43 +66,26 @@ export function formatSummary(s: DatasetSummary, atDefaults: boolean): string {
 }
 
 /** `fraudstream simulate`: writes the simulated dataset and prints its summary. */
-export const simulateCommand = {
+export const simulateCommand: CliCommand = {
   name: 'simulate',
   summary: 'Write a simulated labelled transaction dataset (CSV) and print its summary',
   async run(argv: string[]): Promise<number> {
     try {
-      let values: Record<string, string | boolean | undefined>;
-      try {
-        values = parseArgs({
-          args: argv,
-          options: {
-            out: { type: 'string' },
-            days: { type: 'string' },
-            customers: { type: 'string' },
-            terminals: { type: 'string' },
-            seed: { type: 'string' },
-            'start-date': { type: 'string' },
-            json: { type: 'boolean' },
-            help: { type: 'boolean', short: 'h' },
-          },
-          strict: true,
-        }).values;
-      } catch (err) {
-        throw new UsageError(err instanceof Error ? err.message : String(err));
-      }
-      if (values.help === true) {
-        console.log(HELP);
+      const { values, given, help } = readFlags(SIMULATE_FLAGS, argv);
+      if (help) {
+        console.log(
+          commandHelp(
+            'fraudstream simulate --out FILE.csv [options]',
+            'Writes a simulated labelled dataset (docs/simulator.md) and prints its summary.',
+            SIMULATE_FLAGS,
+          ),
+        );
         return 0;
       }
       const out = values.out;
-      if (typeof out !== 'string') throw new UsageError('--out FILE.csv is required');
-      const str = (k: string): string | undefined => {
-        const v = values[k];
-        return typeof v === 'string' ? v : undefined;
-      };
-      const raw: Partial<SimulationParams> = simulationSizeFlags(str);
-      const startDate = str('start-date');
-      if (startDate !== undefined) raw.startDate = startDate;
+      if (out === undefined) throw new UsageError('--out FILE.csv is required');
+      const raw: Partial<SimulationParams> = givenSimulationSize(values, given);
+      if (given.has('startDate')) raw.startDate = values.startDate;
       const params = compileSimulationParams(raw);
       const started = Date.now();
       const summary = new SummaryAccumulator();
@@ -90,19 +95,18 @@ export const simulateCommand = {
       const s = summary.result();
       const atDefaults =
         raw.days === undefined && raw.customers === undefined && raw.terminals === undefined;
-      if (values.json === true) console.log(JSON.stringify({ file: out, params, ...s }));
+      if (values.json) console.log(JSON.stringify({ file: out, params, ...s }));
       else {
         console.log(formatSummary(s, atDefaults));
         console.log(`wrote ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       }
       return 0;
     } catch (err) {
-      if (err instanceof LoadgenError) {
+      if (err instanceof SimulatorError || err instanceof SettingsError) {
         console.error(`error ${err.code}: ${err.message}`);
         return err.code === 'FS_CLI_USAGE' ? 2 : 1;
       }
-      console.error(err);
-      return 1;
+      throw err;
     }
   },
 };

@@ -8,7 +8,7 @@ import type {
   FraudLabelRecord,
   LoadCodec,
   TransactionRecord,
-} from './wire-codec';
+} from '../wire/wire-codec';
 
 const BANDS = new Set(['APPROVE', 'REVIEW', 'DECLINE']);
 

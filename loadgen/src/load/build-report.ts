@@ -2,7 +2,7 @@
 import type { CaseDesk } from '../case-management/case-desk';
 import type { LabelPublisher } from '../case-management/label-publisher';
 import type { MachineInfo } from '../measure/machine-info';
-import type { RunMonitor } from '../measure/run-monitor';
+import type { RunMonitor } from './run-monitor';
 import type { LagSampler } from './lag-sampler';
 import type { CompiledLoadOptions } from './load-options';
 import type { LoadReport, StopReason } from './load-report';

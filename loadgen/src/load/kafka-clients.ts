@@ -3,7 +3,7 @@
 // acks=all and one request in flight (kafkajs' idempotence requires it).
 import type { Producer } from 'kafkajs';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
+import { applyKafkajsIdleFix } from '@fraudstream/workers/kafka';
 
 /**
  * A kafkajs client for `brokers`, logging errors only (or nothing: `quiet` for admin clients

@@ -1,11 +1,13 @@
 // Options of one load run: raw (what callers pass), defaults, and the compiled form the run
 // uses (defaults filled, cross-field rules checked, total transaction count known up front).
 import type { WatchedProcess } from '../measure/cpu-sampler';
-import type { SimulationParams } from '../simulator/params';
+import type { SimulationParams } from '@fraudstream/simulator';
+import { DEFAULT_HISTORY_DAYS } from '@fraudstream/simulator';
+import { DEFAULT_TELEMETRY_OPTIONS, WORKER_SETTINGS } from '@fraudstream/workers';
 import { LoadOptionsError } from '../errors';
 import type { RateProfile, RatePhase } from './rate-profile';
 import { profileDurationMs, ratePhases, scheduledCount, validateRateProfile } from './rate-profile';
-import type { LoadCodec, TraceSend } from './wire-codec';
+import type { LoadCodec, TraceSend } from '../wire/wire-codec';
 
 /** Topics a run writes to and reads from. */
 export interface LoadTopics {
@@ -111,12 +113,12 @@ export interface LoadOptions {
   readonly watchProcesses?: () => readonly WatchedProcess[];
 }
 
-/** Default topic names (the local stack's). */
+/** Default topic names: the workers' (FS_TOPIC_* defaults), so both sides meet on the same topics. */
 export const DEFAULT_LOAD_TOPICS: Readonly<LoadTopics> = Object.freeze({
-  transactions: 'transactions',
-  decisions: 'decisions',
-  labels: 'fraud-labels',
-  deadLetters: 'transactions-dlq',
+  transactions: WORKER_SETTINGS.transactionsTopic.default,
+  decisions: WORKER_SETTINGS.decisionsTopic.default,
+  labels: WORKER_SETTINGS.labelsTopic.default,
+  deadLetters: WORKER_SETTINGS.deadLetterTopic.default,
 });
 
 /** Defaults of the optional settings of {@link LoadOptions}. */
@@ -131,14 +133,15 @@ export const DEFAULT_LOAD_OPTIONS = Object.freeze({
   lagIntervalMs: 1000,
   progressIntervalMs: 1000,
   latencyBudgetMs: 100,
-  traceSampleRatio: 0.01,
+  // The workers' own default: parent-based sampling then records the share a worker would.
+  traceSampleRatio: DEFAULT_TELEMETRY_OPTIONS.traceSampleRatio,
   tickMs: 5,
   maxBatchRecords: 5000,
   listLimit: 100,
   readyTimeoutMs: 30_000,
   phaseSettleMs: 1000,
   simulationDays: 3650,
-  skipDays: 28,
+  skipDays: DEFAULT_HISTORY_DAYS,
 });
 
 /** Options after validation, with the run's length, phases and transaction count worked out. */

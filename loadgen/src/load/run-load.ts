@@ -9,9 +9,9 @@ import { CaseDesk } from '../case-management/case-desk';
 import { LabelPublisher } from '../case-management/label-publisher';
 import { CpuSampler } from '../measure/cpu-sampler';
 import { describeMachine } from '../measure/machine-info';
-import { RunMonitor } from '../measure/run-monitor';
+import { RunMonitor } from './run-monitor';
 import { AvroLoadCodec } from './avro-load-codec';
-import { BatchingSender } from './batching-sender';
+import { BatchingSender } from '../wire/batching-sender';
 import { buildLoadReport } from './build-report';
 import { createIdempotentProducer, createKafka } from './kafka-clients';
 import { LagSampler } from './lag-sampler';
@@ -24,7 +24,7 @@ import { TraceparentFactory } from './trace-headers';
 import { TransactionFeed, TransactionIds } from './transaction-feed';
 import type { VerdictHandlers } from './verdict-reader';
 import { VerdictReader } from './verdict-reader';
-import type { LoadCodec, TraceSend } from './wire-codec';
+import type { LoadCodec, TraceSend } from '../wire/wire-codec';
 
 /** How often due labels are sent and the grace period checks for missing verdicts. */
 const HOUSEKEEPING_MS = 20;

@@ -1,12 +1,12 @@
 // The simulator's stream as live traffic: each transaction gets a run-unique id (so runs never
 // collide in the workers' idempotency keys or in the shared decisions topic), an amount in
 // minor units, and optionally a wall-clock event time. The ground truth stays here.
-import { simulateTransactions } from '../simulator/simulate';
-import type { SimulationParams } from '../simulator/params';
-import { compileSimulationParams } from '../simulator/params';
-import type { SimulatedTransaction } from '../simulator/types';
+import { simulateTransactions } from '@fraudstream/simulator';
+import type { SimulationParams } from '@fraudstream/simulator';
+import { compileSimulationParams } from '@fraudstream/simulator';
+import type { SimulatedTransaction } from '@fraudstream/simulator';
 import type { EventTimeMode } from './load-options';
-import type { TransactionRecord } from './wire-codec';
+import type { TransactionRecord } from '../wire/wire-codec';
 
 const DAY_MS = 86_400_000;
 

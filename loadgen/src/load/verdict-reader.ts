@@ -4,11 +4,11 @@
 // fleet latency.
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { LoadKafkaError } from '../errors';
-import { OffsetCommitter } from './offset-committer';
+import { OffsetCommitter } from '@fraudstream/workers/kafka';
 
 /** How often the run's consumer commits what it has read. */
 const COMMIT_INTERVAL_MS = 2000;
-import type { DeadLetterRead, DecisionRead, LoadCodec } from './wire-codec';
+import type { DeadLetterRead, DecisionRead, LoadCodec } from '../wire/wire-codec';
 
 /** Callbacks of a {@link VerdictReader}; times are the run clock's milliseconds. */
 export interface VerdictHandlers {

@@ -3,7 +3,8 @@
 import type { BenchResult } from '../bench/bench-result';
 import { renderCpuProfileSection } from './cpu-profile-markdown';
 import type { SectionOptions } from './load-summary-markdown';
-import { machineLine, renderLoadSections, table } from './load-summary-markdown';
+import { table } from '../measure/format';
+import { machineLine, renderLoadSections } from './load-summary-markdown';
 
 function figure(value: number | string | boolean | null): string {
   if (value === null) return '–';

@@ -3,7 +3,7 @@
 import type { BenchRun } from '../bench/bench-result';
 import type { WorkerProfile } from '../bench/worker-profiles';
 import { foldMinorPackages } from '../bench/worker-profiles';
-import { count, table } from './load-summary-markdown';
+import { count, table } from '../measure/format';
 
 /** Title of the section, for readers and tests. */
 export const CPU_PROFILE_SECTION_TITLE = "Where the worker's CPU went";

@@ -1,9 +1,8 @@
-// Chart types latency needs and the package's chart module (svg-chart.ts) does not draw:
+// Chart types latency needs and @fraudstream/charts does not draw:
 // lines over a log-scale y axis (latencies span 1 ms to seconds, and one slow second must not
-// flatten the rest) and a histogram over log-spaced bins. Same look as svg-chart.ts (size,
+// flatten the rest) and a histogram over log-spaced bins. Same look as @fraudstream/charts (size,
 // margins, palette, DejaVu Sans), rasterised by png.ts.
-import { ReportRenderError } from '../errors';
-import { escapeXml, seriesColor, svgLegend } from './svg-chart';
+import { ReportRenderError, escapeXml, seriesColor, svgLegend } from '@fraudstream/charts';
 
 const FONT = 'DejaVu Sans, sans-serif';
 const MARGIN = { left: 70, right: 20, top: 40, bottom: 60 };

@@ -3,8 +3,8 @@
 // over time (the package's line charts), rasterised by png.ts.
 import type { LoadReport, SeriesPoint } from '../load/load-report';
 import { logHistogramSvg, logLineChartSvg } from './latency-charts';
-import { svgToPng } from './png';
-import { lineChartSvg } from './svg-chart';
+import { svgToPng } from '@fraudstream/charts';
+import { lineChartSvg } from '@fraudstream/charts';
 import type { PlotRenderer } from './write-report';
 
 /** One plot of a run as SVG. */

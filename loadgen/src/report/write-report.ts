@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { BenchResult } from '../bench/bench-result';
 import type { LoadReport } from '../load/load-report';
-import { DataIoError } from '../errors';
+import { DataIoError } from '@fraudstream/simulator';
 import { renderBenchSummary } from './bench-summary-markdown';
 import type { SectionOptions } from './load-summary-markdown';
 import { renderLoadSummary } from './load-summary-markdown';

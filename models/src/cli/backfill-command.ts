@@ -1,45 +1,74 @@
-import type { LabelledTransaction } from '@fraudstream/loadgen';
+import type { LabelledTransaction } from '@fraudstream/simulator';
 import {
-  DEFAULT_LOAD_OPTIONS,
+  DEFAULT_HISTORY_DAYS,
   DEFAULT_SIMULATION_PARAMS,
   readLabelledCsv,
   simulateTransactions,
-} from '@fraudstream/loadgen';
-import { UsageError } from '../errors';
+} from '@fraudstream/simulator';
+import {
+  UsageError,
+  commandHelp,
+  flag,
+  int,
+  optionalFlag,
+  readFlags,
+  switchFlag,
+  text,
+  url,
+  type CliCommand,
+} from '@fraudstream/settings';
 import { describeSimulation } from '../evaluation/dataset';
-import { backfillRedis } from '../features/backfill-redis';
+import { backfillRedis } from '../backfill/backfill-redis';
 import { DEFAULT_REDIS_FEATURE_STORE_OPTIONS } from '../features/redis-store';
-import { DATA_FLAGS, int, parseFlags, simulationFlags } from './args';
+import { DATA_FLAGS, simulationFlags } from './args';
 import { runCli } from './run-cli';
 
 const DAY_MS = 86_400_000;
 /** Simulated days loaded by default: the days `fraudstream loadgen` skips by default. */
-const DEFAULT_SIMULATED_DAYS = DEFAULT_LOAD_OPTIONS.skipDays;
+const DEFAULT_SIMULATED_DAYS = DEFAULT_HISTORY_DAYS;
 /** Default life of a backfilled transaction's record (its idempotency entry). */
 const DEFAULT_RECORD_TTL_MS = 86_400_000;
 
-const HELP = `fraudstream backfill — load labelled history into the workers' feature state in Redis
+/** The flags of `fraudstream backfill`, declared once: parsing and `--help` come from here. */
+const BACKFILL_FLAGS = {
+  ...DATA_FLAGS,
+  days: flag(
+    'days',
+    int({ min: 1 }),
+    DEFAULT_SIMULATED_DAYS,
+    'simulated days loaded: what `fraudstream loadgen` skips by default, so `loadgen --event-time simulated` continues it',
+  ),
+  redisUrl: optionalFlag(
+    'redis-url',
+    url(['redis', 'rediss']),
+    `Redis of the workers (default FS_REDIS_URL, else ${DEFAULT_REDIS_FEATURE_STORE_OPTIONS.url})`,
+    { secret: true },
+  ),
+  keyPrefix: optionalFlag(
+    'key-prefix',
+    text(/^.+$/, 'a non-empty prefix'),
+    `the workers' FS_FEATURE_KEY_PREFIX (default FS_FEATURE_KEY_PREFIX, else ${DEFAULT_REDIS_FEATURE_STORE_OPTIONS.keyPrefix})`,
+  ),
+  model: optionalFlag(
+    'model',
+    text(/\S/, 'a directory'),
+    'model whose feature settings the workers use: a model store with a CURRENT file, as FS_MODEL_DIR (the default), or one version directory; else the default model',
+  ),
+  recordTtlMs: flag(
+    'record-ttl-ms',
+    int({ min: 1 }),
+    DEFAULT_RECORD_TTL_MS,
+    "how long each backfilled transaction's idempotency record is kept: backfilling the same history again within it counts nothing twice",
+  ),
+  json: switchFlag('json', 'print the figures as JSON'),
+  quiet: switchFlag('quiet', 'no progress on stderr'),
+};
 
-A fleet started on an empty feature store scores blind until it has seen weeks of traffic:
-every card looks new and every terminal clean. This writes the history through the same
-feature store calls the workers make (transactions into the card and terminal windows, fraud
-labels into the terminal windows), so the workers start where they would be had they scored it.
-
-History (one of):
-  --data FILE.csv        labelled history in the layout of models/README.md (event-time order)
-  (default)              the simulator's first --days N days (${DEFAULT_SIMULATED_DAYS}: what \`fraudstream loadgen\`
-                         skips by default, so \`loadgen --event-time simulated\` continues it),
-                         --seed N (0) --customers N (5000) --terminals N (10000)
-Feature state:
-  --redis-url URL        Redis of the workers (FS_REDIS_URL, else ${DEFAULT_REDIS_FEATURE_STORE_OPTIONS.url})
-  --key-prefix P         the workers' FS_FEATURE_KEY_PREFIX (else ${DEFAULT_REDIS_FEATURE_STORE_OPTIONS.keyPrefix})
-  --model DIR            model whose feature settings the workers use: a model store with a
-                         CURRENT file, as FS_MODEL_DIR (the default), or one version's directory;
-                         else the default model
-  --record-ttl-ms N      how long each backfilled transaction's idempotency record is kept
-                         (${DEFAULT_RECORD_TTL_MS}); backfilling the same history again within it
-                         counts nothing twice, after it every transaction again
-  --json   --quiet`;
+const ABOUT = `Loads labelled history into the workers' feature state in Redis. A fleet started on an empty
+feature store scores blind until it has seen weeks of traffic: every card looks new and every
+terminal clean. This writes the history through the same feature store calls the workers make
+(transactions into the card and terminal windows, fraud labels into the terminal windows), so
+the workers start where they would be had they scored it.`;
 
 /** Parsed flags of `fraudstream backfill`. */
 interface BackfillArgs {
@@ -55,18 +84,9 @@ interface BackfillArgs {
 }
 
 function parseBackfillArgs(argv: string[], env: NodeJS.ProcessEnv): BackfillArgs {
-  const { values, str } = parseFlags(argv, {
-    ...DATA_FLAGS,
-    'redis-url': { type: 'string' },
-    'key-prefix': { type: 'string' },
-    model: { type: 'string' },
-    'record-ttl-ms': { type: 'string' },
-    json: { type: 'boolean' },
-    quiet: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  const data = str('data');
-  const sim = simulationFlags(str, data !== undefined);
+  const { values, given, help } = readFlags(BACKFILL_FLAGS, argv);
+  const data = values.data;
+  const sim = simulationFlags(values, given);
   let rows: BackfillArgs['rows'];
   let source: string;
   if (data === undefined) {
@@ -78,30 +98,30 @@ function parseBackfillArgs(argv: string[], env: NodeJS.ProcessEnv): BackfillArgs
     source = data;
   }
   const keyPrefix =
-    str('key-prefix') ?? env.FS_FEATURE_KEY_PREFIX ?? DEFAULT_REDIS_FEATURE_STORE_OPTIONS.keyPrefix;
+    values.keyPrefix ?? env.FS_FEATURE_KEY_PREFIX ?? DEFAULT_REDIS_FEATURE_STORE_OPTIONS.keyPrefix;
   if (keyPrefix === '') throw new UsageError('--key-prefix: expected a non-empty prefix');
   return {
     rows,
     source,
-    redisUrl: str('redis-url') ?? env.FS_REDIS_URL ?? DEFAULT_REDIS_FEATURE_STORE_OPTIONS.url,
+    redisUrl: values.redisUrl ?? env.FS_REDIS_URL ?? DEFAULT_REDIS_FEATURE_STORE_OPTIONS.url,
     keyPrefix,
-    modelDir: str('model') ?? env.FS_MODEL_DIR,
-    recordTtlMs: int('record-ttl-ms', str('record-ttl-ms'), 1) ?? DEFAULT_RECORD_TTL_MS,
-    json: values.json === true,
-    quiet: values.quiet === true,
-    help: values.help === true,
+    modelDir: values.model ?? env.FS_MODEL_DIR,
+    recordTtlMs: values.recordTtlMs,
+    json: values.json,
+    quiet: values.quiet,
+    help,
   };
 }
 
 /** `fraudstream backfill`: labelled history (simulated or a CSV file) into the Redis feature state. */
-export const backfillCommand = {
+export const backfillCommand: CliCommand = {
   name: 'backfill',
   summary: "Load labelled history into the workers' feature state in Redis",
   run: (argv: string[]): Promise<number> =>
     runCli(async (log) => {
       const args = parseBackfillArgs(argv, process.env);
       if (args.help) {
-        console.log(HELP);
+        console.log(commandHelp('fraudstream backfill [options]', ABOUT, BACKFILL_FLAGS));
         return 0;
       }
       let lastLog = Date.now();

@@ -2,7 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { simulateTransactions, writeLabelledCsv } from '@fraudstream/loadgen';
+import {
+  DEFAULT_HISTORY_DAYS,
+  simulateTransactions,
+  writeLabelledCsv,
+} from '@fraudstream/simulator';
 import { parseCommonArgs } from './args';
 import { evaluateCommand } from './evaluate-command';
 import { trainCommand } from './train-command';
@@ -135,4 +139,43 @@ describe('backfill command line', () => {
     expect(await backfillCommand.run(['--record-ttl-ms', '0'])).toBe(2);
     expect(errors.join('\n')).toMatch(/--record-ttl-ms: expected an integer ≥ 1/);
   });
+});
+
+describe('--help of train, evaluate and backfill', () => {
+  it.each([
+    [trainCommand, ['--data', '--feedback-delay-days', '--set-current', '--artifacts']],
+    [evaluateCommand, ['--data', '--folds', '--model', '--out']],
+    [backfillCommand, ['--data', '--redis-url', '--key-prefix', '--record-ttl-ms']],
+  ])('%#: lists the declared flags with their defaults, and exits 0', async (command, flags) => {
+    const printed: string[] = [];
+    const log = jest
+      .spyOn(console, 'log')
+      .mockImplementation((line: unknown) => void printed.push(String(line)));
+    expect(await command.run(['--help'])).toBe(0);
+    log.mockRestore();
+    const help = printed.join('\n');
+    expect(help).toContain(`usage: fraudstream ${command.name} [options]`);
+    for (const f of flags) expect(help).toContain(f);
+    expect(help).toMatch(/--seed VALUE .*default 0\)/);
+  });
+
+  it('backfill names its own default of --days (the days loadgen skips)', async () => {
+    const printed: string[] = [];
+    const log = jest
+      .spyOn(console, 'log')
+      .mockImplementation((line: unknown) => void printed.push(String(line)));
+    await backfillCommand.run(['--help']);
+    log.mockRestore();
+    expect(printed.join('\n')).toMatch(
+      new RegExp(`--days VALUE .*default ${DEFAULT_HISTORY_DAYS}\\)`),
+    );
+  });
+});
+
+it('hides a bad --redis-url, which may hold a password', async () => {
+  expect(await backfillCommand.run(['--redis-url', 'http://user:pw@cache'])).toBe(2);
+  expect(errors.join('\n')).toContain(
+    '--redis-url: expected a redis:// or rediss:// URL, got (hidden)',
+  );
+  expect(errors.join('\n')).not.toContain(':pw@');
 });

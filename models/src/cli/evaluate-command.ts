@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DEFAULT_SIMULATION_PARAMS } from '@fraudstream/loadgen';
+import { DEFAULT_SIMULATION_PARAMS } from '@fraudstream/simulator';
 import { FEATURE_NAMES } from '../features/definitions';
 import type { ExperimentSummary, FoldMetrics } from '../evaluation/experiment';
 import { foldMetrics, runExperiment, summarise } from '../evaluation/experiment';
@@ -9,21 +9,36 @@ import { prepareExperimentData } from '../evaluation/prepare';
 import { buildFolds } from '../evaluation/protocol';
 import { REFERENCE_RESULTS, TARGETS } from '../evaluation/reference';
 import { writeEvaluationReport } from '../evaluation/report';
-import { EvaluationError, UsageError } from '../errors';
+import {
+  UsageError,
+  commandHelp,
+  optionalFlag,
+  text,
+  type CliCommand,
+} from '@fraudstream/settings';
+import { EvaluationError } from '../errors';
 import { loadModel } from '../model/artifact';
-import { COMMON_HELP, parseCommonArgs } from './args';
+import { COMMON_FLAGS, parseCommonArgs } from './args';
 import { runCli } from './run-cli';
 
-const HELP = `fraudstream evaluate — the book's evaluation protocol, beside its results table
+/** The flags of `fraudstream evaluate`: the shared ones and these. */
+const EVALUATE_FLAGS = {
+  model: optionalFlag(
+    'model',
+    text(/\S/, 'a directory'),
+    "evaluate this artifact instead of training per fold (beware folds that overlap the artifact's own training period)",
+  ),
+  out: optionalFlag(
+    'out',
+    text(/\S/, 'a directory'),
+    'report directory (default ${FRAUDSTREAM_HOME:-.fraudstream}/reports/evaluate-d<D>)',
+  ),
+};
 
-Without --model: trains one model per fold with the same recipe as \`train\` (as the book does),
-chooses thresholds on each fold's validation cards, and reports the test periods.
-With --model DIR: scores the test periods with that artifact and its thresholds (beware folds
-that overlap the artifact's own training period).
-
-  --model DIR        evaluate an existing artifact instead of training per fold
-  --out DIR          report directory (default: \${FRAUDSTREAM_HOME:-.fraudstream}/reports/evaluate-d<D>)
-${COMMON_HELP}`;
+const ABOUT = `The book's evaluation protocol, beside its results table. Without --model: trains one model per
+fold with the same recipe as \`train\` (as the book does), chooses thresholds on each fold's
+validation cards, and reports the test periods. With --model DIR: scores the test periods with
+that artifact and its thresholds.`;
 
 const f3 = (v: number): string => (Number.isFinite(v) ? v.toFixed(3) : ' n/a ');
 
@@ -93,26 +108,28 @@ function printTable(
 }
 
 /** `fraudstream evaluate`: the protocol of docs/simulator.md, printed beside the reference table. */
-export const evaluateCommand = {
+export const evaluateCommand: CliCommand = {
   name: 'evaluate',
   summary: 'Evaluate the model with the book protocol (4 prequential folds) and write a report',
   run: (argv: string[]): Promise<number> =>
     runCli(async (log) => {
-      const { common, values } = parseCommonArgs(argv, { model: { type: 'string' } });
+      const { common, values, given } = parseCommonArgs(argv, EVALUATE_FLAGS);
       if (common.help) {
-        console.log(HELP);
+        console.log(
+          commandHelp('fraudstream evaluate [options]', ABOUT, {
+            ...COMMON_FLAGS,
+            ...EVALUATE_FLAGS,
+          }),
+        );
         return 0;
       }
       const started = Date.now();
-      const modelDir = typeof values.model === 'string' ? values.model : undefined;
+      const modelDir = values.model;
       let protocolIn = common.protocol;
       const scorer = modelDir === undefined ? undefined : await loadModel(modelDir);
       if (scorer !== undefined) {
         const delay = scorer.manifest.featureOptions.feedbackDelayDays;
-        if (
-          argv.some((a) => a.startsWith('--feedback-delay-days')) &&
-          delay !== protocolIn.feedbackDelayDays
-        ) {
+        if (given.has('feedbackDelayDays') && delay !== protocolIn.feedbackDelayDays) {
           throw new UsageError(
             `--feedback-delay-days ${protocolIn.feedbackDelayDays} differs from the model's ${delay}`,
           );
@@ -171,7 +188,7 @@ export const evaluateCommand = {
       );
       const home = process.env.FRAUDSTREAM_HOME ?? path.resolve('.fraudstream');
       const outDir =
-        common.out ?? path.join(home, 'reports', `evaluate-d${String(delay).replace('.', 'p')}`);
+        values.out ?? path.join(home, 'reports', `evaluate-d${String(delay).replace('.', 'p')}`);
       const report = await writeEvaluationReport(
         outDir,
         {

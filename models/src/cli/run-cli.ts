@@ -1,4 +1,5 @@
-import { LoadgenError } from '@fraudstream/loadgen';
+import { SettingsError } from '@fraudstream/settings';
+import { SimulatorError } from '@fraudstream/simulator';
 import { ModelsError } from '../errors';
 
 /**
@@ -14,7 +15,11 @@ export async function runCli(
   try {
     return await body(log);
   } catch (err) {
-    if (err instanceof ModelsError || err instanceof LoadgenError) {
+    if (
+      err instanceof ModelsError ||
+      err instanceof SimulatorError ||
+      err instanceof SettingsError
+    ) {
       console.error(`error ${err.code}: ${err.message}`);
       return err.code === 'FS_CLI_USAGE' ? 2 : 1;
     }

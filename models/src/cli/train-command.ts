@@ -6,39 +6,61 @@ import { DEFAULT_FEATURE_OPTIONS } from '../features/options';
 import { runExperiment } from '../evaluation/experiment';
 import { prepareExperimentData } from '../evaluation/prepare';
 import { CURRENT_FILE, loadModel, saveModelArtifact } from '../model/artifact';
-import { writeEvaluationFixture } from '../model/fixture';
+import { writeEvaluationFixture } from '../evaluation/fixture';
 import { compileTrainingOptions } from '../model/training-options';
-import { COMMON_HELP, parseCommonArgs } from './args';
+import {
+  commandHelp,
+  optionalFlag,
+  switchFlag,
+  text,
+  type CliCommand,
+} from '@fraudstream/settings';
+import { COMMON_FLAGS, parseCommonArgs } from './args';
 import { runCli } from './run-cli';
 
-const HELP = `fraudstream train — build a model artifact from labelled history
+/** The flags of `fraudstream train`: the shared ones and these. */
+const TRAIN_FLAGS = {
+  out: optionalFlag(
+    'out',
+    text(/\S/, 'a directory'),
+    'artifact directory (default ROOT/<version>)',
+  ),
+  artifacts: optionalFlag(
+    'artifacts',
+    text(/\S/, 'a directory'),
+    'ROOT, where versions live (default ${FRAUDSTREAM_HOME:-.fraudstream}/models; the committed default model lives in models/artifacts)',
+  ),
+  version: optionalFlag(
+    'version',
+    text(/^[\w.-]+$/, 'a file name of [A-Za-z0-9_.-]'),
+    'artifact version (default mlp-d<D>-<data sha256 8 hex>-<weights sha256 8 hex>)',
+  ),
+  setCurrent: switchFlag(
+    'set-current',
+    'also write DIR/../CURRENT naming this version (the default model)',
+  ),
+  fixture: optionalFlag(
+    'fixture',
+    text(/\S/, 'a file path'),
+    "also write an evaluation fixture: 300 test rows and this model's scores",
+  ),
+};
 
-Runs the evaluation protocol (one model per fold, thresholds from validation data) and saves the
-most recent fold's model as a versioned artifact directory, with the protocol's figures as its
-acceptance metrics.
-
-  --out DIR          artifact directory (default: ROOT/<version>)
-  --artifacts ROOT   where versions live (default: \${FRAUDSTREAM_HOME:-.fraudstream}/models;
-                     the committed default model lives in models/artifacts)
-  --version NAME     artifact version (default mlp-d<D>-<data sha256 8 hex>-<weights sha256 8 hex>)
-  --set-current      also write DIR/../CURRENT naming this version (the default model)
-  --fixture FILE     also write an evaluation fixture: 300 test rows and this model's scores
-${COMMON_HELP}`;
+const ABOUT = `Builds a model artifact from labelled history: runs the evaluation protocol (one model per
+fold, thresholds from validation data) and saves the most recent fold's model as a versioned
+artifact directory, with the protocol's figures as its acceptance metrics.`;
 
 /** `fraudstream train`: trains per fold, saves the latest fold's model as an artifact. */
-export const trainCommand = {
+export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'Train the fraud model on simulated data or --data FILE.csv and save an artifact',
   run: (argv: string[]): Promise<number> =>
     runCli(async (log) => {
-      const { common, values } = parseCommonArgs(argv, {
-        version: { type: 'string' },
-        'set-current': { type: 'boolean' },
-        fixture: { type: 'string' },
-        artifacts: { type: 'string' },
-      });
+      const { common, values } = parseCommonArgs(argv, TRAIN_FLAGS);
       if (common.help) {
-        console.log(HELP);
+        console.log(
+          commandHelp('fraudstream train [options]', ABOUT, { ...COMMON_FLAGS, ...TRAIN_FLAGS }),
+        );
         return 0;
       }
       const started = Date.now();
@@ -63,15 +85,11 @@ export const trainCommand = {
       for (const w of latest.model.getWeights())
         weightsHash.update(Buffer.from(w.dataSync().buffer));
       const version =
-        typeof values.version === 'string'
-          ? values.version
-          : `mlp-d${String(delay).replace('.', 'p')}-${dataset.sha256.slice(0, 8)}-${weightsHash.digest('hex').slice(0, 8)}`;
-      if (!/^[\w.-]+$/.test(version))
-        throw new Error(`--version: ${JSON.stringify(version)} is not a file name`);
+        values.version ??
+        `mlp-d${String(delay).replace('.', 'p')}-${dataset.sha256.slice(0, 8)}-${weightsHash.digest('hex').slice(0, 8)}`;
       const home = process.env.FRAUDSTREAM_HOME ?? path.resolve('.fraudstream');
-      const root =
-        typeof values.artifacts === 'string' ? values.artifacts : path.join(home, 'models');
-      const dir = common.out ?? path.join(root, version);
+      const root = values.artifacts ?? path.join(home, 'models');
+      const dir = values.out ?? path.join(root, version);
       const trainEnd = latest.fold.trainStartMs + protocol.trainDays * 86_400_000;
       const manifest = await saveModelArtifact(dir, latest.model, {
         version,
@@ -98,7 +116,7 @@ export const trainCommand = {
         },
       });
       latest.model.dispose();
-      if (typeof values.fixture === 'string') {
+      if (values.fixture !== undefined) {
         const scorer = await loadModel(dir);
         try {
           const fixture = await writeEvaluationFixture(
@@ -114,7 +132,7 @@ export const trainCommand = {
           scorer.dispose();
         }
       }
-      if (values['set-current'] === true) {
+      if (values.setCurrent) {
         await writeFile(path.join(path.dirname(path.resolve(dir)), CURRENT_FILE), `${version}\n`);
       }
       const s = result.summary;

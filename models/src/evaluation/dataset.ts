@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { LabelledTransaction, SimulationParams } from '@fraudstream/loadgen';
+import type { LabelledTransaction, SimulationParams } from '@fraudstream/simulator';
 import {
   CSV_HEADER,
   DEFAULT_SIMULATION_PARAMS,
   formatCsvLine,
   readLabelledCsv,
   simulateTransactions,
-} from '@fraudstream/loadgen';
+} from '@fraudstream/simulator';
 import { FeatureReplay } from '../features/replay';
 import type { FeatureTable } from '../features/replay';
 import type { FeatureOptions } from '../features/options';

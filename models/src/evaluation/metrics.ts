@@ -126,7 +126,7 @@ export function precisionRecallAt(
 }
 
 /**
- * Card precision@k (docs/simulator.md §3): per day, rank that day's cards by their highest
+ * Card precision@k (docs/simulator.md, "The evaluation protocol"): per day, rank that day's cards by their highest
  * score, take the top k, count the share with a fraud that day; cards detected on earlier days
  * are removed from later ones. Returns the mean over days and the per-day values.
  */

@@ -1,4 +1,4 @@
-import { DEFAULT_SIMULATION_PARAMS } from '@fraudstream/loadgen';
+import { DEFAULT_SIMULATION_PARAMS } from '@fraudstream/simulator';
 import { EvaluationError } from '../errors';
 import type { DataSource, LoadedDataset } from './dataset';
 import { loadDataset } from './dataset';

@@ -3,7 +3,7 @@ import type { FeatureTable } from '../features/replay';
 
 const DAY_MS = 86_400_000;
 
-/** The evaluation protocol of docs/simulator.md §3. */
+/** The evaluation protocol of docs/simulator.md, "The evaluation protocol". */
 export interface ProtocolOptions {
   /** Label delay: gap between training and test, and when frauds become known. @defaultValue 7 */
   feedbackDelayDays: number;

@@ -1,4 +1,4 @@
-/** The book's results table (docs/simulator.md §4): mean ± std over its prequential folds. */
+/** The book's results table (docs/simulator.md, "The reference figures"): mean ± std over its prequential folds. */
 export const REFERENCE_RESULTS: readonly {
   model: string;
   auc_roc: [number, number];

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { barChartSvg, lineChartSvg, svgToPng } from '@fraudstream/loadgen';
+import { barChartSvg, lineChartSvg, svgToPng } from '@fraudstream/charts';
 import type { ExperimentSummary, FoldMetrics } from './experiment';
 import { REFERENCE_RESULTS } from './reference';
 

@@ -1,4 +1,4 @@
-import type { LabelledTransaction } from '@fraudstream/loadgen';
+import type { LabelledTransaction } from '@fraudstream/simulator';
 import { TerminalTraceBuilder } from './terminal-trace';
 
 const DAY = 86_400_000;

@@ -1,4 +1,4 @@
-import type { LabelledTransaction } from '@fraudstream/loadgen';
+import type { LabelledTransaction } from '@fraudstream/simulator';
 
 /**
  * Per kept row, what the whole labelled history says about its terminal as of `t − D`: the

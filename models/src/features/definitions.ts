@@ -1,6 +1,6 @@
 /**
  * The feature list: names and order of the model's input vector. The first fifteen are the
- * baseline of docs/simulator.md §2; the rest are ours (models/README.md says why each exists).
+ * baseline of docs/simulator.md, "Features"; the rest are ours (its features table says why each exists).
  */
 export const BASELINE_FEATURES = [
   'amount',

@@ -1,4 +1,4 @@
-import type { LabelledTransaction } from '@fraudstream/loadgen';
+import type { LabelledTransaction } from '@fraudstream/simulator';
 import { FEATURE_NAMES } from './definitions';
 import { MemoryFeatureStore } from './memory-store';
 import type { FeatureOptions } from './options';

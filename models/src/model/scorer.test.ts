@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FEATURE_NAMES } from '../features/definitions';
 import { currentModelDir, defaultArtifactsRoot, loadModel, readManifest } from './artifact';
-import { readEvaluationFixture } from './fixture';
+import { readEvaluationFixture } from '../evaluation/fixture';
 import type { Scorer } from './scorer';
 import { loadTf } from './tf';
 

@@ -1,4 +1,4 @@
-import { Random } from '@fraudstream/loadgen';
+import { Random } from '@fraudstream/simulator';
 import { TrainingError } from '../errors';
 import type { Tf } from './tf';
 import { loadTf } from './tf';

@@ -1,3 +1,4 @@
+import type { CliCommand } from '@fraudstream/settings';
 // `fraudstream schemas <check|codegen|fixtures|list|demo>`: the schema owner's tools, run from
 // the package scripts (npm run check / codegen / fixtures / demo) or the fraudstream CLI.
 import * as fs from 'node:fs';
@@ -12,12 +13,6 @@ import { lintCatalog } from '../schema-lint';
 import { runDemo } from './schemas-demo';
 
 /** Shape every package's subcommand has (see workers/src/cli). */
-export interface CliCommand {
-  readonly name: string;
-  readonly summary: string;
-  run(argv: string[]): Promise<number>;
-}
-
 const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 
 const USAGE = `usage: fraudstream schemas <command> [options]

@@ -2,14 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  buildNetwork,
   DEFAULT_FEATURE_OPTIONS,
-  DEFAULT_TRAINING_OPTIONS,
   FEATURE_NAMES,
   loadTf,
-  saveModelArtifact,
   type FeatureOptions,
 } from '@fraudstream/models';
+import {
+  buildNetwork,
+  DEFAULT_TRAINING_OPTIONS,
+  saveModelArtifact,
+} from '@fraudstream/models/training';
 import { compileWorkerConfig } from '../config/worker-config';
 import { ModelLoadError } from '../errors';
 import { SILENT_LOGGER } from '../logging/logger';

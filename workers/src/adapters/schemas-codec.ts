@@ -16,7 +16,7 @@ import type {
   TransactionDecodeOutcome,
   TransactionDecoder,
 } from '../pipeline/decode-stage';
-import type { DeadLetterReason } from '../dead-letter/dead-letter-message';
+import type { DeadLetterReason } from '../pipeline/dead-letter-message';
 import type { RecordEncoder } from '../pipeline/publish-stage';
 import type { SourceRecord } from '../pipeline/types';
 

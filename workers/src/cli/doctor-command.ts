@@ -1,22 +1,37 @@
-import { parseArgs } from 'node:util';
 import { loadServiceEndpoints } from '../config/env';
 import { runDoctor, type DoctorReport } from '../doctor/checks';
-import type { CliCommand } from './command';
+import {
+  commandHelp,
+  flag,
+  int,
+  readFlags,
+  switchFlag,
+  type CliCommand,
+} from '@fraudstream/settings';
+
+/** The flags of `fraudstream doctor`, declared once: parsing and `--help` come from here. */
+const DOCTOR_FLAGS = {
+  json: switchFlag('json', 'print the report as JSON'),
+  timeoutMs: flag('timeout-ms', int({ min: 1 }), 3000, 'how long each check may take, in ms'),
+};
 
 /** `fraudstream doctor`: Node, tfjs, the active TF backend, and Kafka/Redis reachability. */
 export const doctorCommand: CliCommand = {
   name: 'doctor',
   summary: 'check Node, the native TensorFlow backend, Kafka and Redis (--json for machines)',
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        json: { type: 'boolean', default: false },
-        'timeout-ms': { type: 'string', default: '3000' },
-      },
-      strict: true,
-    });
-    const report = await runDoctor(loadServiceEndpoints(process.env), Number(values['timeout-ms']));
+    const { values, help } = readFlags(DOCTOR_FLAGS, argv);
+    if (help) {
+      console.log(
+        commandHelp(
+          'fraudstream doctor [options]',
+          'Checks Node, tfjs and its backend, and that Kafka and Redis (FS_KAFKA_BROKERS, FS_REDIS_URL) answer.',
+          DOCTOR_FLAGS,
+        ),
+      );
+      return 0;
+    }
+    const report = await runDoctor(loadServiceEndpoints(process.env), values.timeoutMs);
     if (values.json) console.log(JSON.stringify(report, null, 2));
     else printReport(report);
     return report.ok ? 0 : 1;

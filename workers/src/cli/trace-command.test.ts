@@ -82,16 +82,16 @@ describe('fraudstream trace', () => {
     });
   });
 
-  it.each([[[]], [['a', 'b']], [['tx', '--lookback-hours', '0']]])(
+  it.each([[[]], [['a', 'b']], [['tx', '--lookback-hours', '0']], [['tx', '--bogus']]])(
     'rejects bad usage %j',
     async (argv) => {
       await expect(traceCommand.run(argv)).rejects.toMatchObject({ code: 'FS_CLI_USAGE' });
     },
   );
 
-  it('rejects a bad --jaeger-url naming the flag', async () => {
+  it('rejects a bad --jaeger-url naming the flag (bad usage, like every flag)', async () => {
     await expect(traceCommand.run(['tx', '--jaeger-url', 'jaeger:16686'])).rejects.toMatchObject({
-      code: 'FS_CONFIG_INVALID',
+      code: 'FS_CLI_USAGE',
       message: expect.stringContaining('--jaeger-url') as string,
     });
   });

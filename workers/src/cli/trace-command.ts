@@ -1,13 +1,33 @@
-import { parseArgs } from 'node:util';
-import { UsageError } from '../errors';
-import { parseHttpUrl } from '../telemetry/config';
+import { TRACE_SETTINGS } from '../telemetry/config';
 import { DEFAULT_JAEGER_URL, findTransactionTraces } from '../telemetry/jaeger-query';
 import { formatTraceBreakdown } from '../telemetry/trace-breakdown';
-import type { CliCommand } from './command';
+import {
+  commandHelp,
+  flag,
+  num,
+  optionalFlag,
+  readFlags,
+  readSettings,
+  switchFlag,
+  text,
+  url,
+  UsageError,
+  type CliCommand,
+} from '@fraudstream/settings';
 
-const USAGE =
-  'usage: fraudstream trace <transaction-id> [--jaeger-url URL] [--service NAME] [--lookback-hours N] [--json]';
+const USAGE = 'fraudstream trace <transaction-id> [options]';
 
+/** The flags of `fraudstream trace`, declared once: parsing and `--help` come from here. */
+const TRACE_FLAGS = {
+  jaegerUrl: optionalFlag(
+    'jaeger-url',
+    url(['http', 'https']),
+    `Jaeger's query API (default FS_JAEGER_URL, else ${DEFAULT_JAEGER_URL})`,
+  ),
+  service: optionalFlag('service', text(/\S/, 'a service name'), 'look in this service only'),
+  lookbackHours: flag('lookback-hours', num({ above: 0 }), 48, 'how far back to search, in hours'),
+  json: switchFlag('json', 'print the traces as JSON'),
+};
 /**
  * `fraudstream trace <transaction-id>`: finds the transaction's trace in Jaeger by its
  * `fraudstream.transaction_id` tag and prints where each millisecond went, stage by stage.
@@ -18,42 +38,29 @@ export const traceCommand: CliCommand = {
   name: 'trace',
   summary: "print one transaction's trace from Jaeger, stage by stage (--json for machines)",
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        'jaeger-url': { type: 'string' },
-        service: { type: 'string' },
-        'lookback-hours': { type: 'string', default: '48' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (values.help) {
-      console.log(USAGE);
+    const { values, positionals, help } = readFlags(TRACE_FLAGS, argv, { positionals: 1 });
+    if (help) {
+      console.log(
+        commandHelp(
+          USAGE,
+          "Finds the transaction's trace in Jaeger and prints where each millisecond went.",
+          TRACE_FLAGS,
+        ),
+      );
       return 0;
     }
-    const [transactionId, ...extra] = positionals;
-    if (transactionId === undefined || transactionId.trim() === '' || extra.length > 0) {
-      throw new UsageError(`expected exactly one transaction id\n${USAGE}`);
+    const [transactionId] = positionals;
+    if (transactionId === undefined || transactionId.trim() === '') {
+      throw new UsageError(`expected exactly one transaction id\nusage: ${USAGE}`);
     }
-    const lookbackHours = Number(values['lookback-hours']);
-    if (!Number.isFinite(lookbackHours) || lookbackHours <= 0) {
-      throw new UsageError(
-        `--lookback-hours: expected a positive number, got ${values['lookback-hours']}`,
-      );
-    }
-    const jaegerUrl =
-      values['jaeger-url'] !== undefined
-        ? parseHttpUrl('--jaeger-url', values['jaeger-url'])
-        : parseHttpUrl('FS_JAEGER_URL', process.env.FS_JAEGER_URL ?? DEFAULT_JAEGER_URL);
+    // The flag wins over FS_JAEGER_URL, which is read (and checked) only when the flag is absent.
+    const jaegerUrl = values.jaegerUrl ?? readSettings(TRACE_SETTINGS, process.env).jaegerUrl;
     // Lookup failures (FS_TRACE_NOT_FOUND, FS_TRACE_QUERY) propagate to main, which prints the
     // code and message and exits 1.
     const traces = await findTransactionTraces(transactionId, {
       jaegerUrl,
       service: values.service,
-      lookbackMs: lookbackHours * 3600 * 1000,
+      lookbackMs: values.lookbackHours * 3600 * 1000,
     });
     if (values.json) {
       console.log(JSON.stringify(traces, null, 2));

@@ -1,11 +1,18 @@
 import { parseArgs } from 'node:util';
 import { loadModelBackends } from '../adapters/models-backend';
-import { loadWorkerConfig, WORKER_SETTINGS } from '../config/worker-config';
+import { describeValues, helpLines } from '@fraudstream/settings';
+import { loadWorkerConfig, WORKER_SETTINGS, type WorkerConfig } from '../config/worker-config';
 import { causeText, ShutdownTimeoutError, type WorkerError } from '../errors';
 import { createJsonLogger } from '../logging/logger';
-import { initTelemetry, telemetryOptionsFromEnv } from '../telemetry';
+import {
+  initTelemetry,
+  resolveTelemetryOptions,
+  TELEMETRY_SETTINGS,
+  telemetryOptionsFromEnv,
+  type TelemetryOptions,
+} from '../telemetry';
 import { ScoringWorker } from '../worker';
-import type { CliCommand } from './command';
+import type { CliCommand } from '@fraudstream/settings';
 
 /**
  * `fraudstream worker`: one stateless scoring process; run as many as there are partitions, all
@@ -34,7 +41,7 @@ export const workerCommand: CliCommand = {
       serviceInstanceId: config.instanceId,
     });
     if (values['print-config']) {
-      console.log(JSON.stringify({ ...config, telemetry: telemetryOptions }, null, 2));
+      console.log(printableConfig(config, telemetryOptions));
       return 0;
     }
     const logger = createJsonLogger({
@@ -100,13 +107,23 @@ export const workerCommand: CliCommand = {
   },
 };
 
+/**
+ * The values in effect, by variable, as `--print-config` prints them (JSON): every worker and
+ * telemetry setting, credentials redacted by their declarations.
+ */
+export function printableConfig(config: WorkerConfig, telemetryOptions: TelemetryOptions): string {
+  const shown = {
+    ...describeValues(WORKER_SETTINGS, config),
+    ...describeValues(TELEMETRY_SETTINGS, resolveTelemetryOptions(telemetryOptions)),
+  };
+  return JSON.stringify(shown, null, 2);
+}
+
 function printHelp(): void {
   console.log('usage: fraudstream worker [--print-config]\n');
-  console.log('Runs one scoring worker. Settings (environment variables):\n');
-  const width = Math.max(...WORKER_SETTINGS.map((s) => s.env.length));
-  for (const s of WORKER_SETTINGS)
-    console.log(`  ${s.env.padEnd(width)}  ${s.meaning} (default: ${s.defaultText})`);
-  console.log(
-    '\nTelemetry settings (FS_SERVICE_NAME, FS_TRACE_SAMPLE_RATIO, FS_OTLP_ENDPOINT...) are listed in workers/README.md.',
-  );
+  console.log('Runs one scoring worker. Settings (environment variables; docs/settings.md):\n');
+  for (const line of helpLines(WORKER_SETTINGS)) console.log(line);
+  console.log('\nTelemetry:\n');
+  for (const line of helpLines(TELEMETRY_SETTINGS)) console.log(line);
+  console.log('\n--print-config prints the values in effect (credentials redacted) and exits.');
 }

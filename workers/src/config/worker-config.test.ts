@@ -79,22 +79,29 @@ describe('loadWorkerConfig', () => {
 
   it('checks programmatic options too', () => {
     expect(() => compileWorkerConfig({ retryAttempts: 0 })).toThrow(
-      /^FS_RETRY_ATTEMPTS: expected a positive integer/,
+      /^FS_RETRY_ATTEMPTS: expected an integer ≥ 1, got "0"$/,
+    );
+    expect(() => compileWorkerConfig({ healthPort: 70_000 })).toThrow(
+      /^FS_HEALTH_PORT: expected an integer from 0 to 65535, got "70000"$/,
+    );
+    expect(compileWorkerConfig({ schemaRegistryUrl: 'http://r:8081/' }).schemaRegistryUrl).toBe(
+      'http://r:8081',
     );
   });
 });
 
 describe('WORKER_SETTINGS', () => {
-  it('names each variable and option once', () => {
-    const envs = WORKER_SETTINGS.map((s) => s.env);
-    const options = WORKER_SETTINGS.map((s) => s.option);
+  it('names each variable once', () => {
+    const envs = Object.values(WORKER_SETTINGS).map((s) => s.name);
     expect(new Set(envs).size).toBe(envs.length);
-    expect(new Set(options).size).toBe(options.length);
     for (const env of envs) expect(env).toMatch(/^FS_[A-Z0-9_]+$/);
   });
 
-  it('reads only the variables of the table', () => {
-    const env = Object.fromEntries(WORKER_SETTINGS.map((s) => [s.env, undefined]));
+  it('reads only the variables of the declarations', () => {
+    const env = Object.fromEntries(Object.values(WORKER_SETTINGS).map((s) => [s.name, undefined]));
     expect(workerOptionsFromEnv({ ...env, FS_UNRELATED: 'x' })).toEqual({});
+    expect(workerOptionsFromEnv({ FS_MAX_BATCH_SIZE: '7', FS_UNRELATED: 'x' })).toEqual({
+      maxBatchSize: 7,
+    });
   });
 });

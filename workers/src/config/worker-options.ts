@@ -1,178 +1,253 @@
-// The options of the scoring worker and their defaults (the settings table in worker-config.ts
-// maps each to its environment variable).
-import { DEFAULT_SERVICE_ENDPOINTS } from './env';
-import type { LogLevel } from '../logging/logger';
+// Every setting of `fraudstream worker`, declared once: variable, type and range, default, one
+// line of meaning. Parsing, defaults, errors, `--help` and docs/settings.md all come from here.
+import {
+  bool,
+  int,
+  oneOf,
+  declaredDefaults,
+  optionalSetting,
+  setting,
+  text,
+  url,
+  type SettingValues,
+} from '@fraudstream/settings';
+import { LOG_LEVELS } from '../logging/logger';
+import { SERVICE_SETTINGS } from './env';
 
-/** Options of the scoring worker; every field optional, defaults in {@link DEFAULT_WORKER_OPTIONS}. */
-export interface WorkerOptions {
-  /** Kafka bootstrap servers. @defaultValue `['127.0.0.1:19092']` */
-  kafkaBrokers?: readonly string[];
-  /** Redis of the feature state and the retry queue. @defaultValue `'redis://127.0.0.1:16379'` */
-  redisUrl?: string;
-  /** Kafka client id. @defaultValue `'fraudstream-worker'` */
-  clientId?: string;
-  /** Name of this process in logs and Kafka client ids. @defaultValue `'<hostname>-<pid>'` */
-  instanceId?: string;
-  /** Consumer group of the scoring workers. @defaultValue `'fraudstream-scoring'` */
-  consumerGroup?: string;
-  /** Input topic. @defaultValue `'transactions'` */
-  transactionsTopic?: string;
-  /** Verdict topic. @defaultValue `'decisions'` */
-  decisionsTopic?: string;
-  /** Fraud label topic. @defaultValue `'fraud-labels'` */
-  labelsTopic?: string;
-  /** Dead-letter topic. @defaultValue `'transactions-dlq'` */
-  deadLetterTopic?: string;
-  /** Run the fraud-label consumer in this process. @defaultValue `true` */
-  labelsEnabled?: boolean;
-  /** Consumer group of the label consumers. @defaultValue `'fraudstream-labels'` */
-  labelsConsumerGroup?: string;
-  /** Largest number of records scored together; a fetched batch is cut into chunks of this. @defaultValue `500` */
-  maxBatchSize?: number;
-  /**
-   * Partitions processed at the same time by one process; in at-least-once mode their chunks
-   * are scored together, so at least the partitions a worker owns. @defaultValue `12`
-   */
-  partitionsConsumedConcurrently?: number;
-  /** Longest time the broker holds a fetch waiting for data. @defaultValue `100` */
-  fetchMaxWaitMs?: number;
-  /** Most bytes fetched per partition per request. @defaultValue `1048576` */
-  maxBytesPerPartition?: number;
-  /**
-   * How often processed offsets are committed (at-least-once). Commits run beside the fetch
-   * loop, never inside a record's latency; a crash redelivers at most this much work.
-   * @defaultValue `1000`
-   */
-  commitIntervalMs?: number;
-  /** Consumer group session timeout. @defaultValue `30000` */
-  sessionTimeoutMs?: number;
-  /** Consumer group heartbeat interval. @defaultValue `3000` */
-  heartbeatIntervalMs?: number;
-  /** Kafka transactions: verdicts and offsets committed atomically. @defaultValue `false` */
-  exactlyOnce?: boolean;
-  /** Prefix of the transactional ids (exactly-once); one id per input partition. @defaultValue the consumer group */
-  transactionalIdPrefix?: string;
-  /** Timeout of one Redis command (feature round trip). @defaultValue `2000` */
-  redisCommandTimeoutMs?: number;
-  /** How often a paused worker probes Redis. @defaultValue `500` */
-  redisProbeIntervalMs?: number;
-  /** Prefix of every feature-state key in Redis. @defaultValue `'fs:feat:'` */
-  featureKeyPrefix?: string;
-  /** How long a transaction's feature record is kept (idempotent replays; labels without event_time find it). @defaultValue `691200000` (8 days) */
-  featureRecordTtlMs?: number;
-  /** Score without features (verdict marked degraded) instead of pausing when Redis is down. @defaultValue `false` */
-  degradedMode?: boolean;
-  /** BullMQ queue of transient failures. @defaultValue `'fraudstream-retry'` */
-  retryQueue?: string;
-  /** BullMQ key prefix. @defaultValue `'bull'` */
-  retryKeyPrefix?: string;
-  /** Attempts from the retry queue before a record is dead-lettered (the first Kafka attempt not counted). @defaultValue `5` */
-  retryAttempts?: number;
-  /** Backoff of the first retry (cap of its full-jitter draw). @defaultValue `500` */
-  retryBaseDelayMs?: number;
-  /** Cap of any backoff draw. @defaultValue `30000` */
-  retryMaxDelayMs?: number;
-  /** Retry jobs processed at the same time by one process. @defaultValue `4` */
-  retryConcurrency?: number;
-  /** Model store: one directory per version and a `CURRENT` pointer file. @defaultValue the models package's artifacts */
-  modelDir?: string;
-  /** How often the `CURRENT` pointer is checked. @defaultValue `2000` */
-  modelPollMs?: number;
-  /** Version (directory in the model store) or path of a challenger model scored in shadow. @defaultValue none */
-  challengerModel?: string;
-  /** Port of /healthz, /readyz and /metrics; 0 picks a free one. @defaultValue `9464` */
-  healthPort?: number;
-  /** Address the health server binds. @defaultValue `'0.0.0.0'` */
-  healthHost?: string;
-  /** Longest time from SIGTERM to exit. @defaultValue `25000` */
-  shutdownTimeoutMs?: number;
-  /** Lowest log level written. @defaultValue `'info'` */
-  logLevel?: LogLevel;
-  /** Confluent-compatible schema registry; unset uses the embedded registry. @defaultValue none */
-  schemaRegistryUrl?: string;
-}
+/** Kafka's legal topic and group characters; names that need escaping are refused early. */
+const kafkaName = text(
+  /^[A-Za-z0-9._-]{1,249}$/,
+  'a Kafka name of [A-Za-z0-9._-], at most 249 characters',
+);
+// BullMQ builds keys `<prefix>:<queue>:...`; a colon in either would split them wrongly.
+const queueName = text(/^[A-Za-z0-9._-]{1,200}$/, 'a name of [A-Za-z0-9._-] (no colon)');
+const positive = int({ min: 1 });
+const nonEmpty = text(/\S/, 'a non-empty string');
 
-/** Every option of {@link WorkerOptions}, resolved. */
-export interface WorkerConfig {
-  readonly kafkaBrokers: readonly string[];
-  readonly redisUrl: string;
-  readonly clientId: string;
+/** The FS_* variables `fraudstream worker` reads (telemetry's are in telemetry/config.ts). */
+export const WORKER_SETTINGS = {
+  ...SERVICE_SETTINGS,
+  clientId: setting(
+    'FS_KAFKA_CLIENT_ID',
+    nonEmpty,
+    'fraudstream-worker',
+    'Kafka client id (the instance id is appended)',
+  ),
+  instanceId: optionalSetting(
+    'FS_INSTANCE_ID',
+    nonEmpty,
+    'name of this process in logs and client ids (unset: hostname-pid)',
+  ),
+  consumerGroup: setting(
+    'FS_CONSUMER_GROUP',
+    kafkaName,
+    'fraudstream-scoring',
+    'consumer group of the scoring workers',
+  ),
+  transactionsTopic: setting(
+    'FS_TOPIC_TRANSACTIONS',
+    kafkaName,
+    'transactions',
+    'input topic of Transaction records',
+  ),
+  decisionsTopic: setting(
+    'FS_TOPIC_DECISIONS',
+    kafkaName,
+    'decisions',
+    'output topic of Verdict records',
+  ),
+  labelsTopic: setting('FS_TOPIC_LABELS', kafkaName, 'fraud-labels', 'topic of FraudLabel records'),
+  deadLetterTopic: setting(
+    'FS_TOPIC_DLQ',
+    kafkaName,
+    'transactions-dlq',
+    'dead-letter topic of DeadLetter records',
+  ),
+  labelsEnabled: setting(
+    'FS_LABELS_ENABLED',
+    bool(),
+    true,
+    'run the fraud-label consumer in this process',
+  ),
+  labelsConsumerGroup: setting(
+    'FS_LABELS_CONSUMER_GROUP',
+    kafkaName,
+    'fraudstream-labels',
+    'consumer group of the label consumers (not FS_CONSUMER_GROUP)',
+  ),
+  maxBatchSize: setting(
+    'FS_MAX_BATCH_SIZE',
+    positive,
+    500,
+    'most records scored in one pipeline run (one Redis round trip, one TF call)',
+  ),
+  partitionsConsumedConcurrently: setting(
+    'FS_PARTITIONS_CONSUMED_CONCURRENTLY',
+    positive,
+    12,
+    'partitions processed at the same time (their chunks are scored together)',
+  ),
+  fetchMaxWaitMs: setting(
+    'FS_FETCH_MAX_WAIT_MS',
+    positive,
+    100,
+    'longest wait of a fetch for new records, ms',
+  ),
+  maxBytesPerPartition: setting(
+    'FS_MAX_BYTES_PER_PARTITION',
+    positive,
+    1_048_576,
+    'most bytes fetched per partition per request',
+  ),
+  commitIntervalMs: setting(
+    'FS_COMMIT_INTERVAL_MS',
+    positive,
+    1_000,
+    'how often processed offsets are committed, ms (at-least-once: at most this much work is redelivered after a crash)',
+  ),
+  sessionTimeoutMs: setting(
+    'FS_SESSION_TIMEOUT_MS',
+    positive,
+    30_000,
+    'consumer group session timeout, ms',
+  ),
+  heartbeatIntervalMs: setting(
+    'FS_HEARTBEAT_INTERVAL_MS',
+    positive,
+    3_000,
+    'consumer group heartbeat interval, ms (at most a third of FS_SESSION_TIMEOUT_MS)',
+  ),
+  exactlyOnce: setting(
+    'FS_EXACTLY_ONCE',
+    bool(),
+    false,
+    'Kafka transactions: verdicts, dead letters and offsets commit atomically',
+  ),
+  transactionalIdPrefix: optionalSetting(
+    'FS_TRANSACTIONAL_ID_PREFIX',
+    kafkaName,
+    'prefix of the per-partition transactional ids (unset: FS_CONSUMER_GROUP)',
+  ),
+  redisCommandTimeoutMs: setting(
+    'FS_REDIS_COMMAND_TIMEOUT_MS',
+    positive,
+    2_000,
+    'timeout of one Redis round trip, ms; a timeout is retried',
+  ),
+  redisProbeIntervalMs: setting(
+    'FS_REDIS_PROBE_INTERVAL_MS',
+    positive,
+    500,
+    'how often a paused worker probes Redis, ms',
+  ),
+  featureKeyPrefix: setting(
+    'FS_FEATURE_KEY_PREFIX',
+    text(/^\S+$/, 'a non-empty key prefix without spaces'),
+    'fs:feat:',
+    'prefix of every feature-state key in Redis',
+  ),
+  featureRecordTtlMs: setting(
+    'FS_FEATURE_RECORD_TTL_MS',
+    positive,
+    8 * 86_400_000,
+    "how long a transaction's feature record is kept, ms (replays, labels without event_time)",
+  ),
+  degradedMode: setting(
+    'FS_DEGRADED_MODE',
+    bool(),
+    false,
+    'when Redis is down, score from the transaction alone (verdict degraded) instead of pausing',
+  ),
+  retryQueue: setting(
+    'FS_RETRY_QUEUE',
+    queueName,
+    'fraudstream-retry',
+    'BullMQ queue of transient failures',
+  ),
+  retryKeyPrefix: setting('FS_RETRY_KEY_PREFIX', queueName, 'bull', 'BullMQ key prefix in Redis'),
+  retryAttempts: setting(
+    'FS_RETRY_ATTEMPTS',
+    positive,
+    5,
+    'attempts from the retry queue before the dead-letter topic',
+  ),
+  retryBaseDelayMs: setting(
+    'FS_RETRY_BASE_DELAY_MS',
+    positive,
+    500,
+    'backoff cap of the first retry, ms (full jitter doubles it per attempt)',
+  ),
+  retryMaxDelayMs: setting(
+    'FS_RETRY_MAX_DELAY_MS',
+    positive,
+    30_000,
+    'cap of any retry backoff, ms (at least FS_RETRY_BASE_DELAY_MS)',
+  ),
+  retryConcurrency: setting(
+    'FS_RETRY_CONCURRENCY',
+    positive,
+    4,
+    'retry jobs processed at the same time',
+  ),
+  modelDir: optionalSetting(
+    'FS_MODEL_DIR',
+    nonEmpty,
+    "model store: version directories and the CURRENT pointer (unset: the models package's models/artifacts)",
+  ),
+  modelPollMs: setting(
+    'FS_MODEL_POLL_MS',
+    positive,
+    2_000,
+    'how often the CURRENT pointer is checked for a new version, ms',
+  ),
+  challengerModel: optionalSetting(
+    'FS_CHALLENGER_MODEL',
+    nonEmpty,
+    'version or path of a challenger scored in shadow (unset: none)',
+  ),
+  healthPort: setting(
+    'FS_HEALTH_PORT',
+    int({ min: 0, max: 65535 }),
+    9464,
+    'port of /healthz, /readyz and /metrics (0: any free port)',
+  ),
+  healthHost: setting('FS_HEALTH_HOST', nonEmpty, '0.0.0.0', 'address the health server binds'),
+  shutdownTimeoutMs: setting(
+    'FS_SHUTDOWN_TIMEOUT_MS',
+    positive,
+    25_000,
+    'longest time from SIGTERM to exit, ms',
+  ),
+  logLevel: setting(
+    'FS_LOG_LEVEL',
+    oneOf(LOG_LEVELS, { ignoreCase: true }),
+    'info',
+    'lowest log level written',
+  ),
+  // Secret: a registry URL may carry basic-auth credentials (https://user:key@registry).
+  schemaRegistryUrl: optionalSetting(
+    'FS_SCHEMA_REGISTRY_URL',
+    url(['http', 'https'], { stripTrailingSlash: true }),
+    'Confluent-compatible schema registry (unset: the embedded registry)',
+    { secret: true },
+  ),
+};
+
+/** The settings whose default is derived at start-up rather than declared. */
+type DerivedKeys = 'instanceId' | 'transactionalIdPrefix';
+
+/** The scoring worker's configuration, every value checked (see {@link WORKER_SETTINGS}). */
+export type WorkerConfig = Omit<SettingValues<typeof WORKER_SETTINGS>, DerivedKeys> & {
   readonly instanceId: string;
-  readonly consumerGroup: string;
-  readonly transactionsTopic: string;
-  readonly decisionsTopic: string;
-  readonly labelsTopic: string;
-  readonly deadLetterTopic: string;
-  readonly labelsEnabled: boolean;
-  readonly labelsConsumerGroup: string;
-  readonly maxBatchSize: number;
-  readonly partitionsConsumedConcurrently: number;
-  readonly fetchMaxWaitMs: number;
-  readonly maxBytesPerPartition: number;
-  readonly commitIntervalMs: number;
-  readonly sessionTimeoutMs: number;
-  readonly heartbeatIntervalMs: number;
-  readonly exactlyOnce: boolean;
   readonly transactionalIdPrefix: string;
-  readonly redisCommandTimeoutMs: number;
-  readonly redisProbeIntervalMs: number;
-  readonly featureKeyPrefix: string;
-  readonly featureRecordTtlMs: number;
-  readonly degradedMode: boolean;
-  readonly retryQueue: string;
-  readonly retryKeyPrefix: string;
-  readonly retryAttempts: number;
-  readonly retryBaseDelayMs: number;
-  readonly retryMaxDelayMs: number;
-  readonly retryConcurrency: number;
-  /** Undefined: the models package's default model store. */
-  readonly modelDir: string | undefined;
-  readonly modelPollMs: number;
-  readonly challengerModel: string | undefined;
-  readonly healthPort: number;
-  readonly healthHost: string;
-  readonly shutdownTimeoutMs: number;
-  readonly logLevel: LogLevel;
-  readonly schemaRegistryUrl: string | undefined;
-}
+};
 
-type OptionalKeys =
-  'modelDir' | 'challengerModel' | 'schemaRegistryUrl' | 'instanceId' | 'transactionalIdPrefix';
+/** Options of the scoring worker given in code; every field optional, defaults from the declarations. */
+export type WorkerOptions = { [K in keyof WorkerConfig]?: WorkerConfig[K] };
 
-/** Defaults of {@link WorkerOptions} (the dynamic ones, instance id and transactional prefix, are derived). */
-export const DEFAULT_WORKER_OPTIONS: Readonly<Omit<WorkerConfig, OptionalKeys>> = Object.freeze({
-  kafkaBrokers: DEFAULT_SERVICE_ENDPOINTS.kafkaBrokers,
-  redisUrl: DEFAULT_SERVICE_ENDPOINTS.redisUrl,
-  clientId: 'fraudstream-worker',
-  consumerGroup: 'fraudstream-scoring',
-  transactionsTopic: 'transactions',
-  decisionsTopic: 'decisions',
-  labelsTopic: 'fraud-labels',
-  deadLetterTopic: 'transactions-dlq',
-  labelsEnabled: true,
-  labelsConsumerGroup: 'fraudstream-labels',
-  maxBatchSize: 500,
-  partitionsConsumedConcurrently: 12,
-  fetchMaxWaitMs: 100,
-  maxBytesPerPartition: 1_048_576,
-  commitIntervalMs: 1_000,
-  sessionTimeoutMs: 30_000,
-  heartbeatIntervalMs: 3_000,
-  exactlyOnce: false,
-  redisCommandTimeoutMs: 2_000,
-  redisProbeIntervalMs: 500,
-  featureKeyPrefix: 'fs:feat:',
-  featureRecordTtlMs: 8 * 86_400_000,
-  degradedMode: false,
-  retryQueue: 'fraudstream-retry',
-  retryKeyPrefix: 'bull',
-  retryAttempts: 5,
-  retryBaseDelayMs: 500,
-  retryMaxDelayMs: 30_000,
-  retryConcurrency: 4,
-  modelPollMs: 2_000,
-  healthPort: 9464,
-  healthHost: '0.0.0.0',
-  shutdownTimeoutMs: 25_000,
-  logLevel: 'info',
-});
+type OptionalKeys = DerivedKeys | 'modelDir' | 'challengerModel' | 'schemaRegistryUrl';
+
+/** Declared defaults of {@link WorkerOptions} (instance id and transactional prefix are derived). */
+export const DEFAULT_WORKER_OPTIONS = Object.freeze(declaredDefaults(WORKER_SETTINGS)) as Readonly<
+  Omit<WorkerConfig, OptionalKeys>
+>;

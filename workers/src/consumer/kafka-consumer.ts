@@ -1,8 +1,8 @@
 // A kafkajs consumer with what the worker needs around it: offsets resolved by hand and committed
 // on a timer, pause and resume of whole topics, the assignment (for readiness) and crash
 // reporting. kafkajs' own autoCommit commits after every batch, before the next fetch: one
-// coordinator round trip inside every record's latency (see loadgen's offset-committer.ts).
-import { OffsetCommitter } from '@fraudstream/loadgen';
+// coordinator round trip inside every record's latency (see kafka/offset-committer.ts).
+import { OffsetCommitter } from '../kafka/offset-committer';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { KafkaCrashError } from '../errors';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';

@@ -1,5 +1,5 @@
 import { WorkerError } from '../errors';
-import { createJsonLogger, parseLogLevel } from './logger';
+import { createJsonLogger, hideUrlPasswords, parseLogLevel, SILENT_LOGGER } from './logger';
 
 function capture(level: 'debug' | 'info' | 'warn' | 'error' = 'info'): {
   lines: Record<string, unknown>[];
@@ -56,6 +56,74 @@ describe('createJsonLogger', () => {
         retriable: true,
       },
     });
+  });
+});
+
+describe('credentials in log lines', () => {
+  const PASSWORD = 's3cr3t-pw';
+
+  it('masks URL passwords and hides secret fields, at the top and one level down', () => {
+    const { lines, logger } = capture();
+    logger.child({ redisUrl: `redis://default:${PASSWORD}@cache:6379/0` }).info('connecting', {
+      url: `https://svc:${PASSWORD}@registry.internal`,
+      password: PASSWORD,
+      kafka: { sasl: 'plain', password: PASSWORD },
+      redis: { url: `rediss://:${PASSWORD}@cache:6380` },
+    });
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain(PASSWORD);
+    expect(lines[0]).toMatchObject({
+      redisUrl: 'redis://default:***@cache:6379/0',
+      url: 'https://svc:***@registry.internal',
+      password: '[redacted]',
+      kafka: { sasl: 'plain', password: '[redacted]' },
+      redis: { url: 'rediss://:***@cache:6380' },
+    });
+  });
+
+  it('masks a URL password quoted in an error message', () => {
+    const { lines, logger } = capture();
+    logger.warn('waiting for Redis', {
+      error: new Error(`connect failed: redis://user:${PASSWORD}@cache:6379 refused`),
+    });
+    expect(JSON.stringify(lines)).not.toContain(PASSWORD);
+    expect(hideUrlPasswords(`x redis://user:${PASSWORD}@h:1 y`)).toBe('x redis://user:***@h:1 y');
+    expect(hideUrlPasswords('http://host:8080/path')).toBe('http://host:8080/path');
+  });
+});
+
+describe('levels and silence', () => {
+  it('writes debug lines only at debug, and keeps child bindings on every line', () => {
+    const { lines, logger } = capture('debug');
+    const child = logger.child({ component: 'retry' }).child({ attempt: 2 });
+    child.debug('backing off');
+    expect(lines).toEqual([
+      {
+        time: '1970-01-01T00:00:00.000Z',
+        level: 'debug',
+        msg: 'backing off',
+        component: 'retry',
+        attempt: 2,
+      },
+    ]);
+    expect(logger.enabled('debug')).toBe(true);
+    expect(logger.level).toBe('debug');
+  });
+
+  it('survives a cyclic field', () => {
+    const { lines, logger } = capture();
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    logger.info('odd', { cyclic });
+    expect(lines[0]).toMatchObject({ msg: 'odd', cyclic: { a: 1 } });
+  });
+
+  it('SILENT_LOGGER writes nothing at any level', () => {
+    const write = jest.spyOn(process.stdout, 'write');
+    SILENT_LOGGER.child({ a: 1 }).error('never');
+    expect(write).not.toHaveBeenCalled();
+    expect(SILENT_LOGGER.enabled('error')).toBe(false);
+    write.mockRestore();
   });
 });
 

@@ -1,6 +1,10 @@
-// Structured JSON logs: one object per line on stdout, so a log shipper needs no parser.
+// Structured JSON logs: one object per line on stdout, so a log shipper needs no parser. pino
+// writes them behind the Logger interface every component receives.
 // Redaction by construction: callers pass ids, codes and counts as fields; record contents
-// (amounts, raw bytes) are never logged.
+// (amounts, raw bytes) are never logged. As a second line of defence, credentials in known
+// fields (passwords, URL userinfo) and URL passwords quoted in error messages are masked.
+import { pino, type Logger as PinoLogger } from 'pino';
+import { redactUrl } from '@fraudstream/settings';
 
 /** Severity of a log line, lowest first. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -39,14 +43,53 @@ export interface JsonLoggerOptions {
 /** Defaults of {@link JsonLoggerOptions}. */
 export const DEFAULT_JSON_LOGGER_OPTIONS = { level: 'info' } as const;
 
-const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
+/**
+ * Fields that may hold a credential, at the top of a line or one level down (`{ redis: { url } }`).
+ * URL-valued ones keep their host (what an operator needs) and lose their password; the others
+ * are hidden whole.
+ */
+const URL_FIELDS = [
+  'url',
+  'redisUrl',
+  'schemaRegistryUrl',
+  'registryUrl',
+  'otlpEndpoint',
+  'jaegerUrl',
+];
+const SECRET_FIELDS = ['password', 'secret', 'token', 'authorization', 'apiKey'];
+const REDACTED = '[redacted]';
 
-/** A logger writing `{"time","level","msg",...fields}` JSON lines. */
+/**
+ * A logger writing `{"time","level","msg",...fields}` JSON lines (pino underneath), credentials
+ * in known fields redacted.
+ */
 export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   const level = options.level ?? DEFAULT_JSON_LOGGER_OPTIONS.level;
+  // process.stdout.write as before rather than pino's own asynchronous destination: a worker that
+  // exits (shutdown timeout, fatal error) must not lose the lines saying why.
   const write = options.write ?? ((line: string) => void process.stdout.write(line));
   const now = options.now ?? Date.now;
-  return build(level, write, now, options.bindings ?? {});
+  const root = pino(
+    {
+      level,
+      // No pid/hostname: the instance id is a binding, and lines keep the shape they had.
+      base: undefined,
+      timestamp: () => `,"time":"${new Date(now()).toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: {
+        paths: [...URL_FIELDS, ...SECRET_FIELDS].flatMap((f) => [f, `*.${f}`]),
+        censor: (value: unknown, path: string[]) =>
+          typeof value === 'string' && URL_FIELDS.includes(path[path.length - 1] ?? '')
+            ? redactUrl(value)
+            : REDACTED,
+      },
+    },
+    { write },
+  );
+  return wrap(
+    level,
+    options.bindings === undefined ? root : root.child(serialiseFields(options.bindings)),
+  );
 }
 
 /** A logger that writes nothing (the default of components built without one). */
@@ -60,60 +103,52 @@ export const SILENT_LOGGER: Logger = {
   enabled: () => false,
 };
 
-function build(
-  level: LogLevel,
-  write: (line: string) => void,
-  now: () => number,
-  bindings: LogFields,
-): Logger {
-  const min = RANK[level];
-  const emit = (lineLevel: LogLevel, message: string, fields?: LogFields): void => {
-    if (RANK[lineLevel] < min) return;
-    const line: Record<string, unknown> = {
-      time: new Date(now()).toISOString(),
-      level: lineLevel,
-      msg: message,
+/** Our Logger over a pino logger: message first, fields second, errors serialised our way. */
+function wrap(level: LogLevel, logger: PinoLogger): Logger {
+  const emit =
+    (lineLevel: LogLevel) =>
+    (message: string, fields?: LogFields): void => {
+      if (fields === undefined) logger[lineLevel](message);
+      else logger[lineLevel](serialiseFields(fields), message);
     };
-    for (const [k, v] of Object.entries(bindings)) line[k] = serialise(v);
-    if (fields) for (const [k, v] of Object.entries(fields)) line[k] = serialise(v);
-    let text: string;
-    try {
-      text = JSON.stringify(line);
-    } catch {
-      // A cyclic field must not take the process down with it.
-      text = JSON.stringify({
-        time: line.time,
-        level: lineLevel,
-        msg: message,
-        logError: 'unserialisable fields',
-      });
-    }
-    write(`${text}\n`);
-  };
   return {
     level,
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (more) => build(level, write, now, { ...bindings, ...more }),
-    enabled: (l) => RANK[l] >= min,
+    debug: emit('debug'),
+    info: emit('info'),
+    warn: emit('warn'),
+    error: emit('error'),
+    child: (more) => wrap(level, logger.child(serialiseFields(more))),
+    enabled: (l) => logger.isLevelEnabled(l),
   };
+}
+
+function serialiseFields(fields: LogFields): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) out[k] = serialise(v);
+  return out;
 }
 
 /** Errors become plain objects: name, code, message, retriable, and the cause's code chain. */
 export function serialise(value: unknown): unknown {
   if (!(value instanceof Error)) return typeof value === 'bigint' ? value.toString() : value;
   const e = value as Error & { code?: unknown; retriable?: unknown };
-  const out: Record<string, unknown> = { name: e.name, message: e.message };
+  const out: Record<string, unknown> = { name: e.name, message: hideUrlPasswords(e.message) };
   if (e.code !== undefined) out.code = e.code;
   if (typeof e.retriable === 'boolean') out.retriable = e.retriable;
   if (e.cause !== undefined) out.cause = serialise(e.cause);
   if (!(typeof e.code === 'string' && e.code.startsWith('FS_')) && e.stack) {
     // Only unexpected errors get a stack: ours are explained by their code.
-    out.stack = e.stack.split('\n').slice(0, 8).join('\n');
+    out.stack = hideUrlPasswords(e.stack.split('\n').slice(0, 8).join('\n'));
   }
   return out;
+}
+
+/**
+ * Masks the password of every `scheme://user:password@` in free text: a client library's error
+ * message may quote the URL it was given, and field paths cannot reach inside a message.
+ */
+export function hideUrlPasswords(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/@:]*):[^\s/@]*@/gi, '$1:***@');
 }
 
 /** Parses a level name; undefined when it is not one. */

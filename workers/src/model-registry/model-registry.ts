@@ -18,7 +18,7 @@ export interface LoadedModel extends ScoringModel {
   dispose(): void;
 }
 
-/** Loads artifacts; what the registry needs from @fraudstream/models (adapters/models-scorer.ts). */
+/** Loads artifacts; what the registry needs from @fraudstream/models (adapters/models-backend.ts). */
 export interface ModelLoader {
   /** Loads the artifact in `dir` and warms it up (one inference) before resolving. */
   load(dir: string): Promise<LoadedModel>;

@@ -16,7 +16,7 @@ export interface FeatureInput {
   amount: number;
 }
 
-/** What the feature stage needs from @fraudstream/models (adapters/models-features.ts). */
+/** What the feature stage needs from @fraudstream/models (adapters/models-backend.ts). */
 export interface OnlineFeatures {
   /** Feature vectors in batch order, each transaction recorded; idempotent per transaction id. */
   computeBatch(inputs: readonly FeatureInput[]): Promise<Float32Array[]>;

@@ -5,7 +5,7 @@ import { InternalStageError, TransientStageError } from '../errors';
 import type { Verdict } from './contracts';
 import type { DeliverySession } from './commit';
 import { isProgrammerError } from './failure';
-import { deadLetterMessage, type DeadLetterEncoder } from '../dead-letter/dead-letter-message';
+import { deadLetterMessage, type DeadLetterEncoder } from './dead-letter-message';
 import { HEADERS, traceHeadersOf } from './record-headers';
 import type { OutboundMessage, Rejection, ScoredRecord, TopicMessages } from './types';
 

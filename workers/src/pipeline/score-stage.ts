@@ -13,7 +13,7 @@ export type Decision = Verdict['decision'];
 /** One reason code of a verdict. */
 export type ReasonCode = Verdict['reason_codes'][number];
 
-/** What the score stage needs of a loaded model (adapters/models-scorer.ts wraps the models package). */
+/** What the score stage needs of a loaded model (adapters/models-backend.ts wraps the models package). */
 export interface ScoringModel {
   /** Version of the artifact (its directory name in the model store). */
   readonly version: string;

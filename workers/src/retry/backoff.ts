@@ -2,6 +2,8 @@
 // cap_n = min(maxDelayMs, baseDelayMs · 2^(n−1)). Full jitter spreads the retries of a batch
 // that failed together (one Redis hiccup fails 500 records at once) instead of bringing them
 // back in one wave. docs/patterns/retry-and-backoff.md works the numbers through.
+// Hand-written because BullMQ's built-in `exponential` backoff has no maximum delay (and only
+// partial jitter); this one is registered as a custom BullMQ backoff strategy instead.
 
 /** Settings of the backoff. */
 export interface BackoffOptions {

@@ -52,14 +52,12 @@ describe('telemetryOptionsFromEnv', () => {
     ['FS_TRACE_SAMPLE_RATIO', '1.5'],
     ['FS_TRACE_SAMPLE_RATIO', '-0.1'],
     ['FS_TRACE_SAMPLE_RATIO', 'half'],
-    ['FS_TRACE_SAMPLE_RATIO', ''],
     ['FS_TRACING_ENABLED', 'maybe'],
     ['FS_METRICS_OTLP_ENABLED', '2'],
     ['FS_OTLP_ENDPOINT', 'collector:4318'],
     ['FS_OTLP_ENDPOINT', 'grpc://collector:4317'],
     ['FS_OTLP_TIMEOUT_MS', '0'],
     ['FS_METRICS_EXPORT_INTERVAL_MS', '1.5'],
-    ['FS_SERVICE_NAME', '  '],
     ['FS_TRACE_REDIS_COMMANDS', 'sometimes'],
   ])('rejects %s=%j with an error naming the variable', (name, value) => {
     let error: unknown;
@@ -71,6 +69,12 @@ describe('telemetryOptionsFromEnv', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).setting).toBe(name);
     expect((error as ConfigError).message).toContain(name);
+  });
+
+  it('treats an empty variable as unset, like every FS_* setting', () => {
+    expect(telemetryOptionsFromEnv({ FS_TRACE_SAMPLE_RATIO: '', FS_SERVICE_NAME: '  ' })).toEqual(
+      {},
+    );
   });
 
   it('names a variable for every option', () => {
@@ -88,13 +92,13 @@ describe('resolveTelemetryOptions', () => {
   });
 
   it.each<[string, object]>([
-    ['traceSampleRatio', { traceSampleRatio: 2 }],
-    ['traceSampleRatio', { traceSampleRatio: Number.NaN }],
-    ['otlpEndpoint', { otlpEndpoint: 'nope' }],
-    ['otlpTimeoutMs', { otlpTimeoutMs: -1 }],
-    ['metricsExportIntervalMs', { metricsExportIntervalMs: 0.5 }],
-    ['serviceName', { serviceName: '' }],
-  ])('rejects a bad %s, naming the option', (setting, options) => {
+    ['FS_TRACE_SAMPLE_RATIO', { traceSampleRatio: 2 }],
+    ['FS_TRACE_SAMPLE_RATIO', { traceSampleRatio: Number.NaN }],
+    ['FS_OTLP_ENDPOINT', { otlpEndpoint: 'nope' }],
+    ['FS_OTLP_TIMEOUT_MS', { otlpTimeoutMs: -1 }],
+    ['FS_METRICS_EXPORT_INTERVAL_MS', { metricsExportIntervalMs: 0.5 }],
+    ['FS_SERVICE_NAME', { serviceName: '' }],
+  ])('rejects a bad value given in code, naming its variable %s', (setting, options) => {
     expect(() => resolveTelemetryOptions(options)).toThrow(
       expect.objectContaining({ setting }) as Error,
     );

@@ -1,119 +1,121 @@
+// The telemetry settings (tracing, metrics, the Jaeger lookups of `fraudstream trace`), declared
+// once: parsing, defaults, errors, `--help` and docs/settings.md come from the declarations.
 import { hostname } from 'node:os';
+import {
+  bool,
+  checkSettings,
+  declaredDefaults,
+  int,
+  num,
+  optionalSetting,
+  readGivenSettings,
+  setting,
+  text,
+  url,
+  type SettingValues,
+} from '@fraudstream/settings';
 import type { Env } from '../config/env';
-import { parsePositiveInt } from '../config/env';
-import { ConfigError } from '../errors';
+import { DEFAULT_JAEGER_URL } from './jaeger-query';
 
-/** Settings of tracing and metrics; every field is optional, defaults below. */
-export interface TelemetryOptions {
-  /** `service.name` of every span and metric. @defaultValue `'fraudstream-worker'` (FS_SERVICE_NAME) */
-  readonly serviceName?: string;
-  /** `service.version`. @defaultValue `'0.1.0'` (FS_SERVICE_VERSION) */
-  readonly serviceVersion?: string;
-  /** `service.instance.id`, unique per process. @defaultValue `'<hostname>:<pid>'` (FS_SERVICE_INSTANCE_ID) */
-  readonly serviceInstanceId?: string;
-  /** Create and export spans at all. @defaultValue `true` (FS_TRACING_ENABLED) */
-  readonly tracingEnabled?: boolean;
-  /**
-   * Share of new traces recorded, 0..1; a record that arrives with a sampling decision keeps it
-   * (parent-based). @defaultValue `0.01` (FS_TRACE_SAMPLE_RATIO)
-   */
-  readonly traceSampleRatio?: number;
-  /** Base URL of an OTLP/HTTP receiver; `/v1/traces`, `/v1/metrics` are appended. @defaultValue `'http://127.0.0.1:14318'` (FS_OTLP_ENDPOINT) */
-  readonly otlpEndpoint?: string;
-  /** Timeout of one OTLP export request. @defaultValue `10000` (FS_OTLP_TIMEOUT_MS) */
-  readonly otlpTimeoutMs?: number;
-  /** Push metrics over OTLP too (the /metrics scrape endpoint is always on). @defaultValue `false` (FS_METRICS_OTLP_ENABLED) */
-  readonly metricsOtlpEnabled?: boolean;
-  /** Interval of OTLP metric pushes. @defaultValue `15000` (FS_METRICS_EXPORT_INTERVAL_MS) */
-  readonly metricsExportIntervalMs?: number;
-  /**
-   * One span per Redis command (ioredis instrumentation) in addition to the one span per
-   * pipelined round trip. Off by default: a pipelined batch read is hundreds of commands.
-   * @defaultValue `false` (FS_TRACE_REDIS_COMMANDS)
-   */
-  readonly traceRedisCommands?: boolean;
-  /** Keep Redis command arguments (keys, values) in `db.query.text`. @defaultValue `false` (FS_TRACE_REDIS_ARGS) */
-  readonly traceRedisArgs?: boolean;
-}
+const nonEmpty = text(/\S/, 'a non-empty string');
+// Secret: a collector URL may carry credentials (https://user:token@collector).
+const otlpUrl = url(['http', 'https'], { stripTrailingSlash: true });
+
+/** The FS_* variables of tracing and metrics, read by every fraudstream process that traces. */
+export const TELEMETRY_SETTINGS = {
+  serviceName: setting(
+    'FS_SERVICE_NAME',
+    nonEmpty,
+    'fraudstream-worker',
+    '`service.name` of every span and metric',
+  ),
+  serviceVersion: setting('FS_SERVICE_VERSION', nonEmpty, '0.1.0', '`service.version`'),
+  serviceInstanceId: optionalSetting(
+    'FS_SERVICE_INSTANCE_ID',
+    nonEmpty,
+    '`service.instance.id`, unique per process (unset: hostname:pid; the worker uses FS_INSTANCE_ID)',
+  ),
+  tracingEnabled: setting('FS_TRACING_ENABLED', bool(), true, 'create and export spans at all'),
+  // Why 1 % of traces: metrics already cover every transaction, so traces only need to be a
+  // representative sample of where time goes. At the 50,000 transactions an hour of the service
+  // levels (~14/s) that is ~500 end-to-end traces an hour; at a 1,000/s load test it is 10 traces
+  // (~80 spans) a second, well inside what one BatchSpanProcessor exports without back-pressure
+  // on a 2-core machine. Local debugging and tests set FS_TRACE_SAMPLE_RATIO=1.
+  traceSampleRatio: setting(
+    'FS_TRACE_SAMPLE_RATIO',
+    num({ min: 0, max: 1 }),
+    0.01,
+    'share of new traces recorded (a record arriving with a sampling decision keeps it)',
+  ),
+  otlpEndpoint: setting(
+    'FS_OTLP_ENDPOINT',
+    otlpUrl,
+    'http://127.0.0.1:14318',
+    'base URL of an OTLP/HTTP receiver; /v1/traces and /v1/metrics are appended',
+    { secret: true },
+  ),
+  otlpTimeoutMs: setting(
+    'FS_OTLP_TIMEOUT_MS',
+    int({ min: 1 }),
+    10_000,
+    'timeout of one OTLP export request, ms',
+  ),
+  metricsOtlpEnabled: setting(
+    'FS_METRICS_OTLP_ENABLED',
+    bool(),
+    false,
+    'push metrics over OTLP too (the /metrics scrape endpoint is always on)',
+  ),
+  metricsExportIntervalMs: setting(
+    'FS_METRICS_EXPORT_INTERVAL_MS',
+    int({ min: 1 }),
+    15_000,
+    'interval of OTLP metric pushes, ms',
+  ),
+  // Off by default: a pipelined batch read is hundreds of commands.
+  traceRedisCommands: setting(
+    'FS_TRACE_REDIS_COMMANDS',
+    bool(),
+    false,
+    'one span per Redis command besides the one per pipelined round trip',
+  ),
+  traceRedisArgs: setting(
+    'FS_TRACE_REDIS_ARGS',
+    bool(),
+    false,
+    'keep Redis command arguments (keys, values) in db.query.text',
+  ),
+};
+
+/** The settings of `fraudstream trace`. */
+export const TRACE_SETTINGS = {
+  jaegerUrl: setting(
+    'FS_JAEGER_URL',
+    otlpUrl,
+    DEFAULT_JAEGER_URL,
+    'Jaeger query API that `fraudstream trace` reads',
+    { secret: true },
+  ),
+};
+
+/** Settings of tracing and metrics given in code; every field optional, defaults from the declarations. */
+export type TelemetryOptions = Partial<SettingValues<typeof TELEMETRY_SETTINGS>>;
 
 /** {@link TelemetryOptions} with every default applied and every value checked. */
 export type ResolvedTelemetryOptions = {
   readonly [K in keyof TelemetryOptions]-?: NonNullable<TelemetryOptions[K]>;
 };
 
-/**
- * Defaults of {@link TelemetryOptions}.
- *
- * Why 1 % of traces: metrics already cover every transaction, so traces only need to be a
- * representative sample of where time goes. At the 50,000 transactions an hour of the service
- * levels (~14/s) that is ~500 end-to-end traces an hour; at a 1,000/s load test it is 10 traces
- * (~80 spans) a second, well inside what one BatchSpanProcessor exports without back-pressure on
- * a 2-core machine. Local debugging and tests set FS_TRACE_SAMPLE_RATIO=1.
- */
-export const DEFAULT_TELEMETRY_OPTIONS: ResolvedTelemetryOptions = {
-  serviceName: 'fraudstream-worker',
-  serviceVersion: '0.1.0',
+/** Defaults of {@link TelemetryOptions}: the declared ones, and this process's instance id. */
+export const DEFAULT_TELEMETRY_OPTIONS: ResolvedTelemetryOptions = Object.freeze({
+  ...(declaredDefaults(TELEMETRY_SETTINGS) as Omit<ResolvedTelemetryOptions, 'serviceInstanceId'>),
   serviceInstanceId: `${hostname()}:${process.pid}`,
-  tracingEnabled: true,
-  traceSampleRatio: 0.01,
-  otlpEndpoint: 'http://127.0.0.1:14318',
-  otlpTimeoutMs: 10_000,
-  metricsOtlpEnabled: false,
-  metricsExportIntervalMs: 15_000,
-  traceRedisCommands: false,
-  traceRedisArgs: false,
-};
+});
 
 /** Environment variable of each option, so errors and docs name the variable. */
-export const TELEMETRY_ENV: { readonly [K in keyof ResolvedTelemetryOptions]: string } = {
-  serviceName: 'FS_SERVICE_NAME',
-  serviceVersion: 'FS_SERVICE_VERSION',
-  serviceInstanceId: 'FS_SERVICE_INSTANCE_ID',
-  tracingEnabled: 'FS_TRACING_ENABLED',
-  traceSampleRatio: 'FS_TRACE_SAMPLE_RATIO',
-  otlpEndpoint: 'FS_OTLP_ENDPOINT',
-  otlpTimeoutMs: 'FS_OTLP_TIMEOUT_MS',
-  metricsOtlpEnabled: 'FS_METRICS_OTLP_ENABLED',
-  metricsExportIntervalMs: 'FS_METRICS_EXPORT_INTERVAL_MS',
-  traceRedisCommands: 'FS_TRACE_REDIS_COMMANDS',
-  traceRedisArgs: 'FS_TRACE_REDIS_ARGS',
-};
-
-/** Reads `true/false/1/0/yes/no/on/off` (any case); the error names the variable. */
-export function parseBoolean(name: string, raw: string): boolean {
-  const v = raw.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(v)) return true;
-  if (['false', '0', 'no', 'off'].includes(v)) return false;
-  throw new ConfigError(name, 'true or false', raw);
-}
-
-/** Reads a number in [0, 1]; the error names the variable. */
-export function parseRatio(name: string, raw: string): number {
-  const value = Number(raw.trim());
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw new ConfigError(name, 'a number from 0 to 1', raw);
-  }
-  return value;
-}
-
-/** Reads an http:// or https:// base URL and drops a trailing slash; the error names the variable. */
-export function parseHttpUrl(name: string, raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw new ConfigError(name, 'an http:// or https:// URL', raw);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(name, 'an http:// or https:// URL', raw);
-  }
-  return raw.trim().replace(/\/+$/, '');
-}
-
-function nonEmpty(name: string, raw: string): string {
-  if (raw.trim() === '') throw new ConfigError(name, 'a non-empty string', raw);
-  return raw.trim();
-}
+export const TELEMETRY_ENV = Object.fromEntries(
+  Object.entries(TELEMETRY_SETTINGS).map(([key, decl]) => [key, decl.name]),
+) as { readonly [K in keyof ResolvedTelemetryOptions]: string };
 
 /**
  * Reads {@link TelemetryOptions} from the environment. `programDefaults` are the calling
@@ -124,57 +126,13 @@ export function telemetryOptionsFromEnv(
   env: Env,
   programDefaults: TelemetryOptions = {},
 ): TelemetryOptions {
-  const read = <T>(
-    key: keyof ResolvedTelemetryOptions,
-    parse: (name: string, raw: string) => T,
-  ): T | undefined => {
-    const name = TELEMETRY_ENV[key];
-    const raw = env[name];
-    return raw === undefined ? undefined : parse(name, raw);
-  };
-  const fromEnv: TelemetryOptions = {
-    serviceName: read('serviceName', nonEmpty),
-    serviceVersion: read('serviceVersion', nonEmpty),
-    serviceInstanceId: read('serviceInstanceId', nonEmpty),
-    tracingEnabled: read('tracingEnabled', parseBoolean),
-    traceSampleRatio: read('traceSampleRatio', parseRatio),
-    otlpEndpoint: read('otlpEndpoint', parseHttpUrl),
-    otlpTimeoutMs: read('otlpTimeoutMs', parsePositiveInt),
-    metricsOtlpEnabled: read('metricsOtlpEnabled', parseBoolean),
-    metricsExportIntervalMs: read('metricsExportIntervalMs', parsePositiveInt),
-    traceRedisCommands: read('traceRedisCommands', parseBoolean),
-    traceRedisArgs: read('traceRedisArgs', parseBoolean),
-  };
-  const merged: Record<string, unknown> = { ...programDefaults };
-  for (const [key, value] of Object.entries(fromEnv)) {
-    if (value !== undefined) merged[key] = value;
-  }
-  return merged;
+  return { ...programDefaults, ...readGivenSettings(TELEMETRY_SETTINGS, env) };
 }
 
 /**
- * Applies the defaults and checks every value; a bad value throws a ConfigError naming the
- * option (options built by {@link telemetryOptionsFromEnv} were already checked per variable).
+ * Applies the defaults and checks every value given in code by the rules of its variable; a bad
+ * value throws a ConfigError naming the variable.
  */
 export function resolveTelemetryOptions(options: TelemetryOptions = {}): ResolvedTelemetryOptions {
-  const o: ResolvedTelemetryOptions = {
-    ...DEFAULT_TELEMETRY_OPTIONS,
-    ...withoutUndefined(options),
-  };
-  for (const key of ['serviceName', 'serviceVersion', 'serviceInstanceId'] as const) {
-    if (o[key].trim() === '') throw new ConfigError(key, 'a non-empty string', o[key]);
-  }
-  if (!Number.isFinite(o.traceSampleRatio) || o.traceSampleRatio < 0 || o.traceSampleRatio > 1) {
-    throw new ConfigError('traceSampleRatio', 'a number from 0 to 1', String(o.traceSampleRatio));
-  }
-  for (const key of ['otlpTimeoutMs', 'metricsExportIntervalMs'] as const) {
-    if (!Number.isSafeInteger(o[key]) || o[key] <= 0) {
-      throw new ConfigError(key, 'a positive integer (ms)', String(o[key]));
-    }
-  }
-  return { ...o, otlpEndpoint: parseHttpUrl('otlpEndpoint', o.otlpEndpoint) };
-}
-
-function withoutUndefined(options: TelemetryOptions): TelemetryOptions {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_TELEMETRY_OPTIONS, ...checkSettings(TELEMETRY_SETTINGS, options) };
 }

@@ -4,16 +4,15 @@ export {
   createOtlpSpanExporter,
   createOtlpMetricExporter,
   OtlpExportError,
-} from './otlp-http-exporter';
+} from './otlp-exporters';
 export type { Telemetry, TelemetryHooks } from './telemetry';
 export {
   DEFAULT_TELEMETRY_OPTIONS,
   TELEMETRY_ENV,
+  TELEMETRY_SETTINGS,
+  TRACE_SETTINGS,
   telemetryOptionsFromEnv,
   resolveTelemetryOptions,
-  parseBoolean,
-  parseRatio,
-  parseHttpUrl,
 } from './config';
 export type { TelemetryOptions, ResolvedTelemetryOptions } from './config';
 export { initTracing, createSampler, LinkAwareRatioSampler, TRACER_NAME } from './tracing';

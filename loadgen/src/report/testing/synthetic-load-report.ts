@@ -6,7 +6,7 @@ import { compileLoadOptions } from '../../load/load-options';
 import type { LoadReport } from '../../load/load-report';
 import { TransactionIds } from '../../load/transaction-feed';
 import { describeMachine } from '../../measure/machine-info';
-import { RunMonitor } from '../../measure/run-monitor';
+import { RunMonitor } from '../../load/run-monitor';
 
 /** A finished 2-second run at 100 tx/s, driven through the real monitor: one lost, one duplicated, one dead letter. */
 export function syntheticReport(): LoadReport {

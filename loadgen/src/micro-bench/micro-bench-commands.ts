@@ -1,0 +1,266 @@
+// The micro-benchmarks as `fraudstream bench inference|features [options]`: loadgen's bench
+// command routes the name here (the CLI injects these functions), and each prints a table or,
+// with --json, one JSON object, and writes a report directory like the end-to-end benchmarks.
+import { formatDefault } from '@fraudstream/settings';
+import { loadServiceEndpoints, SERVICE_SETTINGS } from '@fraudstream/workers';
+import { describeMachine } from '../measure/machine-info';
+import type { FeaturesBenchOptions, FeaturesBenchResult } from './features-bench';
+import {
+  KEYS_PER_TRANSACTION,
+  SMOKE_FEATURES_BENCH_OPTIONS,
+  runFeaturesBench,
+} from './features-bench';
+import type { InferenceBenchOptions, InferenceBenchResult } from './inference-bench';
+import { SMOKE_INFERENCE_BENCH_OPTIONS, runInferenceBench } from './inference-bench';
+import type { MicroBenchIo, MicroFigures } from './micro-report';
+import {
+  fmt,
+  formatTable,
+  microBenchResult,
+  microJson,
+  parseMicroArgs,
+  positiveInt,
+  positiveIntList,
+  processIo,
+  round,
+  writeMicroReport,
+} from './micro-report';
+
+const COMMON_HELP = `  --smoke        a couple of seconds (keeps the code working; figures mean nothing)
+  --json         print the figures as one JSON object on stdout (progress goes to stderr)
+  --out DIR      reports root (default reports); writes DIR/<name>-<time>/
+  --rounds N     alternating A/B rounds (medians are over them)`;
+
+const INFERENCE_USAGE = `usage: fraudstream bench inference [options]
+
+The default model (models/artifacts/CURRENT) through Scorer.scoreBatch on tfjs-node, against the
+same model on the pure-JS cpu and the WASM backends, LayersModel.predict and explainBatch on
+tfjs-node: µs per call and rows/s per batch size (medians over rounds, A and B alternating).
+
+options:
+  --batch-sizes 1,32,512   rows per call
+  --model DIR              another model artifact directory
+${COMMON_HELP}
+`;
+
+const FEATURES_USAGE = `usage: fraudstream bench features [options]
+
+Feature read + update of simulated transactions through RedisFeatureStore.computeBatch, against
+one plain pipelined read of each key the Lua call touches (card, terminal, transaction record), same
+batch: µs per transaction (medians over rounds, A and B alternating). Keys use a prefix of their
+own and are deleted afterwards.
+
+options:
+  --batch N            transactions per batch (default 500)
+  --history N          transactions computed before the rounds (default 30000)
+  --redis URL          default FS_REDIS_URL or ${formatDefault(SERVICE_SETTINGS.redisUrl)}
+${COMMON_HELP}
+`;
+
+/** The flat figures of an inference run: `b<size>_<path>_<figure>`. */
+export function inferenceFigures(r: InferenceBenchResult): MicroFigures {
+  const figures: Record<string, number | string> = { model_version: r.modelVersion };
+  for (const [path, diff] of Object.entries(r.maxAbsDiffVsTfjsNode)) {
+    figures[`${path}_max_abs_score_diff`] = diff;
+  }
+  for (const row of r.rows) {
+    const key = `b${row.batchSize}_${row.path}`;
+    figures[`${key}_backend`] = row.backend;
+    figures[`${key}_us_per_call`] = round(row.usPerCall, 2);
+    figures[`${key}_rows_per_s`] = Math.round(row.rowsPerS);
+    figures[`${key}_vs_tfjs_node`] = round(row.timeVsTfjsNode, 3);
+  }
+  return figures;
+}
+
+/** The flat figures of a features run. */
+export function featuresFigures(r: FeaturesBenchResult): MicroFigures {
+  return {
+    batch_size: r.batchSize,
+    rounds: r.rounds,
+    history_transactions: r.historyTransactions,
+    keys_per_tx: KEYS_PER_TRANSACTION,
+    compute_us_per_tx: round(r.computeUsPerTx, 2),
+    compute_tx_per_s: Math.round(r.computeTxPerS),
+    read_us_per_tx: round(r.readUsPerTx, 2),
+    read_tx_per_s: Math.round(r.readTxPerS),
+    compute_vs_read: round(r.computeVsRead, 3),
+    read_hit_share: round(r.readHitShare, 4),
+    distinct_customers_per_batch: round(r.distinctCustomersPerBatch, 1),
+    distinct_terminals_per_batch: round(r.distinctTerminalsPerBatch, 1),
+    keys_deleted: r.keysDeleted,
+  };
+}
+
+/** The terminal table of an inference run. */
+export function inferenceTable(r: InferenceBenchResult): string {
+  return formatTable(
+    ['batch', 'path', 'call', 'backend', 'µs/call', 'rows/s', 'time vs tfjs-node'],
+    r.rows.map((row) => [
+      String(row.batchSize),
+      row.path,
+      row.call,
+      row.backend,
+      fmt(row.usPerCall, 1),
+      fmt(row.rowsPerS),
+      `×${fmt(row.timeVsTfjsNode, 2)}`,
+    ]),
+    ['right', 'left', 'left', 'left', 'right', 'right', 'right'],
+  );
+}
+
+/** The terminal table of a features run. */
+export function featuresTable(r: FeaturesBenchResult): string {
+  return formatTable(
+    ['path', 'µs/tx', 'tx/s', `batch of ${r.batchSize}, ms`, 'time vs plain reads'],
+    [
+      [
+        'RedisFeatureStore.computeBatch',
+        fmt(r.computeUsPerTx, 1),
+        fmt(r.computeTxPerS),
+        fmt((r.computeUsPerTx * r.batchSize) / 1000, 2),
+        `×${fmt(r.computeVsRead, 2)}`,
+      ],
+      [
+        `pipelined plain reads ×${KEYS_PER_TRANSACTION} per tx`,
+        fmt(r.readUsPerTx, 1),
+        fmt(r.readTxPerS),
+        fmt((r.readUsPerTx * r.batchSize) / 1000, 2),
+        '×1.00',
+      ],
+    ],
+    ['left', 'right', 'right', 'right', 'right'],
+  );
+}
+
+/** `fraudstream bench inference [options]`; resolves to the exit code. */
+export async function inferenceBenchmark(
+  argv: string[],
+  io: MicroBenchIo = processIo(),
+): Promise<number> {
+  const args = parseMicroArgs(argv, ['batch-sizes', 'model']);
+  if (args.help) {
+    io.stdout.write(INFERENCE_USAGE);
+    return 0;
+  }
+  const batchSizes = args.values['batch-sizes'];
+  const model = args.values.model;
+  const options: Partial<InferenceBenchOptions> = {
+    ...(args.smoke ? SMOKE_INFERENCE_BENCH_OPTIONS : {}),
+    ...(args.rounds === undefined ? {} : { rounds: args.rounds }),
+    ...(typeof batchSizes === 'string'
+      ? { batchSizes: positiveIntList('batch-sizes', batchSizes) }
+      : {}),
+    ...(typeof model === 'string' ? { modelDir: model } : {}),
+  };
+  const machine = describeMachine();
+  const startedAt = new Date();
+  const r = await runInferenceBench(options, (line) => io.stderr.write(`${line}\n`));
+  const finishedAt = new Date();
+  const largest = r.rows.filter((row) => row.path === 'tfjs_node').at(-1);
+  const result = microBenchResult({
+    scenario: 'inference',
+    smoke: args.smoke,
+    startedAt,
+    finishedAt,
+    machine,
+    parameters: {
+      ...r.options,
+      modelDir: r.modelDir,
+      inputRows: r.inputRows,
+      versions: r.versions,
+      wasm: r.wasm,
+    },
+    rateTps: Math.round(largest?.rowsPerS ?? 0),
+    figures: inferenceFigures(r),
+    limits: [
+      `rate_tps is Scorer.scoreBatch on tfjs-node at batch ${largest?.batchSize ?? '?'}, rows/s; one process, one thread of TF.js calls`,
+      `wasm: SIMD ${r.wasm.simd ? 'on' : 'off'}, threads ${r.wasm.threads ? r.wasm.threadsCount : 'off'}`,
+      `machine load average ${machine.loadAverage1m} on ${machine.cores} cores when the run started`,
+    ],
+  });
+  const dir = await writeMicroReport(result, args.out);
+  if (args.json) {
+    io.stdout.write(microJson(result, r.rows));
+    io.stderr.write(`report: ${dir}\n`);
+  } else {
+    io.stdout.write(
+      `\ninference${args.smoke ? ' (smoke)' : ''}: model ${r.modelVersion}, ${r.inputRows}\n` +
+        `  same scores as tfjs-node, max |diff|: ${Object.entries(r.maxAbsDiffVsTfjsNode)
+          .map(([path, diff]) => `${path} ${diff.toExponential(1)}`)
+          .join(', ')}\n` +
+        `${inferenceTable(r)}\n  medians over ${r.rows.find((row) => row.path !== 'tfjs_node')?.rounds ?? 0} rounds per comparison (tfjs_node: over all its rounds); "time vs tfjs-node" = that path's time / Scorer.scoreBatch on tfjs-node, per round\n  report: ${dir}\n`,
+    );
+  }
+  return 0;
+}
+
+/** `fraudstream bench features [options]`; resolves to the exit code. */
+export async function featuresBenchmark(
+  argv: string[],
+  io: MicroBenchIo = processIo(),
+): Promise<number> {
+  const args = parseMicroArgs(argv, ['batch', 'history', 'redis']);
+  if (args.help) {
+    io.stdout.write(FEATURES_USAGE);
+    return 0;
+  }
+  const batch = args.values.batch;
+  const history = args.values.history;
+  const redis = args.values.redis;
+  const options: Partial<FeaturesBenchOptions> = {
+    ...(args.smoke ? SMOKE_FEATURES_BENCH_OPTIONS : {}),
+    ...(args.rounds === undefined ? {} : { rounds: args.rounds }),
+    ...(typeof batch === 'string' ? { batchSize: positiveInt('batch', batch) } : {}),
+    ...(typeof history === 'string'
+      ? { historyTransactions: positiveInt('history', history) }
+      : {}),
+    redisUrl: typeof redis === 'string' ? redis : loadServiceEndpoints(io.env).redisUrl,
+  };
+  const machine = describeMachine();
+  const startedAt = new Date();
+  const r = await runFeaturesBench(options, (line) => io.stderr.write(`${line}\n`));
+  const finishedAt = new Date();
+  const result = microBenchResult({
+    scenario: 'features',
+    smoke: args.smoke,
+    startedAt,
+    finishedAt,
+    machine,
+    parameters: { ...r.options, keyPrefix: r.keyPrefix },
+    rateTps: Math.round(r.computeTxPerS),
+    figures: featuresFigures(r),
+    limits: [
+      'rate_tps is computeBatch on one connection, one batch in flight: the store alone, not a worker',
+      'Redis runs on the same cores as this process (and whatever else shares the machine)',
+      `machine load average ${machine.loadAverage1m} on ${machine.cores} cores when the run started`,
+    ],
+  });
+  const dir = await writeMicroReport(result, args.out);
+  if (args.json) {
+    io.stdout.write(
+      microJson(result, [
+        {
+          path: 'computeBatch',
+          usPerTx: r.computeUsPerTx,
+          txPerS: r.computeTxPerS,
+          timeVsRead: r.computeVsRead,
+        },
+        {
+          path: 'plain-reads',
+          keysPerTx: KEYS_PER_TRANSACTION,
+          usPerTx: r.readUsPerTx,
+          txPerS: r.readTxPerS,
+          timeVsRead: 1,
+        },
+      ]),
+    );
+    io.stderr.write(`report: ${dir}\n`);
+  } else {
+    io.stdout.write(
+      `\nfeatures${args.smoke ? ' (smoke)' : ''}: batches of ${r.batchSize} simulated transactions after ${r.historyTransactions} of history (${fmt(r.distinctCustomersPerBatch)} cards, ${fmt(r.distinctTerminalsPerBatch)} terminals per batch)\n` +
+        `${featuresTable(r)}\n  medians over ${r.rounds} rounds; plain reads found a value ${fmt(r.readHitShare * 100, 1)} % of the time; ${r.keysDeleted} keys deleted\n  report: ${dir}\n`,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,37 @@
+// Public entry point of @fraudstream/settings: settings and flags declared once.
+export type { SettingsErrorCode } from './errors';
+export {
+  ConfigError,
+  FraudstreamError,
+  SETTINGS_ERROR_CODES,
+  SettingsError,
+  UsageError,
+} from './errors';
+export type { CliCommand } from './command';
+export { isoDate, parsedBy } from './extra-types';
+export type { FlagDecl, FlagGroup, ReadFlags } from './read-flags';
+export {
+  commandHelp,
+  flag,
+  flagHelpLines,
+  optionalFlag,
+  readFlags,
+  switchFlag,
+} from './read-flags';
+export type { Setting, SettingGroup, SettingSource, SettingType, SettingValues } from './setting';
+export {
+  checkSetting,
+  checkSettings,
+  declaredDefaults,
+  describeValues,
+  formatDefault,
+  helpLines,
+  optionalSetting,
+  readGivenSettings,
+  readSetting,
+  readSettings,
+  setting,
+  settingsTable,
+} from './setting';
+export type { NumberBounds } from './types';
+export { bool, hostPortList, int, list, num, oneOf, redactUrl, text, url } from './types';

@@ -1,0 +1,196 @@
+// One declaration per setting: its name, type, default, range and one-line description. Parsing,
+// defaults, validation errors, `--help` text and the docs' settings tables all come from it.
+import type { z } from 'zod';
+import { ConfigError } from './errors';
+
+/** How a setting's text is read: a zod schema over the raw string, and what it expects, in words. */
+export interface SettingType<T> {
+  /** Turns the raw text into the typed value, or fails with an issue. */
+  readonly schema: z.ZodType<T, string>;
+  /** What a valid value looks like, for errors and docs ("an integer from 1 to 65535"). */
+  readonly expected: string;
+  /** Renders a typed value the way a user would write it (defaults in help and docs). */
+  // Methods, not function-valued properties: their parameters are compared bivariantly, so a
+  // Setting<number> still fits a group of Setting<unknown>.
+  format(value: T): string;
+  /**
+   * How a secret value of this type may be shown (e.g. a URL with its password masked); types
+   * without it show a secret only as `(set)`.
+   */
+  redact?(value: T): string;
+}
+
+/** A declared setting: an environment variable (`FS_…`) or a command-line flag (`--…`). */
+export interface Setting<T> {
+  /** `FS_REDIS_URL`, or `--rate` for a flag. */
+  readonly name: string;
+  readonly type: SettingType<T>;
+  /** The value when the setting is absent; undefined means the setting is optional. */
+  readonly default: T | undefined;
+  /** One line for `--help` and the docs. */
+  readonly description: string;
+  /** True when the value is a credential: never printed, only said to be set. */
+  readonly secret?: boolean;
+}
+
+/** Declares a setting with a default (its value is never undefined). */
+export function setting<T>(
+  name: string,
+  type: SettingType<T>,
+  defaultValue: T,
+  description: string,
+  options?: { secret?: boolean },
+): Setting<T> & { readonly default: T } {
+  return { name, type, default: defaultValue, description, secret: options?.secret };
+}
+
+/** Declares a setting without a default (its value is undefined when absent). */
+export function optionalSetting<T>(
+  name: string,
+  type: SettingType<T>,
+  description: string,
+  options?: { secret?: boolean },
+): Setting<T> {
+  return { name, type, default: undefined, description, secret: options?.secret };
+}
+
+/** A named group of settings, e.g. every `FS_*` variable of the worker. */
+export type SettingGroup = Readonly<Record<string, Setting<unknown>>>;
+
+/** The typed values of a group: a key per setting, undefined only for optional ones. */
+export type SettingValues<G extends SettingGroup> = {
+  readonly [K in keyof G]: G[K] extends Setting<infer T> & { readonly default: infer D }
+    ? D extends undefined
+      ? T | undefined
+      : T
+    : never;
+};
+
+/**
+ * Reads one setting from its raw text (undefined or blank when absent): the default when absent,
+ * else the parsed value; a bad value throws a ConfigError naming the setting.
+ */
+export function readSetting<T>(decl: Setting<T>, raw: string | undefined): T | undefined {
+  if (raw === undefined || raw.trim() === '') return decl.default;
+  const parsed = decl.type.schema.safeParse(raw.trim());
+  if (!parsed.success) {
+    throw new ConfigError(decl.name, decl.type.expected, decl.secret === true ? '(hidden)' : raw);
+  }
+  return parsed.data;
+}
+
+/** Raw text of settings by name: the environment, or parsed flags. */
+export type SettingSource = Readonly<Record<string, string | undefined>>;
+
+/** Reads every setting of a group from a source of raw text (the environment, or parsed flags). */
+export function readSettings<G extends SettingGroup>(
+  group: G,
+  source: SettingSource,
+): SettingValues<G> {
+  const out: Record<string, unknown> = {};
+  for (const [key, decl] of Object.entries(group)) out[key] = readSetting(decl, source[decl.name]);
+  return out as SettingValues<G>;
+}
+
+/**
+ * Reads only the settings the source sets (not blank), without defaults: for callers that layer
+ * the source over defaults of their own.
+ */
+export function readGivenSettings<G extends SettingGroup>(
+  group: G,
+  source: SettingSource,
+): Partial<SettingValues<G>> {
+  const out: Record<string, unknown> = {};
+  for (const [key, decl] of Object.entries(group)) {
+    const raw = source[decl.name];
+    if (raw !== undefined && raw.trim() !== '') out[key] = readSetting(decl, raw);
+  }
+  return out as Partial<SettingValues<G>>;
+}
+
+/**
+ * Checks a value given in code (not text) against its declaration, by the same rules as its text
+ * form: returns the value as parsed, or throws the ConfigError the text would have.
+ */
+export function checkSetting<T>(decl: Setting<T>, value: T): T {
+  const parsed = decl.type.schema.safeParse(decl.type.format(value));
+  if (!parsed.success) {
+    const shown = decl.secret === true ? '(hidden)' : decl.type.format(value);
+    throw new ConfigError(decl.name, decl.type.expected, shown);
+  }
+  return parsed.data;
+}
+
+/**
+ * Checks values given in code (a part of a group; undefined entries dropped) by the rules of their
+ * declarations; returns them as parsed. A key the group does not declare is an error too.
+ */
+export function checkSettings<G extends SettingGroup>(
+  group: G,
+  values: Partial<SettingValues<G>>,
+): Partial<SettingValues<G>> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    const decl = group[key];
+    // The value of an undeclared key could be anything, a credential too: it is not shown.
+    if (decl === undefined) throw new ConfigError(key, 'a declared setting', '(not shown)');
+    out[key] = checkSetting(decl, value);
+  }
+  return out as Partial<SettingValues<G>>;
+}
+
+/** The declared defaults of a group; settings without a default are left out. */
+export function declaredDefaults<G extends SettingGroup>(group: G): Partial<SettingValues<G>> {
+  const out: Record<string, unknown> = {};
+  for (const [key, decl] of Object.entries(group)) {
+    if (decl.default !== undefined) out[key] = decl.default;
+  }
+  return out as Partial<SettingValues<G>>;
+}
+
+/** The default of a setting as a user would write it ('' when it has none). */
+export function formatDefault<T>(decl: Setting<T>): string {
+  return decl.default === undefined ? '' : decl.type.format(decl.default);
+}
+
+/** Aligned `NAME  description (default …)` lines for `--help`. */
+export function helpLines(group: SettingGroup): string[] {
+  const decls = Object.values(group);
+  const width = Math.max(...decls.map((d) => d.name.length));
+  return decls.map((d) => {
+    const dflt = formatDefault(d);
+    return `  ${d.name.padEnd(width)}  ${d.description}${dflt === '' ? '' : ` (default ${dflt})`}`;
+  });
+}
+
+/** A Markdown table of a group: setting, default, what it accepts, description. */
+export function settingsTable(group: SettingGroup): string {
+  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  const rows = Object.values(group).map((d) => {
+    const dflt = formatDefault(d);
+    return `| \`${d.name}\` | ${dflt === '' ? '—' : `\`${cell(dflt)}\``} | ${cell(d.type.expected)} | ${cell(d.description)} |`;
+  });
+  return [
+    '| setting | default | accepts | description |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+/**
+ * Shows a group's values for `--print-config`, keyed by setting name: a secret only redacted by
+ * its type (a URL with its password masked) or as `(set)`, never its text.
+ */
+export function describeValues<G extends SettingGroup>(
+  group: G,
+  values: SettingValues<G>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, decl] of Object.entries(group)) {
+    const value = (values as Record<string, unknown>)[key];
+    out[decl.name] =
+      decl.secret === true && value !== undefined ? (decl.type.redact?.(value) ?? '(set)') : value;
+  }
+  return out;
+}
