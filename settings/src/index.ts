@@ -8,7 +8,6 @@ export {
   UsageError,
 } from './errors';
 export type { CliCommand } from './command';
-export { isoDate, parsedBy } from './extra-types';
 export type { FlagDecl, FlagGroup, ReadFlags } from './read-flags';
 export {
   commandHelp,
@@ -20,6 +19,7 @@ export {
 } from './read-flags';
 export type { Setting, SettingGroup, SettingSource, SettingType, SettingValues } from './setting';
 export {
+  alignedLines,
   checkSetting,
   checkSettings,
   declaredDefaults,
@@ -34,4 +34,16 @@ export {
   settingsTable,
 } from './setting';
 export type { NumberBounds } from './types';
-export { bool, hostPortList, int, list, num, oneOf, redactUrl, text, url } from './types';
+export {
+  bool,
+  hostPortList,
+  int,
+  isoDate,
+  list,
+  num,
+  oneOf,
+  parsedBy,
+  redactUrl,
+  text,
+  url,
+} from './types';

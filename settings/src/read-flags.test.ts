@@ -1,6 +1,6 @@
 import { UsageError } from './errors';
 import { commandHelp, flag, optionalFlag, readFlags, switchFlag } from './read-flags';
-import { isoDate } from './extra-types';
+import { isoDate } from './types';
 import { int, num, oneOf, url } from './types';
 
 const FLAGS = {

@@ -1,7 +1,14 @@
 // Command-line flags declared once, as settings named `--…`: the same declaration parses the
 // argv, gives the defaults, names the flag in every error and writes the command's `--help`.
 import { UsageError } from './errors';
-import { formatDefault, type Setting, type SettingGroup, type SettingValues } from './setting';
+import {
+  alignedLines,
+  formatDefault,
+  parseDeclared,
+  type Setting,
+  type SettingGroup,
+  type SettingValues,
+} from './setting';
 import { bool } from './types';
 
 /** A flag's declaration: a setting named `--name`. */
@@ -123,27 +130,28 @@ export function readFlags<G extends FlagGroup>(
  * secret flag's text is not repeated: it may be a credential with a typo).
  */
 function parseFlag<T>(decl: FlagDecl<T>, text: string): T {
-  const parsed = decl.type.schema.safeParse(text.trim());
-  if (!parsed.success) {
-    const got = decl.secret === true ? '(hidden)' : JSON.stringify(text);
-    throw new UsageError(`${decl.name}: expected ${decl.type.expected}, got ${got}`);
-  }
-  return parsed.data;
+  return parseDeclared(decl, text, (shown) => {
+    const got = decl.secret === true ? shown : JSON.stringify(shown);
+    return new UsageError(`${decl.name}: expected ${decl.type.expected}, got ${got}`);
+  });
 }
 
 /** Aligned `--name VALUE  description (accepts; default …)` lines, one per flag. */
 export function flagHelpLines(group: FlagGroup): string[] {
-  const decls = Object.values(group);
-  const term = (d: FlagDecl<unknown>): string => (isSwitch(d) ? d.name : `${d.name} VALUE`);
-  const width = Math.max(0, ...decls.map((d) => term(d).length));
-  return decls.map((d) => {
-    const dflt = formatDefault(d);
-    const notes = [
-      ...(isSwitch(d) ? [] : [d.type.expected]),
-      ...(dflt === '' || isSwitch(d) ? [] : [`default ${dflt}`]),
-    ];
-    return `  ${term(d).padEnd(width)}  ${d.description}${notes.length === 0 ? '' : ` (${notes.join('; ')})`}`;
-  });
+  return alignedLines(
+    Object.values(group).map((d) => {
+      const dflt = formatDefault(d);
+      const notes = [
+        ...(isSwitch(d) ? [] : [d.type.expected]),
+        ...(dflt === '' || isSwitch(d) ? [] : [`default ${dflt}`]),
+      ];
+      const term = isSwitch(d) ? d.name : `${d.name} VALUE`;
+      return [
+        term,
+        `${d.description}${notes.length === 0 ? '' : ` (${notes.join('; ')})`}`,
+      ] as const;
+    }),
+  );
 }
 
 /** A command's whole `--help`: the usage line, what it does, then its flags. */

@@ -72,10 +72,20 @@ export type SettingValues<G extends SettingGroup> = {
  */
 export function readSetting<T>(decl: Setting<T>, raw: string | undefined): T | undefined {
   if (raw === undefined || raw.trim() === '') return decl.default;
-  const parsed = decl.type.schema.safeParse(raw.trim());
-  if (!parsed.success) {
-    throw new ConfigError(decl.name, decl.type.expected, decl.secret === true ? '(hidden)' : raw);
-  }
+  return parseDeclared(decl, raw, (shown) => new ConfigError(decl.name, decl.type.expected, shown));
+}
+
+/**
+ * Parses the text of a declared setting or flag; when it is not valid, throws what `fail` builds
+ * from the text as it may be shown (a secret's text is `(hidden)`: it may be a credential).
+ */
+export function parseDeclared<T>(
+  decl: Setting<T>,
+  text: string,
+  fail: (shown: string) => Error,
+): T {
+  const parsed = decl.type.schema.safeParse(text.trim());
+  if (!parsed.success) throw fail(decl.secret === true ? '(hidden)' : text);
   return parsed.data;
 }
 
@@ -113,12 +123,11 @@ export function readGivenSettings<G extends SettingGroup>(
  * form: returns the value as parsed, or throws the ConfigError the text would have.
  */
 export function checkSetting<T>(decl: Setting<T>, value: T): T {
-  const parsed = decl.type.schema.safeParse(decl.type.format(value));
-  if (!parsed.success) {
-    const shown = decl.secret === true ? '(hidden)' : decl.type.format(value);
-    throw new ConfigError(decl.name, decl.type.expected, shown);
-  }
-  return parsed.data;
+  return parseDeclared(
+    decl,
+    decl.type.format(value),
+    (shown) => new ConfigError(decl.name, decl.type.expected, shown),
+  );
 }
 
 /**
@@ -154,14 +163,20 @@ export function formatDefault<T>(decl: Setting<T>): string {
   return decl.default === undefined ? '' : decl.type.format(decl.default);
 }
 
+/** Two-column `--help` lines: each term padded to the widest, then its text. */
+export function alignedLines(rows: readonly (readonly [string, string])[]): string[] {
+  const width = Math.max(0, ...rows.map(([term]) => term.length));
+  return rows.map(([term, text]) => `  ${term.padEnd(width)}  ${text}`);
+}
+
 /** Aligned `NAME  description (default …)` lines for `--help`. */
 export function helpLines(group: SettingGroup): string[] {
-  const decls = Object.values(group);
-  const width = Math.max(...decls.map((d) => d.name.length));
-  return decls.map((d) => {
-    const dflt = formatDefault(d);
-    return `  ${d.name.padEnd(width)}  ${d.description}${dflt === '' ? '' : ` (default ${dflt})`}`;
-  });
+  return alignedLines(
+    Object.values(group).map((d) => {
+      const dflt = formatDefault(d);
+      return [d.name, `${d.description}${dflt === '' ? '' : ` (default ${dflt})`}`] as const;
+    }),
+  );
 }
 
 /** A Markdown table of a group: setting, default, what it accepts, description. */
