@@ -1,6 +1,6 @@
-// The contract between the benchmarks (here, in loadgen) and whoever can start a worker (the
-// CLI layer in @fraudstream/workers, which loadgen must not import): the benchmark says what
-// the worker must consume and produce, the launcher starts one and hands back a way to stop it.
+// The contract between the benchmarks and whoever starts their workers (worker processes from
+// cli/worker-launcher.ts, or in-process workers in tests): the benchmark says what the worker
+// must consume and produce, the launcher starts one and hands back a way to stop it.
 import type { LoadTopics } from '../load/load-options';
 import type { SimulationParams } from '@fraudstream/simulator';
 
@@ -83,8 +83,8 @@ export interface WarmFeatureSpec {
 
 /**
  * Writes the history a run's load skips into the run's feature state, as `fraudstream backfill`
- * does, so the workers score the run with the state they would have after those weeks. Injected
- * by the CLI layer: the feature store lives in @fraudstream/models, above loadgen.
+ * does, so the workers score the run with the state they would have after those weeks. Passed
+ * in (cli/load-commands.ts gives the real one) so that unit tests of a scenario need no Redis.
  */
 export type WarmFeatureState = (
   spec: WarmFeatureSpec,

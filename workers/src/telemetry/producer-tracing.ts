@@ -13,10 +13,10 @@ export interface ProducerSendTracing {
 }
 
 /**
- * The producer-side hook in the shape loadgen's `traceSend` option takes (loadgen cannot import
- * this package: it sits below workers in the dependency graph, so it declares the shape and the
- * CLI passes this in). Each call starts a `send <topic>` span keyed by the customer id and
- * tagged with the transaction id; the span is the root of the transaction's trace.
+ * The producer-side hook in the shape loadgen's `traceSend` option takes (loadgen's commands pass
+ * it in, so a load run without telemetry needs none). Each call starts a `send <topic>` span
+ * keyed by the customer id and tagged with the transaction id: the root of the transaction's
+ * trace.
  */
 export function traceSendFor(
   tracer: FraudstreamTracer,
