@@ -96,4 +96,24 @@ describe('fraudstream', () => {
     expect(await main(['trace', 'abc', '--bogus'])).toBe(2);
     expect(err.join('\n')).toContain('--bogus');
   });
+
+  // Every command reads its flags with the settings kit: a bad one is FS_CLI_USAGE, exit 2.
+  it.each([
+    ['worker', ['worker', '--bogus']],
+    ['schemas', ['schemas', 'check', '--bogus']],
+    ['schemas', ['schemas', 'demo', '--bogus']],
+  ])('%s: an unknown option is FS_CLI_USAGE naming it, exit 2', async (name, argv) => {
+    expect(await main(argv)).toBe(2);
+    expect(err.join('\n')).toContain(
+      `fraudstream ${name}: FS_CLI_USAGE: unknown option "--bogus" (--help lists the options)`,
+    );
+  });
+
+  it('schemas: a subcommand has its own --help, from its flag declarations', async () => {
+    expect(await main(['schemas', 'check', '--help'])).toBe(0);
+    expect(out.join('\n')).toContain('usage: fraudstream schemas check [options]');
+    expect(out.join('\n')).toMatch(
+      /^ {2}--dir VALUE {2}the \.avsc files to check \(default the schemas package’s avro\/ directory\) \(a directory\)$/m,
+    );
+  });
 });

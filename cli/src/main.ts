@@ -84,17 +84,6 @@ async function runCommand(entry: LazyCommand, args: string[]): Promise<number> {
       console.error(`fraudstream ${entry.name}: ${error.code}: ${error.message}`);
       return error.code === 'FS_CLI_USAGE' ? USAGE_EXIT : 1;
     }
-    // `fraudstream worker` and `schemas` still read their flags with node's parseArgs (not yet
-    // declared with the settings kit): its unknown options are bad usage, not a crash.
-    if (
-      error instanceof TypeError &&
-      'code' in error &&
-      typeof error.code === 'string' &&
-      error.code.startsWith('ERR_PARSE_ARGS_')
-    ) {
-      console.error(`fraudstream ${entry.name}: ${error.message}`);
-      return USAGE_EXIT;
-    }
     console.error(
       `fraudstream ${entry.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );

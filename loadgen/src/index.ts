@@ -84,16 +84,21 @@ export { CPU_PROFILE_SECTION_TITLE } from './report/cpu-profile-markdown';
 export { startPassthroughWorker } from './bench/passthrough-worker';
 export { forkPassthroughWorker } from './bench/passthrough-process';
 export type { PassthroughMode } from './bench/passthrough-process';
-export { loadgenCommand } from './cli/loadgen-command';
+export { LOADGEN_FLAGS, loadgenCommand } from './cli/loadgen-command';
 export type { LoadgenCommandDeps } from './cli/loadgen-command';
-export { benchCommand } from './cli/bench-command';
+export { BENCH_FLAGS, benchCommand } from './cli/bench-command';
 export type { BenchCommandDeps, MicroBenchmark } from './cli/bench-command';
 export { loadSummaryLines, progressLines, terminalProgress } from './cli/progress';
 export type { ProgressSink } from './cli/progress';
 export { renderLoadPlots } from './report/load-plots';
 export { reportDir, writeBenchReport, writeLoadReport } from './report/write-report';
 export type { PlotRenderer, RenderedPlot } from './report/write-report';
-export { REFERENCE_SUMMARY, formatSummary, simulateCommand } from './cli/simulate-command';
+export {
+  REFERENCE_SUMMARY,
+  SIMULATE_FLAGS,
+  formatSummary,
+  simulateCommand,
+} from './cli/simulate-command';
 
 // Micro-benchmarks (`fraudstream bench features|inference`).
 export type { PairedSummary, RoundSample, Side } from './micro-bench/ab-rounds';
@@ -118,7 +123,12 @@ export {
   runFeaturesBench,
 } from './micro-bench/features-bench';
 export type { MicroBenchIo } from './micro-bench/micro-report';
-export { featuresBenchmark, inferenceBenchmark } from './micro-bench/micro-bench-commands';
+export {
+  FEATURES_BENCH_FLAGS,
+  INFERENCE_BENCH_FLAGS,
+  featuresBenchmark,
+  inferenceBenchmark,
+} from './micro-bench/micro-bench-commands';
 
 // `fraudstream` subcommands of this package, wired with the worker's telemetry and launcher.
 export {
@@ -128,6 +138,6 @@ export {
   warmBenchFeatureState,
   withLoadTelemetry,
 } from './cli/load-commands';
-export { demoCommand } from './cli/demo-command';
+export { DEMO_FLAGS, demoCommand } from './cli/demo-command';
 export { processWorkerLauncher } from './cli/worker-launcher';
 export type { LaunchOptions } from './cli/worker-launcher';

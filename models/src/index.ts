@@ -2,6 +2,9 @@
 // model artifacts, scoring). Training, evaluation and backfill are `@fraudstream/models/training`,
 // which the worker never loads.
 
+// Settings: the FS_* variables of the feature store and the model store (the workers' reuse them).
+export { MODEL_SETTINGS } from './settings';
+
 // Errors (codes listed in models/README.md).
 export type { ModelErrorCode } from './errors';
 export {

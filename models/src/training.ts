@@ -61,6 +61,6 @@ export { REFERENCE_RESULTS, TARGETS } from './evaluation/reference';
 export { writeEvaluationReport } from './evaluation/report';
 
 // CLI subcommands (wired into `fraudstream` by @fraudstream/cli).
-export { backfillCommand } from './cli/backfill-command';
-export { evaluateCommand } from './cli/evaluate-command';
-export { trainCommand } from './cli/train-command';
+export { BACKFILL_FLAGS, backfillCommand } from './cli/backfill-command';
+export { EVALUATE_FLAGS, evaluateCommand } from './cli/evaluate-command';
+export { TRAIN_FLAGS, trainCommand } from './cli/train-command';

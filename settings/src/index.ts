@@ -13,6 +13,7 @@ export {
   commandHelp,
   flag,
   flagHelpLines,
+  flagsTable,
   optionalFlag,
   readFlags,
   switchFlag,

@@ -1,5 +1,5 @@
 import { UsageError } from './errors';
-import { commandHelp, flag, optionalFlag, readFlags, switchFlag } from './read-flags';
+import { commandHelp, flag, flagsTable, optionalFlag, readFlags, switchFlag } from './read-flags';
 import { isoDate } from './types';
 import { int, num, oneOf, url } from './types';
 
@@ -76,5 +76,18 @@ describe('secret flags and dates', () => {
     ['1 April', false],
   ])('isoDate %s → %s', (raw, ok) => {
     expect(isoDate().schema.safeParse(raw).success).toBe(ok);
+  });
+});
+
+describe('flagsTable', () => {
+  it('renders flag, default, accepts and description; a switch defaults to false', () => {
+    expect(flagsTable({ ...FLAGS, text: flag('sep', oneOf(['|', ','] as const), '|', 'a|b') }))
+      .toBe(`| flag | default | accepts | description |
+| --- | --- | --- | --- |
+| \`--rate\` | \`50\` | a number > 0 | transactions per second |
+| \`--workers\` | \`2\` | an integer ≥ 1 | worker processes |
+| \`--mode\` | — | one of a, b | which mode |
+| \`--json\` | \`false\` | no value (a switch) | print JSON |
+| \`--sep\` | \`\\|\` | one of \\|, , | a\\|b |`);
   });
 });

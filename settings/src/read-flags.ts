@@ -4,6 +4,7 @@ import { UsageError } from './errors';
 import {
   alignedLines,
   formatDefault,
+  markdownTable,
   parseDeclared,
   type Setting,
   type SettingGroup,
@@ -157,4 +158,20 @@ export function flagHelpLines(group: FlagGroup): string[] {
 /** A command's whole `--help`: the usage line, what it does, then its flags. */
 export function commandHelp(usage: string, about: string, group: FlagGroup): string {
   return [`usage: ${usage}`, '', about, '', 'options:', ...flagHelpLines(group)].join('\n');
+}
+
+/**
+ * A Markdown table of a command's flags: flag, default, what it accepts, description. A switch
+ * takes no value and defaults to `false`.
+ */
+export function flagsTable(group: FlagGroup): string {
+  return markdownTable(
+    'flag',
+    Object.values(group).map((d) => ({
+      name: d.name,
+      default: formatDefault(d),
+      accepts: isSwitch(d) ? 'no value (a switch)' : d.type.expected,
+      description: d.description,
+    })),
+  );
 }

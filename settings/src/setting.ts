@@ -179,18 +179,41 @@ export function helpLines(group: SettingGroup): string[] {
   );
 }
 
+/** One row of a docs table: the name, its default as written ('' when none), accepts, meaning. */
+export interface TableRow {
+  readonly name: string;
+  readonly default: string;
+  readonly accepts: string;
+  readonly description: string;
+}
+
+/**
+ * A Markdown table whose first column is headed `first` (setting, flag): the same four columns
+ * for environment variables and flags, so the two kinds of table on the docs page read alike.
+ */
+export function markdownTable(first: string, rows: readonly TableRow[]): string {
+  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  return [
+    `| ${first} | default | accepts | description |`,
+    '| --- | --- | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| \`${r.name}\` | ${r.default === '' ? '—' : `\`${cell(r.default)}\``} | ${cell(r.accepts)} | ${cell(r.description)} |`,
+    ),
+  ].join('\n');
+}
+
 /** A Markdown table of a group: setting, default, what it accepts, description. */
 export function settingsTable(group: SettingGroup): string {
-  const cell = (text: string): string => text.replace(/\|/g, '\\|');
-  const rows = Object.values(group).map((d) => {
-    const dflt = formatDefault(d);
-    return `| \`${d.name}\` | ${dflt === '' ? '—' : `\`${cell(dflt)}\``} | ${cell(d.type.expected)} | ${cell(d.description)} |`;
-  });
-  return [
-    '| setting | default | accepts | description |',
-    '| --- | --- | --- | --- |',
-    ...rows,
-  ].join('\n');
+  return markdownTable(
+    'setting',
+    Object.values(group).map((d) => ({
+      name: d.name,
+      default: formatDefault(d),
+      accepts: d.type.expected,
+      description: d.description,
+    })),
+  );
 }
 
 /**

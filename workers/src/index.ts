@@ -29,11 +29,11 @@ export {
   DEFAULT_WORKER_OPTIONS,
   WORKER_SETTINGS,
   compileWorkerConfig,
+  defaultInstanceId,
   loadWorkerConfig,
   workerOptionsFromEnv,
 } from './config/worker-config';
 export type { WorkerConfig, WorkerOptions } from './config/worker-config';
-export { renderSettingsDoc } from './settings-doc';
 export { loadModelBackends, featureInputOf } from './adapters/models-backend';
 export type { ModelBackends } from './adapters/models-backend';
 export { SchemasCodec } from './adapters/schemas-codec';

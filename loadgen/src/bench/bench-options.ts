@@ -144,7 +144,7 @@ export const DEFAULT_BENCH_OPTIONS = Object.freeze({
   burstAfterMs: 120_000,
   // None, the workers' default (FS_TRACE_SAMPLE_RATIO), all.
   samplingRatios: [0, DEFAULT_TELEMETRY_OPTIONS.traceSampleRatio, 1] as readonly number[],
-  otlpEndpoint: 'http://127.0.0.1:14318',
+  otlpEndpoint: DEFAULT_TELEMETRY_OPTIONS.otlpEndpoint,
 });
 
 /** The sizes smoke mode uses instead (seconds, low rates). */

@@ -1,29 +1,25 @@
 // Entry point of a passthrough worker as a process of its own (forked by
-// forkPassthroughWorker): settings from the FS_* environment of WorkerEnv.env, "ready" over IPC
-// once consuming, a graceful stop on SIGTERM or an IPC "stop".
+// forkPassthroughWorker): settings from the FS_* environment of WorkerEnv.env, read by the scoring
+// worker's own declarations (same names, defaults and checks), "ready" over IPC once consuming, a
+// graceful stop on SIGTERM or an IPC "stop".
+import { readSettings } from '@fraudstream/settings';
+import { WORKER_SETTINGS, defaultInstanceId } from '@fraudstream/workers';
+import { readStackEnv } from '../load/stack-env';
 import { startPassthroughWorker } from './passthrough-worker';
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '') {
-    console.error(`passthrough worker: ${name} is not set`);
-    process.exit(2);
-  }
-  return value;
-}
+/** The one setting a passthrough worker reads besides Kafka, its topics and its group. */
+const PASSTHROUGH_SETTINGS = { instanceId: WORKER_SETTINGS.instanceId };
 
 async function main(): Promise<void> {
+  // A bad value throws a ConfigError naming the variable: reported below, exit code 1.
+  const stack = readStackEnv(process.env);
+  const { instanceId } = readSettings(PASSTHROUGH_SETTINGS, process.env);
   const handle = await startPassthroughWorker({
     index: 0,
-    brokers: required('FS_KAFKA_BROKERS').split(','),
-    groupId: required('FS_CONSUMER_GROUP'),
-    instanceId: required('FS_INSTANCE_ID'),
-    topics: {
-      transactions: required('FS_TOPIC_TRANSACTIONS'),
-      decisions: required('FS_TOPIC_DECISIONS'),
-      labels: required('FS_TOPIC_LABELS'),
-      deadLetters: required('FS_TOPIC_DLQ'),
-    },
+    brokers: stack.brokers,
+    groupId: stack.workerGroupId,
+    instanceId: instanceId ?? defaultInstanceId(),
+    topics: stack.topics,
     env: {},
   });
   const stop = (): void => {

@@ -70,4 +70,19 @@ describe('fraudstream bench command line', () => {
       message: expect.stringMatching(message) as string,
     });
   });
+
+  it.each([
+    ['FS_KAFKA_BROKERS', 'nohost'],
+    ['FS_OTLP_ENDPOINT', 'https://user:pl4nted-s3cret@collector:4318 x'],
+  ])('rejects a bad %s before starting anything, by its declaration', async (name, value) => {
+    const command = benchCommand({ stdout: sink([]), stderr: sink([]), env: { [name]: value } });
+    const run = command.run(['seed']);
+    await expect(run).rejects.toMatchObject({
+      code: 'FS_CONFIG_INVALID',
+      message: expect.stringMatching(new RegExp(`^${name}: expected`)) as string,
+    });
+    await expect(run).rejects.not.toMatchObject({
+      message: expect.stringContaining('pl4nted-s3cret') as string,
+    });
+  });
 });

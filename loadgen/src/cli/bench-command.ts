@@ -15,10 +15,11 @@ import {
   readFlags,
   switchFlag,
   text,
+  readSettings,
   url,
   type CliCommand,
 } from '@fraudstream/settings';
-import { WORKER_SETTINGS } from '@fraudstream/workers';
+import { TELEMETRY_SETTINGS, WORKER_SETTINGS } from '@fraudstream/workers';
 import type { BenchOptions, BenchScenario } from '../bench/bench-options';
 import { BENCH_SCENARIOS, DEFAULT_BENCH_OPTIONS } from '../bench/bench-options';
 import type { BenchResult, BenchTable } from '../bench/bench-result';
@@ -27,7 +28,7 @@ import { runBench } from '../bench/run-bench';
 import type { TraceSend } from '../wire/wire-codec';
 import { renderLoadPlots } from '../report/load-plots';
 import { reportDir, writeBenchReport } from '../report/write-report';
-import { readCliEnv } from './cli-env';
+import { readStackEnv } from '../load/stack-env';
 import { stackProcesses } from './stack-processes';
 import { terminalProgress } from './progress';
 
@@ -58,7 +59,7 @@ const seconds = (ms: number): number => ms / 1000;
  * here. Sizes have no flag default: absent, the scenario's own (or smoke) size applies
  * (bench-options.ts), which the descriptions quote.
  */
-const BENCH_FLAGS = {
+export const BENCH_FLAGS = {
   smoke: switchFlag(
     'smoke',
     'shrink every duration to seconds (keeps the code working; figures mean nothing)',
@@ -254,8 +255,14 @@ export function benchCommand(deps: BenchCommandDeps = {}): CliCommand {
         stdout.write(USAGE);
         return 0;
       }
-      const env = readCliEnv(deps.env ?? process.env);
-      const stack = stackProcesses(deps.env ?? process.env);
+      const source = deps.env ?? process.env;
+      const env = readStackEnv(source);
+      // The workers' own FS_OTLP_ENDPOINT (they are started with this environment).
+      const { otlpEndpoint } = readSettings(
+        { otlpEndpoint: TELEMETRY_SETTINGS.otlpEndpoint },
+        source,
+      );
+      const stack = stackProcesses(source);
       const progressSink = values.json ? stderr : stdout;
       // Known before the run: profiled workers write into it as they exit.
       const dir = reportDir(values.out, name);
@@ -281,7 +288,7 @@ export function benchCommand(deps: BenchCommandDeps = {}): CliCommand {
         burstFactor: values.burstFactor,
         burstMs: ms(values.burstSeconds),
         samplingRatios: values.sampling,
-        otlpEndpoint: values.otlpEndpoint ?? (deps.env ?? process.env).FS_OTLP_ENDPOINT,
+        otlpEndpoint: values.otlpEndpoint ?? otlpEndpoint,
         profileDir: values.profile ? path.join(dir, 'profiles') : undefined,
         keepTopics: values.keepTopics,
         load: { traceSend: deps.traceSend },

@@ -1,6 +1,5 @@
-import { ConfigError, UsageError, optionalFlag, readFlags } from '@fraudstream/settings';
+import { UsageError, optionalFlag, readFlags } from '@fraudstream/settings';
 import { burstShape, rampSteps } from './cli-args';
-import { readCliEnv } from './cli-env';
 
 const FLAGS = {
   ramp: optionalFlag('ramp', rampSteps(), 'ramp'),
@@ -30,38 +29,5 @@ describe('flag values', () => {
   ])('name the flag --%s in their errors', (flag, parse) => {
     expect(parse).toThrow(UsageError);
     expect(parse).toThrow(`--${flag}`);
-  });
-});
-
-describe('readCliEnv', () => {
-  it('reads the stack settings, with the local defaults', () => {
-    expect(readCliEnv({})).toEqual({
-      brokers: ['127.0.0.1:19092'],
-      topics: {
-        transactions: 'transactions',
-        decisions: 'decisions',
-        labels: 'fraud-labels',
-        deadLetters: 'transactions-dlq',
-      },
-      workerGroupId: 'fraudstream-scoring',
-    });
-    const env = readCliEnv({
-      FS_KAFKA_BROKERS: 'a:1,b:2',
-      FS_TOPIC_DECISIONS: 'v',
-      FS_CONSUMER_GROUP: 'g',
-    });
-    expect(env.brokers).toEqual(['a:1', 'b:2']);
-    expect(env.topics.decisions).toBe('v');
-    expect(env.workerGroupId).toBe('g');
-  });
-
-  it('stops on a bad value, naming the variable', () => {
-    expect(() => readCliEnv({ FS_KAFKA_BROKERS: 'nohost' })).toThrow(
-      'FS_KAFKA_BROKERS: expected a comma-separated list of host:port, got "nohost"',
-    );
-    expect(() => readCliEnv({ FS_TOPIC_TRANSACTIONS: 'bad topic' })).toThrow(ConfigError);
-    expect(() => readCliEnv({ FS_TOPIC_TRANSACTIONS: 'bad topic' })).toThrow(
-      /^FS_TOPIC_TRANSACTIONS: expected a Kafka name/,
-    );
   });
 });

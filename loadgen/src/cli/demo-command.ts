@@ -16,7 +16,7 @@ import { backfillFleetHistory, startFleet } from '../bench/fleet';
 import type { LoadOptions } from '../load/load-options';
 import type { LoadReport } from '../load/load-report';
 import { runLoad } from '../load/run-load';
-import { readCliEnv } from './cli-env';
+import { readStackEnv } from '../load/stack-env';
 import { loadSummaryLines, terminalProgress } from './progress';
 import { warmBenchFeatureState, withLoadTelemetry } from './load-commands';
 import { processWorkerLauncher } from './worker-launcher';
@@ -25,7 +25,7 @@ import { processWorkerLauncher } from './worker-launcher';
 const DEFAULT_DEMO_BACKFILL_DAYS = DEFAULT_HISTORY_DAYS;
 
 /** The flags of `fraudstream demo`, declared once: parsing and `--help` come from here. */
-const DEMO_FLAGS = {
+export const DEMO_FLAGS = {
   workers: flag(
     'workers',
     int({ min: 1, max: 12 }),
@@ -77,7 +77,7 @@ export const demoCommand: CliCommand = {
     // earlier one's offsets or counts its customers' history twice.
     const runTag = Date.now().toString(36);
     const groupId = `fraudstream-demo-${runTag}`;
-    const { topics } = readCliEnv(process.env);
+    const { topics } = readStackEnv(process.env);
     const logDir = path.join(process.env.FRAUDSTREAM_HOME ?? '.fraudstream', 'logs');
     mkdirSync(logDir, { recursive: true });
     const logFile = path.join(logDir, `demo-workers-${runTag}.log`);

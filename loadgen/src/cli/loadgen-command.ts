@@ -26,7 +26,7 @@ import type { TraceSend } from '../wire/wire-codec';
 import { renderLoadPlots } from '../report/load-plots';
 import { reportDir, writeLoadReport } from '../report/write-report';
 import { burstShape, rampSteps } from './cli-args';
-import { readCliEnv } from './cli-env';
+import { readStackEnv } from '../load/stack-env';
 import { stackProcesses } from './stack-processes';
 import { loadSummaryLines, terminalProgress } from './progress';
 
@@ -42,7 +42,7 @@ export interface LoadgenCommandDeps {
 }
 
 /** The flags of `fraudstream loadgen`, declared once: parsing and `--help` come from here. */
-const LOADGEN_FLAGS = {
+export const LOADGEN_FLAGS = {
   rate: optionalFlag(
     'rate',
     num({ min: 0.001 }),
@@ -161,7 +161,7 @@ export function loadgenCommand(deps: LoadgenCommandDeps = {}): CliCommand {
         stdout.write(`${commandHelp('fraudstream loadgen [options]', ABOUT, LOADGEN_FLAGS)}\n`);
         return 0;
       }
-      const env = readCliEnv(deps.env ?? process.env);
+      const env = readStackEnv(deps.env ?? process.env);
       const stack = stackProcesses(deps.env ?? process.env);
       const profile = profileFrom(values);
       // Only the simulator parameters given: the simulator's defaults apply to the others.

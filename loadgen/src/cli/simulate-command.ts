@@ -23,7 +23,7 @@ import {
 } from '@fraudstream/simulator';
 
 /** The flags of `fraudstream simulate`, declared once: parsing and `--help` come from here. */
-const SIMULATE_FLAGS = {
+export const SIMULATE_FLAGS = {
   out: optionalFlag(
     'out',
     text(/\S/, 'a file path'),

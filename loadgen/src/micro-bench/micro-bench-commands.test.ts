@@ -3,7 +3,10 @@ import type { FeaturesBenchResult } from './features-bench';
 import { DEFAULT_FEATURES_BENCH_OPTIONS } from './features-bench';
 import type { InferenceBenchResult, InferenceRow } from './inference-bench';
 import { DEFAULT_INFERENCE_BENCH_OPTIONS } from './inference-bench';
+import { readFlags, UsageError } from '@fraudstream/settings';
 import {
+  FEATURES_BENCH_FLAGS,
+  INFERENCE_BENCH_FLAGS,
   featuresFigures,
   featuresTable,
   inferenceFigures,
@@ -89,5 +92,35 @@ describe('micro-benchmark figures', () => {
       'wasm',
       'backend "wasm": did not initialise',
     ]);
+  });
+});
+
+describe('micro-benchmark flags', () => {
+  it('parses the shared flags and the command’s own', () => {
+    const { values } = readFlags(INFERENCE_BENCH_FLAGS, [
+      '--smoke',
+      '--rounds',
+      '4',
+      '--batch-sizes',
+      '1,8',
+    ]);
+    expect(values).toMatchObject({ smoke: true, json: false, out: 'reports', rounds: 4 });
+    expect(values.batchSizes).toEqual([1, 8]);
+  });
+
+  it('names the bad flag in a UsageError', () => {
+    expect(() => readFlags(INFERENCE_BENCH_FLAGS, ['--rounds', '0'])).toThrow(
+      /--rounds: expected an integer/,
+    );
+    expect(() => readFlags(FEATURES_BENCH_FLAGS, ['--nope'])).toThrow(UsageError);
+    expect(() => readFlags(INFERENCE_BENCH_FLAGS, ['--batch-sizes', '1,x'])).toThrow(
+      '--batch-sizes: expected integers ≥ 1, comma-separated, got "1,x"',
+    );
+  });
+
+  it('never repeats a bad --redis URL: it may hold a password', () => {
+    expect(() =>
+      readFlags(FEATURES_BENCH_FLAGS, ['--redis', 'http://u:pl4nted@cache:6379']),
+    ).toThrow('--redis: expected a redis:// or rediss:// URL, got (hidden)');
   });
 });

@@ -1,61 +1,99 @@
 // The micro-benchmarks as `fraudstream bench inference|features [options]`: loadgen's bench
 // command routes the name here (the CLI injects these functions), and each prints a table or,
 // with --json, one JSON object, and writes a report directory like the end-to-end benchmarks.
-import { formatDefault } from '@fraudstream/settings';
+import {
+  commandHelp,
+  formatDefault,
+  int,
+  list,
+  optionalFlag,
+  readFlags,
+  text,
+} from '@fraudstream/settings';
 import { loadServiceEndpoints, SERVICE_SETTINGS } from '@fraudstream/workers';
 import { describeMachine } from '../measure/machine-info';
 import type { FeaturesBenchOptions, FeaturesBenchResult } from './features-bench';
 import {
+  DEFAULT_FEATURES_BENCH_OPTIONS,
   KEYS_PER_TRANSACTION,
   SMOKE_FEATURES_BENCH_OPTIONS,
   runFeaturesBench,
 } from './features-bench';
 import type { InferenceBenchOptions, InferenceBenchResult } from './inference-bench';
-import { SMOKE_INFERENCE_BENCH_OPTIONS, runInferenceBench } from './inference-bench';
+import {
+  DEFAULT_INFERENCE_BENCH_OPTIONS,
+  SMOKE_INFERENCE_BENCH_OPTIONS,
+  runInferenceBench,
+} from './inference-bench';
 import type { MicroBenchIo, MicroFigures } from './micro-report';
 import {
   fmt,
   formatTable,
   microBenchResult,
+  microFlags,
   microJson,
-  parseMicroArgs,
-  positiveInt,
-  positiveIntList,
   processIo,
   round,
   writeMicroReport,
 } from './micro-report';
 
-const COMMON_HELP = `  --smoke        a couple of seconds (keeps the code working; figures mean nothing)
-  --json         print the figures as one JSON object on stdout (progress goes to stderr)
-  --out DIR      reports root (default reports); writes DIR/<name>-<time>/
-  --rounds N     alternating A/B rounds (medians are over them)`;
+const INFERENCE_DEFAULTS = DEFAULT_INFERENCE_BENCH_OPTIONS;
+const FEATURES_DEFAULTS = DEFAULT_FEATURES_BENCH_OPTIONS;
 
-const INFERENCE_USAGE = `usage: fraudstream bench inference [options]
+/**
+ * The flags of `fraudstream bench inference`, declared once: parsing, `--help` and the docs come
+ * from here. Sizes have no flag default: absent, the benchmark's (or --smoke's) options apply.
+ */
+export const INFERENCE_BENCH_FLAGS = {
+  batchSizes: optionalFlag(
+    'batch-sizes',
+    list(int({ min: 1 }), 'integers ≥ 1, comma-separated'),
+    `rows per call (default ${INFERENCE_DEFAULTS.batchSizes.join(',')})`,
+  ),
+  model: optionalFlag(
+    'model',
+    text(/\S/, 'a directory'),
+    'another model artifact directory (default models/artifacts/CURRENT)',
+  ),
+  ...microFlags({
+    normal: INFERENCE_DEFAULTS.rounds,
+    smoke: SMOKE_INFERENCE_BENCH_OPTIONS.rounds ?? INFERENCE_DEFAULTS.rounds,
+  }),
+};
 
-The default model (models/artifacts/CURRENT) through Scorer.scoreBatch on tfjs-node, against the
+/** The flags of `fraudstream bench features`, declared once (see INFERENCE_BENCH_FLAGS). */
+export const FEATURES_BENCH_FLAGS = {
+  batch: optionalFlag(
+    'batch',
+    int({ min: 1 }),
+    `transactions per batch (default ${FEATURES_DEFAULTS.batchSize})`,
+  ),
+  history: optionalFlag(
+    'history',
+    int({ min: 1 }),
+    `transactions computed before the rounds (default ${FEATURES_DEFAULTS.historyTransactions}; --smoke: ${SMOKE_FEATURES_BENCH_OPTIONS.historyTransactions ?? FEATURES_DEFAULTS.historyTransactions})`,
+  ),
+  // Secret: a Redis URL may carry a password.
+  redis: optionalFlag(
+    'redis',
+    SERVICE_SETTINGS.redisUrl.type,
+    `the Redis to measure (default FS_REDIS_URL or ${formatDefault(SERVICE_SETTINGS.redisUrl)})`,
+    { secret: true },
+  ),
+  ...microFlags({
+    normal: FEATURES_DEFAULTS.rounds,
+    smoke: SMOKE_FEATURES_BENCH_OPTIONS.rounds ?? FEATURES_DEFAULTS.rounds,
+  }),
+};
+
+const INFERENCE_ABOUT = `The default model (models/artifacts/CURRENT) through Scorer.scoreBatch on tfjs-node, against the
 same model on the pure-JS cpu and the WASM backends, LayersModel.predict and explainBatch on
-tfjs-node: µs per call and rows/s per batch size (medians over rounds, A and B alternating).
+tfjs-node: µs per call and rows/s per batch size (medians over rounds, A and B alternating).`;
 
-options:
-  --batch-sizes 1,32,512   rows per call
-  --model DIR              another model artifact directory
-${COMMON_HELP}
-`;
-
-const FEATURES_USAGE = `usage: fraudstream bench features [options]
-
-Feature read + update of simulated transactions through RedisFeatureStore.computeBatch, against
+const FEATURES_ABOUT = `Feature read + update of simulated transactions through RedisFeatureStore.computeBatch, against
 one plain pipelined read of each key the Lua call touches (card, terminal, transaction record), same
 batch: µs per transaction (medians over rounds, A and B alternating). Keys use a prefix of their
-own and are deleted afterwards.
-
-options:
-  --batch N            transactions per batch (default 500)
-  --history N          transactions computed before the rounds (default 30000)
-  --redis URL          default FS_REDIS_URL or ${formatDefault(SERVICE_SETTINGS.redisUrl)}
-${COMMON_HELP}
-`;
+own and are deleted afterwards.`;
 
 /** The flat figures of an inference run: `b<size>_<path>_<figure>`. */
 export function inferenceFigures(r: InferenceBenchResult): MicroFigures {
@@ -138,20 +176,18 @@ export async function inferenceBenchmark(
   argv: string[],
   io: MicroBenchIo = processIo(),
 ): Promise<number> {
-  const args = parseMicroArgs(argv, ['batch-sizes', 'model']);
-  if (args.help) {
-    io.stdout.write(INFERENCE_USAGE);
+  const { values: args, help } = readFlags(INFERENCE_BENCH_FLAGS, argv);
+  if (help) {
+    io.stdout.write(
+      `${commandHelp('fraudstream bench inference [options]', INFERENCE_ABOUT, INFERENCE_BENCH_FLAGS)}\n`,
+    );
     return 0;
   }
-  const batchSizes = args.values['batch-sizes'];
-  const model = args.values.model;
   const options: Partial<InferenceBenchOptions> = {
     ...(args.smoke ? SMOKE_INFERENCE_BENCH_OPTIONS : {}),
     ...(args.rounds === undefined ? {} : { rounds: args.rounds }),
-    ...(typeof batchSizes === 'string'
-      ? { batchSizes: positiveIntList('batch-sizes', batchSizes) }
-      : {}),
-    ...(typeof model === 'string' ? { modelDir: model } : {}),
+    ...(args.batchSizes === undefined ? {} : { batchSizes: args.batchSizes }),
+    ...(args.model === undefined ? {} : { modelDir: args.model }),
   };
   const machine = describeMachine();
   const startedAt = new Date();
@@ -200,22 +236,20 @@ export async function featuresBenchmark(
   argv: string[],
   io: MicroBenchIo = processIo(),
 ): Promise<number> {
-  const args = parseMicroArgs(argv, ['batch', 'history', 'redis']);
-  if (args.help) {
-    io.stdout.write(FEATURES_USAGE);
+  const { values: args, help } = readFlags(FEATURES_BENCH_FLAGS, argv);
+  if (help) {
+    io.stdout.write(
+      `${commandHelp('fraudstream bench features [options]', FEATURES_ABOUT, FEATURES_BENCH_FLAGS)}\n`,
+    );
     return 0;
   }
-  const batch = args.values.batch;
-  const history = args.values.history;
-  const redis = args.values.redis;
   const options: Partial<FeaturesBenchOptions> = {
     ...(args.smoke ? SMOKE_FEATURES_BENCH_OPTIONS : {}),
     ...(args.rounds === undefined ? {} : { rounds: args.rounds }),
-    ...(typeof batch === 'string' ? { batchSize: positiveInt('batch', batch) } : {}),
-    ...(typeof history === 'string'
-      ? { historyTransactions: positiveInt('history', history) }
-      : {}),
-    redisUrl: typeof redis === 'string' ? redis : loadServiceEndpoints(io.env).redisUrl,
+    ...(args.batch === undefined ? {} : { batchSize: args.batch }),
+    ...(args.history === undefined ? {} : { historyTransactions: args.history }),
+    // The environment is read (and checked) only when the flag is absent.
+    redisUrl: args.redis ?? loadServiceEndpoints(io.env).redisUrl,
   };
   const machine = describeMachine();
   const startedAt = new Date();

@@ -2,16 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { MachineInfo } from '../measure/machine-info';
-import { UsageError } from '@fraudstream/settings';
-import {
-  fmt,
-  formatTable,
-  microBenchResult,
-  microJson,
-  parseMicroArgs,
-  positiveIntList,
-  writeMicroReport,
-} from './micro-report';
+import { fmt, formatTable, microBenchResult, microJson, writeMicroReport } from './micro-report';
 
 const MACHINE: MachineInfo = {
   cores: 2,
@@ -100,17 +91,5 @@ describe('micro-benchmark reports', () => {
   it('formats numbers with separators and shows non-finite ones as a dash', () => {
     expect(fmt(1234567.891, 1)).toBe('1,234,567.9');
     expect(fmt(Number.NaN)).toBe('–');
-  });
-
-  it('parses the shared flags and the command’s own', () => {
-    const a = parseMicroArgs(['--smoke', '--rounds', '4', '--batch-sizes', '1,8'], ['batch-sizes']);
-    expect(a).toMatchObject({ smoke: true, json: false, out: 'reports', rounds: 4 });
-    expect(positiveIntList('batch-sizes', String(a.values['batch-sizes']))).toEqual([1, 8]);
-  });
-
-  it('names the bad flag in a UsageError', () => {
-    expect(() => parseMicroArgs(['--rounds', '0'], [])).toThrow(/--rounds: expected an integer/);
-    expect(() => parseMicroArgs(['--nope'], [])).toThrow(UsageError);
-    expect(() => positiveIntList('batch-sizes', '1,,2')).toThrow(/--batch-sizes/);
   });
 });

@@ -1,12 +1,11 @@
 // What the micro-benchmarks (inference, features) share: their command line, their result in
 // the shape of the end-to-end benchmarks' BenchResult (so loadgen's writers make the same
 // report.json + summary.md, with the machine and git commit), and their terminal table.
-import { parseArgs } from 'node:util';
 import type { BenchResult } from '../bench/bench-result';
 import { NO_LATENCY_FIGURES } from '../bench/bench-result';
 import type { MachineInfo } from '../measure/machine-info';
 import { reportDir, writeBenchReport } from '../report/write-report';
-import { UsageError } from '@fraudstream/settings';
+import { flag, int, optionalFlag, switchFlag, text } from '@fraudstream/settings';
 
 /** A micro-benchmark's own figures: flat and snake_case, like the end-to-end ones. */
 export type MicroFigures = Readonly<Record<string, number | string | boolean | null>>;
@@ -114,62 +113,31 @@ export function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-/** The flags every micro-benchmark takes. */
-export interface MicroArgs {
-  readonly smoke: boolean;
-  readonly json: boolean;
-  readonly out: string;
-  readonly rounds: number | undefined;
-  readonly help: boolean;
-  /** The command's own flags, as parsed. */
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
-}
-
-/** Parses argv with the command's own `extra` string flags; throws UsageError naming the flag. */
-export function parseMicroArgs(argv: string[], extra: readonly string[]): MicroArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        smoke: { type: 'boolean' },
-        json: { type: 'boolean' },
-        out: { type: 'string' },
-        rounds: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(extra.map((name) => [name, { type: 'string' } as const])),
-      },
-      allowPositionals: false,
-      strict: true,
-    }).values;
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  const rounds = values.rounds;
+/**
+ * The flags every micro-benchmark takes, declared once; each command adds its own beside them.
+ * `rounds` gives the benchmark's own default number of rounds, with and without --smoke, for the
+ * description (absent, the benchmark's options apply).
+ */
+export function microFlags(rounds: { readonly normal: number; readonly smoke: number }) {
   return {
-    smoke: values.smoke === true,
-    json: values.json === true,
-    out: typeof values.out === 'string' ? values.out : 'reports',
-    rounds: typeof rounds === 'string' ? positiveInt('rounds', rounds) : undefined,
-    help: values.help === true,
-    values,
+    smoke: switchFlag(
+      'smoke',
+      'a couple of seconds (keeps the code working; figures mean nothing)',
+    ),
+    json: switchFlag(
+      'json',
+      'print the figures as one JSON object on stdout (progress goes to stderr)',
+    ),
+    out: flag(
+      'out',
+      text(/\S/, 'a directory'),
+      'reports',
+      'reports root; writes DIR/<name>-<time>/',
+    ),
+    rounds: optionalFlag(
+      'rounds',
+      int({ min: 1 }),
+      `alternating A/B rounds, medians are over them (default ${rounds.normal}; --smoke: ${rounds.smoke})`,
+    ),
   };
-}
-
-/** `raw` as an integer ≥ 1; UsageError naming `--flag` otherwise. */
-export function positiveInt(flag: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new UsageError(`--${flag}: expected an integer ≥ 1, got ${JSON.stringify(raw)}`);
-  }
-  return n;
-}
-
-/** A comma-separated list of integers ≥ 1 (`1,32,512`); UsageError naming `--flag` otherwise. */
-export function positiveIntList(flag: string, raw: string): number[] {
-  const parts = raw.split(',').map((p) => p.trim());
-  if (parts.some((p) => p === '')) {
-    throw new UsageError(`--${flag}: expected integers ≥ 1 separated by commas, got "${raw}"`);
-  }
-  return parts.map((p) => positiveInt(flag, p));
 }

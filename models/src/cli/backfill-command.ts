@@ -6,20 +6,23 @@ import {
   simulateTransactions,
 } from '@fraudstream/simulator';
 import {
-  UsageError,
   commandHelp,
   flag,
+  formatDefault,
   int,
   optionalFlag,
   readFlags,
+  readSettings,
+  redactUrl,
   switchFlag,
   text,
-  url,
   type CliCommand,
+  type ReadFlags,
+  type SettingValues,
 } from '@fraudstream/settings';
 import { describeSimulation } from '../evaluation/dataset';
 import { backfillRedis } from '../backfill/backfill-redis';
-import { DEFAULT_REDIS_FEATURE_STORE_OPTIONS } from '../features/redis-store';
+import { MODEL_SETTINGS } from '../settings';
 import { DATA_FLAGS, simulationFlags } from './args';
 import { runCli } from './run-cli';
 
@@ -29,8 +32,13 @@ const DEFAULT_SIMULATED_DAYS = DEFAULT_HISTORY_DAYS;
 /** Default life of a backfilled transaction's record (its idempotency entry). */
 const DEFAULT_RECORD_TTL_MS = 86_400_000;
 
-/** The flags of `fraudstream backfill`, declared once: parsing and `--help` come from here. */
-const BACKFILL_FLAGS = {
+const { redisUrl: REDIS_URL, featureKeyPrefix: KEY_PREFIX, modelDir: MODEL_DIR } = MODEL_SETTINGS;
+
+/**
+ * The flags of `fraudstream backfill`, declared once: parsing and `--help` come from here. Where
+ * the workers' settings (read from the same declarations) are given, a flag overrides them.
+ */
+export const BACKFILL_FLAGS = {
   ...DATA_FLAGS,
   days: flag(
     'days',
@@ -40,19 +48,20 @@ const BACKFILL_FLAGS = {
   ),
   redisUrl: optionalFlag(
     'redis-url',
-    url(['redis', 'rediss']),
-    `Redis of the workers (default FS_REDIS_URL, else ${DEFAULT_REDIS_FEATURE_STORE_OPTIONS.url})`,
+    REDIS_URL.type,
+    `Redis of the workers (default ${REDIS_URL.name}, else ${formatDefault(REDIS_URL)})`,
     { secret: true },
   ),
+  // The workers' type: a prefix they would refuse (one with a space) names keys none of them reads.
   keyPrefix: optionalFlag(
     'key-prefix',
-    text(/^.+$/, 'a non-empty prefix'),
-    `the workers' FS_FEATURE_KEY_PREFIX (default FS_FEATURE_KEY_PREFIX, else ${DEFAULT_REDIS_FEATURE_STORE_OPTIONS.keyPrefix})`,
+    KEY_PREFIX.type,
+    `the workers' ${KEY_PREFIX.name} (default ${KEY_PREFIX.name}, else ${formatDefault(KEY_PREFIX)})`,
   ),
   model: optionalFlag(
     'model',
     text(/\S/, 'a directory'),
-    'model whose feature settings the workers use: a model store with a CURRENT file, as FS_MODEL_DIR (the default), or one version directory; else the default model',
+    `model whose feature settings the workers use: a model store with a CURRENT file, as ${MODEL_DIR.name} (the default), or one version directory; else the default model`,
   ),
   recordTtlMs: flag(
     'record-ttl-ms',
@@ -70,7 +79,7 @@ terminal clean. This writes the history through the same feature store calls the
 (transactions into the card and terminal windows, fraud labels into the terminal windows), so
 the workers start where they would be had they scored it.`;
 
-/** Parsed flags of `fraudstream backfill`. */
+/** What `fraudstream backfill` does: its flags over the workers' settings. */
 interface BackfillArgs {
   rows: AsyncIterable<LabelledTransaction> | Iterable<LabelledTransaction>;
   source: string;
@@ -80,11 +89,13 @@ interface BackfillArgs {
   recordTtlMs: number;
   json: boolean;
   quiet: boolean;
-  help: boolean;
 }
 
-function parseBackfillArgs(argv: string[], env: NodeJS.ProcessEnv): BackfillArgs {
-  const { values, given, help } = readFlags(BACKFILL_FLAGS, argv);
+/** The run's arguments: the command line's flags, else the settings from the environment. */
+function backfillArgs(
+  { values, given }: ReadFlags<typeof BACKFILL_FLAGS>,
+  env: SettingValues<typeof MODEL_SETTINGS>,
+): BackfillArgs {
   const data = values.data;
   const sim = simulationFlags(values, given);
   let rows: BackfillArgs['rows'];
@@ -97,19 +108,15 @@ function parseBackfillArgs(argv: string[], env: NodeJS.ProcessEnv): BackfillArgs
     rows = readLabelledCsv(data);
     source = data;
   }
-  const keyPrefix =
-    values.keyPrefix ?? env.FS_FEATURE_KEY_PREFIX ?? DEFAULT_REDIS_FEATURE_STORE_OPTIONS.keyPrefix;
-  if (keyPrefix === '') throw new UsageError('--key-prefix: expected a non-empty prefix');
   return {
     rows,
     source,
-    redisUrl: values.redisUrl ?? env.FS_REDIS_URL ?? DEFAULT_REDIS_FEATURE_STORE_OPTIONS.url,
-    keyPrefix,
-    modelDir: values.model ?? env.FS_MODEL_DIR,
+    redisUrl: values.redisUrl ?? env.redisUrl,
+    keyPrefix: values.keyPrefix ?? env.featureKeyPrefix,
+    modelDir: values.model ?? env.modelDir,
     recordTtlMs: values.recordTtlMs,
     json: values.json,
     quiet: values.quiet,
-    help,
   };
 }
 
@@ -119,13 +126,16 @@ export const backfillCommand: CliCommand = {
   summary: "Load labelled history into the workers' feature state in Redis",
   run: (argv: string[]): Promise<number> =>
     runCli(async (log) => {
-      const args = parseBackfillArgs(argv, process.env);
-      if (args.help) {
+      const flags = readFlags(BACKFILL_FLAGS, argv);
+      if (flags.help) {
         console.log(commandHelp('fraudstream backfill [options]', ABOUT, BACKFILL_FLAGS));
         return 0;
       }
+      // Read only past --help: a bad variable does not stop the help from being shown.
+      const args = backfillArgs(flags, readSettings(MODEL_SETTINGS, process.env));
       let lastLog = Date.now();
-      if (!args.quiet) log(`backfill: ${args.source} into ${args.redisUrl} ${args.keyPrefix}*`);
+      if (!args.quiet)
+        log(`backfill: ${args.source} into ${redactUrl(args.redisUrl)} ${args.keyPrefix}*`);
       const summary = await backfillRedis(
         args.rows,
         {

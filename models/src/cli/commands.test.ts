@@ -139,6 +139,52 @@ describe('backfill command line', () => {
     expect(await backfillCommand.run(['--record-ttl-ms', '0'])).toBe(2);
     expect(errors.join('\n')).toMatch(/--record-ttl-ms: expected an integer ≥ 1/);
   });
+
+  describe("reads the workers' settings by their declarations", () => {
+    const saved = { ...process.env };
+    afterEach(() => {
+      process.env = { ...saved };
+    });
+
+    it('refuses a bad FS_REDIS_URL by name, without showing its text', async () => {
+      process.env.FS_REDIS_URL = 'http://user:pw@cache';
+      expect(await backfillCommand.run(['--quiet'])).toBe(1);
+      expect(errors.join('\n')).toMatch(/FS_CONFIG_INVALID.*FS_REDIS_URL/);
+      expect(errors.join('\n')).not.toContain(':pw@');
+    });
+
+    it('refuses a FS_FEATURE_KEY_PREFIX the workers would refuse', async () => {
+      process.env.FS_FEATURE_KEY_PREFIX = 'fs feat:';
+      expect(await backfillCommand.run(['--quiet'])).toBe(1);
+      expect(errors.join('\n')).toMatch(/FS_CONFIG_INVALID.*FS_FEATURE_KEY_PREFIX/);
+    });
+
+    it('names the Redis it writes to with the password masked', async () => {
+      process.env.FS_REDIS_URL = 'redis://:pl4nted-s3cret@127.0.0.1:1';
+      process.env.FS_FEATURE_KEY_PREFIX = 'fs:test:';
+      const progress: string[] = [];
+      const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+        progress.push(String(chunk));
+        return true;
+      });
+      // A model store that is not there stops the run right after the progress line.
+      const model = path.join(dir, 'no-such-model-store');
+      try {
+        expect(await backfillCommand.run(['--model', model])).toBe(1);
+      } finally {
+        stderr.mockRestore();
+      }
+      expect(progress.join('')).toContain('into redis://:***@127.0.0.1:1 fs:test:*');
+      expect([...progress, ...errors].join('\n')).not.toContain('pl4nted-s3cret');
+    });
+
+    it('still shows --help when a variable is bad', async () => {
+      process.env.FS_REDIS_URL = 'not a url';
+      const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      expect(await backfillCommand.run(['--help'])).toBe(0);
+      log.mockRestore();
+    });
+  });
 });
 
 describe('--help of train, evaluate and backfill', () => {

@@ -21,8 +21,8 @@ import { loadModel } from '../model/artifact';
 import { COMMON_FLAGS, parseCommonArgs } from './args';
 import { runCli } from './run-cli';
 
-/** The flags of `fraudstream evaluate`: the shared ones and these. */
-const EVALUATE_FLAGS = {
+/** The flags of `fraudstream evaluate` besides the shared ones. */
+const OWN_FLAGS = {
   model: optionalFlag(
     'model',
     text(/\S/, 'a directory'),
@@ -34,6 +34,9 @@ const EVALUATE_FLAGS = {
     'report directory (default ${FRAUDSTREAM_HOME:-.fraudstream}/reports/evaluate-d<D>)',
   ),
 };
+
+/** Every flag of `fraudstream evaluate`, declared once: parsing, `--help` and the docs. */
+export const EVALUATE_FLAGS = { ...COMMON_FLAGS, ...OWN_FLAGS };
 
 const ABOUT = `The book's evaluation protocol, beside its results table. Without --model: trains one model per
 fold with the same recipe as \`train\` (as the book does), chooses thresholds on each fold's
@@ -113,14 +116,9 @@ export const evaluateCommand: CliCommand = {
   summary: 'Evaluate the model with the book protocol (4 prequential folds) and write a report',
   run: (argv: string[]): Promise<number> =>
     runCli(async (log) => {
-      const { common, values, given } = parseCommonArgs(argv, EVALUATE_FLAGS);
+      const { common, values, given } = parseCommonArgs(argv, OWN_FLAGS);
       if (common.help) {
-        console.log(
-          commandHelp('fraudstream evaluate [options]', ABOUT, {
-            ...COMMON_FLAGS,
-            ...EVALUATE_FLAGS,
-          }),
-        );
+        console.log(commandHelp('fraudstream evaluate [options]', ABOUT, EVALUATE_FLAGS));
         return 0;
       }
       const started = Date.now();

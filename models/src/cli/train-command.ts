@@ -18,8 +18,8 @@ import {
 import { COMMON_FLAGS, parseCommonArgs } from './args';
 import { runCli } from './run-cli';
 
-/** The flags of `fraudstream train`: the shared ones and these. */
-const TRAIN_FLAGS = {
+/** The flags of `fraudstream train` besides the shared ones. */
+const OWN_FLAGS = {
   out: optionalFlag(
     'out',
     text(/\S/, 'a directory'),
@@ -46,6 +46,9 @@ const TRAIN_FLAGS = {
   ),
 };
 
+/** Every flag of `fraudstream train`, declared once: parsing, `--help` and the docs. */
+export const TRAIN_FLAGS = { ...COMMON_FLAGS, ...OWN_FLAGS };
+
 const ABOUT = `Builds a model artifact from labelled history: runs the evaluation protocol (one model per
 fold, thresholds from validation data) and saves the most recent fold's model as a versioned
 artifact directory, with the protocol's figures as its acceptance metrics.`;
@@ -56,11 +59,9 @@ export const trainCommand: CliCommand = {
   summary: 'Train the fraud model on simulated data or --data FILE.csv and save an artifact',
   run: (argv: string[]): Promise<number> =>
     runCli(async (log) => {
-      const { common, values } = parseCommonArgs(argv, TRAIN_FLAGS);
+      const { common, values } = parseCommonArgs(argv, OWN_FLAGS);
       if (common.help) {
-        console.log(
-          commandHelp('fraudstream train [options]', ABOUT, { ...COMMON_FLAGS, ...TRAIN_FLAGS }),
-        );
+        console.log(commandHelp('fraudstream train [options]', ABOUT, TRAIN_FLAGS));
         return 0;
       }
       const started = Date.now();

@@ -1,6 +1,7 @@
 import type { ChainableCommander, Redis, RedisOptions } from 'ioredis';
 import IORedis from 'ioredis';
 import { FeatureStoreError } from '../errors';
+import { MODEL_SETTINGS } from '../settings';
 import { planBuckets, toCents } from './buckets';
 import { computeFeatureVector } from './compute';
 import type { CompiledFeatureOptions, FeatureOptions } from './options';
@@ -30,12 +31,12 @@ export interface RedisFeatureStoreOptions extends FeatureOptions {
   txRecordTtlMs: number;
 }
 
-/** Default Redis store options. */
+/** Default Redis store options (URL and key prefix: the defaults of FS_REDIS_URL, FS_FEATURE_KEY_PREFIX). */
 export const DEFAULT_REDIS_FEATURE_STORE_OPTIONS: Readonly<
   Pick<RedisFeatureStoreOptions, 'url' | 'keyPrefix' | 'commandTimeoutMs' | 'txRecordTtlMs'>
 > = Object.freeze({
-  url: 'redis://127.0.0.1:16379',
-  keyPrefix: 'fs:feat:',
+  url: MODEL_SETTINGS.redisUrl.default,
+  keyPrefix: MODEL_SETTINGS.featureKeyPrefix.default,
   commandTimeoutMs: 2000,
   txRecordTtlMs: 8 * 86_400_000,
 });

@@ -1,29 +1,96 @@
-import type { CliCommand } from '@fraudstream/settings';
 // `fraudstream schemas <check|codegen|fixtures|list|demo>`: the schema owner's tools, run from
 // the package scripts (npm run check / codegen / fixtures / demo) or the fraudstream CLI.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import {
+  alignedLines,
+  commandHelp,
+  optionalFlag,
+  readFlags,
+  switchFlag,
+  text,
+  type CliCommand,
+  type FlagGroup,
+  type ReadFlags,
+} from '@fraudstream/settings';
 import { RECORD_TYPES_FILE, renderRecordTypes } from '../codegen/record-types-codegen';
 import { checkCatalogCompatibility } from '../compatibility';
 import { formatIssue } from '../errors';
 import { writeMissingFixtures } from '../fixtures';
 import { DEFAULT_AVRO_DIR, loadSchemaCatalog } from '../schema-catalog';
 import { lintCatalog } from '../schema-lint';
-import { runDemo } from './schemas-demo';
+import { runDemo, SCHEMAS_DEMO_FLAGS } from './schemas-demo';
 
-/** Shape every package's subcommand has (see workers/src/cli). */
+/** The schemas package's root: src/record-types.ts and the fixtures are written under it. */
 const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 
-const USAGE = `usage: fraudstream schemas <command> [options]
+/** The flags of `fraudstream schemas check`, declared once: parsing, `--help` and the docs. */
+export const SCHEMAS_CHECK_FLAGS = {
+  // No declared default: it is an absolute path of this machine, not something to document.
+  dir: optionalFlag(
+    'dir',
+    text(/\S/, 'a directory'),
+    'the .avsc files to check (default the schemas package’s avro/ directory)',
+  ),
+};
 
-commands:
-  check [--dir DIR]            lint the .avsc files and check every version pair is FULL compatible
-  codegen [--check]            write src/record-types.ts from the newest schemas (--check: only compare)
-  fixtures                     write the wire fixture of every version that has none
-  list                         print records, versions, embedded ids and subjects
-  demo [--registry-url URL]    encode, decode and validate every record through the embedded
-                               registry (and a Confluent-compatible registry when a URL is given)`;
+/** The flags of `fraudstream schemas codegen`. */
+export const SCHEMAS_CODEGEN_FLAGS = {
+  check: switchFlag('check', `only compare: fail when ${RECORD_TYPES_FILE} is stale`),
+};
+
+/** `fraudstream schemas fixtures` and `list` take no flags (only `--help`). */
+const NO_FLAGS = {};
+
+/** Each subcommand's line in `fraudstream schemas --help`, and its flags (for help and docs). */
+export const SCHEMAS_SUBCOMMANDS: Readonly<
+  Record<'check' | 'codegen' | 'fixtures' | 'list' | 'demo', { about: string; flags: FlagGroup }>
+> = {
+  check: {
+    about: 'lint the .avsc files and check every version pair is FULL compatible',
+    flags: SCHEMAS_CHECK_FLAGS,
+  },
+  codegen: {
+    about: `write ${RECORD_TYPES_FILE} from the newest schemas (--check: only compare)`,
+    flags: SCHEMAS_CODEGEN_FLAGS,
+  },
+  fixtures: {
+    about: 'write the wire fixture of every version that has none',
+    flags: NO_FLAGS,
+  },
+  list: { about: 'print records, versions, embedded ids and subjects', flags: NO_FLAGS },
+  demo: {
+    about:
+      'encode, decode and validate every record through the embedded registry (and a Confluent-compatible registry when a URL is given)',
+    flags: SCHEMAS_DEMO_FLAGS,
+  },
+};
+
+const USAGE = [
+  'usage: fraudstream schemas <command> [options]',
+  '',
+  'commands:',
+  ...alignedLines(Object.entries(SCHEMAS_SUBCOMMANDS).map(([name, s]) => [name, s.about] as const)),
+  '',
+  '`fraudstream schemas <command> --help` lists the options of one.',
+].join('\n');
+
+/**
+ * Reads a subcommand's flags; undefined when `--help` was asked, after printing the
+ * subcommand's help (its caller then exits 0).
+ */
+function readSubcommandFlags<G extends FlagGroup>(
+  name: keyof typeof SCHEMAS_SUBCOMMANDS,
+  group: G,
+  argv: string[],
+): ReadFlags<G> | undefined {
+  const read = readFlags(group, argv);
+  if (!read.help) return read;
+  console.log(
+    commandHelp(`fraudstream schemas ${name} [options]`, SCHEMAS_SUBCOMMANDS[name].about, group),
+  );
+  return undefined;
+}
 
 /** The `schemas` subcommand of the fraudstream CLI. */
 export const schemasCommand: CliCommand = {
@@ -40,8 +107,10 @@ export const schemasCommand: CliCommand = {
         return fixtures(rest);
       case 'list':
         return list(rest);
-      case 'demo':
-        return runDemo(rest);
+      case 'demo': {
+        const read = readSubcommandFlags('demo', SCHEMAS_DEMO_FLAGS, rest);
+        return read === undefined ? 0 : runDemo(read.values);
+      }
       case undefined:
       case '-h':
       case '--help':
@@ -55,11 +124,10 @@ export const schemasCommand: CliCommand = {
 };
 
 function check(argv: string[]): number {
-  const { values } = parseArgs({
-    args: argv,
-    options: { dir: { type: 'string', default: DEFAULT_AVRO_DIR } },
-  });
-  const catalog = loadSchemaCatalog(values.dir);
+  const read = readSubcommandFlags('check', SCHEMAS_CHECK_FLAGS, argv);
+  if (read === undefined) return 0;
+  const { values } = read;
+  const catalog = loadSchemaCatalog(values.dir ?? DEFAULT_AVRO_DIR);
   const lint = lintCatalog(catalog);
   const issues = checkCatalogCompatibility(catalog);
   for (const line of lint) console.error(`lint: ${line}`);
@@ -77,10 +145,9 @@ function check(argv: string[]): number {
 }
 
 function codegen(argv: string[]): number {
-  const { values } = parseArgs({
-    args: argv,
-    options: { check: { type: 'boolean', default: false } },
-  });
+  const read = readSubcommandFlags('codegen', SCHEMAS_CODEGEN_FLAGS, argv);
+  if (read === undefined) return 0;
+  const { values } = read;
   const file = path.join(PACKAGE_ROOT, RECORD_TYPES_FILE);
   const rendered = renderRecordTypes(loadSchemaCatalog());
   const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
@@ -98,7 +165,7 @@ function codegen(argv: string[]): number {
 }
 
 function fixtures(argv: string[]): number {
-  parseArgs({ args: argv, options: {} });
+  if (readSubcommandFlags('fixtures', NO_FLAGS, argv) === undefined) return 0;
   const written = writeMissingFixtures(loadSchemaCatalog());
   for (const f of written) console.log(`wrote ${path.relative(PACKAGE_ROOT, f)}`);
   if (written.length === 0) console.log('every released version already has its fixture');
@@ -106,7 +173,7 @@ function fixtures(argv: string[]): number {
 }
 
 function list(argv: string[]): number {
-  parseArgs({ args: argv, options: {} });
+  if (readSubcommandFlags('list', NO_FLAGS, argv) === undefined) return 0;
   const catalog = loadSchemaCatalog();
   console.log('record        version  embedded id  subject (record-name strategy)  file');
   for (const s of catalog.schemas) {

@@ -1,7 +1,14 @@
 // `fraudstream schemas demo`: the contract end to end, in one screen. Every record through the
 // embedded registry (and through a Confluent-compatible registry when one is given), an old
 // writer version read by the new reader, validation, and a bad record turned into a dead letter.
-import { parseArgs } from 'node:util';
+import {
+  optionalFlag,
+  optionalSetting,
+  readSetting,
+  redactUrl,
+  url as urlType,
+  type SettingValues,
+} from '@fraudstream/settings';
 import { createDeadLetter } from '../dead-letter';
 import { createEmbeddedRegistry } from '../embedded-registry';
 import { isSchemaError } from '../errors';
@@ -25,12 +32,29 @@ const SAMPLES: { [R in RecordName]: RecordTypes[R] } = {
   DeadLetter: sampleDeadLetter(1),
 };
 
+/** The environment `fraudstream schemas demo` reads (the local stack's env.sh exports it). */
+export const SCHEMAS_DEMO_SETTINGS = {
+  registryUrl: optionalSetting(
+    'FS_REGISTRY_URL',
+    urlType(['http', 'https']),
+    'the Confluent-compatible registry `fraudstream schemas demo` round-trips through when --registry-url is not given (unset: the embedded registry only)',
+    { secret: true },
+  ),
+};
+
+/** The flags of `fraudstream schemas demo`, declared once: parsing, `--help` and the docs. */
+export const SCHEMAS_DEMO_FLAGS = {
+  // Secret: a registry URL may carry a password; it is shown with the password masked.
+  registryUrl: optionalFlag(
+    'registry-url',
+    urlType(['http', 'https']),
+    'a Confluent-compatible registry to round-trip through as well (default FS_REGISTRY_URL; unset: the embedded registry only)',
+    { secret: true },
+  ),
+};
+
 /** Run the demo; exit code 0 when every step behaved as the contract says. */
-export async function runDemo(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { 'registry-url': { type: 'string', default: process.env['FS_REGISTRY_URL'] } },
-  });
+export async function runDemo(values: SettingValues<typeof SCHEMAS_DEMO_FLAGS>): Promise<number> {
   let failures = 0;
   const expect = (ok: boolean, what: string): void => {
     console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}`);
@@ -87,9 +111,15 @@ export async function runDemo(argv: string[]): Promise<number> {
     );
   }
 
-  const url = values['registry-url'];
-  if (url) {
-    console.log(`Confluent-compatible registry at ${url}:`);
+  // The environment is read only when the flag is absent; empty counts as unset.
+  const url =
+    values.registryUrl ??
+    readSetting(
+      SCHEMAS_DEMO_SETTINGS.registryUrl,
+      process.env[SCHEMAS_DEMO_SETTINGS.registryUrl.name],
+    );
+  if (url !== undefined) {
+    console.log(`Confluent-compatible registry at ${redactUrl(url)}:`);
     const rest = new RestSchemaRegistry({ url, timeoutMs: 5000 });
     try {
       await roundTrip(new AvroSerde(rest), expect);

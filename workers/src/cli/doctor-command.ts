@@ -10,7 +10,7 @@ import {
 } from '@fraudstream/settings';
 
 /** The flags of `fraudstream doctor`, declared once: parsing and `--help` come from here. */
-const DOCTOR_FLAGS = {
+export const DOCTOR_FLAGS = {
   json: switchFlag('json', 'print the report as JSON'),
   timeoutMs: flag('timeout-ms', int({ min: 1 }), 3000, 'how long each check may take, in ms'),
 };

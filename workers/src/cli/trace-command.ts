@@ -18,7 +18,7 @@ import {
 const USAGE = 'fraudstream trace <transaction-id> [options]';
 
 /** The flags of `fraudstream trace`, declared once: parsing and `--help` come from here. */
-const TRACE_FLAGS = {
+export const TRACE_FLAGS = {
   jaegerUrl: optionalFlag(
     'jaeger-url',
     url(['http', 'https']),

@@ -1,4 +1,4 @@
-import { ConfigError } from '@fraudstream/settings';
+import { ConfigError, UsageError } from '@fraudstream/settings';
 import { loadWorkerConfig } from '../config/worker-config';
 import { workerCommand } from './worker-command';
 
@@ -50,5 +50,12 @@ describe('fraudstream worker', () => {
     const out = await runWorker(['--help'], {});
     expect(out).toMatch(/^ {2}FS_REDIS_URL +Redis of the feature state .*\(default redis:\/\/127/m);
     expect(out).toMatch(/^ {2}FS_TRACE_SAMPLE_RATIO +share of new traces .*\(default 0\.01\)$/m);
+    expect(out).toMatch(/^ {2}--print-config +print the values in effect as JSON .*and exit$/m);
+  });
+
+  it('refuses an unknown option with a UsageError naming it, before reading any variable', async () => {
+    const run = workerCommand.run(['--bogus']);
+    await expect(run).rejects.toBeInstanceOf(UsageError);
+    await expect(run).rejects.toThrow('unknown option "--bogus" (--help lists the options)');
   });
 });

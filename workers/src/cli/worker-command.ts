@@ -1,6 +1,12 @@
-import { parseArgs } from 'node:util';
 import { loadModelBackends } from '../adapters/models-backend';
-import { describeValues, helpLines } from '@fraudstream/settings';
+import {
+  commandHelp,
+  describeValues,
+  helpLines,
+  readFlags,
+  switchFlag,
+  type CliCommand,
+} from '@fraudstream/settings';
 import { loadWorkerConfig, WORKER_SETTINGS, type WorkerConfig } from '../config/worker-config';
 import { causeText, ShutdownTimeoutError, type WorkerError } from '../errors';
 import { createJsonLogger } from '../logging/logger';
@@ -12,7 +18,17 @@ import {
   type TelemetryOptions,
 } from '../telemetry';
 import { ScoringWorker } from '../worker';
-import type { CliCommand } from '@fraudstream/settings';
+
+/**
+ * The flags of `fraudstream worker`, declared once: parsing, `--help` and docs/settings.md come
+ * from here. Only this one: the worker's configuration is its FS_* variables.
+ */
+export const WORKER_FLAGS = {
+  printConfig: switchFlag(
+    'print-config',
+    'print the values in effect as JSON (credentials redacted) and exit',
+  ),
+};
 
 /**
  * `fraudstream worker`: one stateless scoring process; run as many as there are partitions, all
@@ -23,15 +39,8 @@ export const workerCommand: CliCommand = {
   name: 'worker',
   summary: 'run a scoring worker (configured by FS_* environment variables; --help lists them)',
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        help: { type: 'boolean', default: false },
-        'print-config': { type: 'boolean', default: false },
-      },
-      strict: true,
-    });
-    if (values.help) {
+    const { values, help } = readFlags(WORKER_FLAGS, argv);
+    if (help) {
       printHelp();
       return 0;
     }
@@ -40,7 +49,7 @@ export const workerCommand: CliCommand = {
     const telemetryOptions = telemetryOptionsFromEnv(process.env, {
       serviceInstanceId: config.instanceId,
     });
-    if (values['print-config']) {
+    if (values.printConfig) {
       console.log(printableConfig(config, telemetryOptions));
       return 0;
     }
@@ -120,10 +129,15 @@ export function printableConfig(config: WorkerConfig, telemetryOptions: Telemetr
 }
 
 function printHelp(): void {
-  console.log('usage: fraudstream worker [--print-config]\n');
-  console.log('Runs one scoring worker. Settings (environment variables; docs/settings.md):\n');
+  console.log(
+    commandHelp(
+      'fraudstream worker [options]',
+      'Runs one scoring worker, configured by the FS_* environment variables below (docs/settings.md).',
+      WORKER_FLAGS,
+    ),
+  );
+  console.log('\nsettings (environment variables):');
   for (const line of helpLines(WORKER_SETTINGS)) console.log(line);
-  console.log('\nTelemetry:\n');
+  console.log('\ntelemetry:');
   for (const line of helpLines(TELEMETRY_SETTINGS)) console.log(line);
-  console.log('\n--print-config prints the values in effect (credentials redacted) and exits.');
 }

@@ -1,5 +1,7 @@
+import { MODEL_SETTINGS } from '@fraudstream/models';
 import { ConfigError } from '../errors';
-import { DEFAULT_SERVICE_ENDPOINTS, loadServiceEndpoints } from './env';
+import { DEFAULT_SERVICE_ENDPOINTS, SERVICE_SETTINGS, loadServiceEndpoints } from './env';
+import { WORKER_SETTINGS } from './worker-options';
 
 describe('loadServiceEndpoints', () => {
   it('falls back to the local stack defaults, an empty variable counting as unset', () => {
@@ -30,5 +32,14 @@ describe('loadServiceEndpoints', () => {
     const load = (): unknown => loadServiceEndpoints({ [name]: value });
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(new RegExp(`^${name}: expected`));
+  });
+});
+
+describe('settings the models package reads too', () => {
+  it('are its declarations, not copies: each variable is declared once', () => {
+    expect(SERVICE_SETTINGS.redisUrl).toBe(MODEL_SETTINGS.redisUrl);
+    for (const [key, decl] of Object.entries(MODEL_SETTINGS)) {
+      expect(WORKER_SETTINGS[key as keyof typeof MODEL_SETTINGS]).toBe(decl);
+    }
   });
 });

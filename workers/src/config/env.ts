@@ -1,10 +1,11 @@
 // Where the local services are: the two settings every fraudstream process reads (the worker,
-// `doctor`, the load generator). Declared once here; their defaults match deploy/local/env.sh.
+// `doctor`, the load generator). FS_KAFKA_BROKERS is declared here; FS_REDIS_URL in the models
+// package, whose `fraudstream backfill` reads it too. Their defaults match deploy/local/env.sh.
+import { MODEL_SETTINGS } from '@fraudstream/models';
 import {
   hostPortList,
   readSettings,
   setting,
-  url,
   type SettingSource,
   type SettingValues,
 } from '@fraudstream/settings';
@@ -20,14 +21,7 @@ export const SERVICE_SETTINGS = {
     ['127.0.0.1:19092'],
     'Kafka bootstrap servers, host:port[,host:port]',
   ),
-  // Secret: a Redis URL may carry a password (redis://:password@host:port).
-  redisUrl: setting(
-    'FS_REDIS_URL',
-    url(['redis', 'rediss']),
-    'redis://127.0.0.1:16379',
-    'Redis of the feature state and the retry queue',
-    { secret: true },
-  ),
+  redisUrl: MODEL_SETTINGS.redisUrl,
 };
 
 /** Where the services are: Kafka brokers and the Redis URL. */

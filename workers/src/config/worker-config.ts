@@ -14,6 +14,11 @@ import {
 export { DEFAULT_WORKER_OPTIONS, WORKER_SETTINGS };
 export type { WorkerConfig, WorkerOptions };
 
+/** FS_INSTANCE_ID's value when unset: host name and process id, unique among the workers of a host. */
+export function defaultInstanceId(): string {
+  return `${hostname()}-${process.pid}`;
+}
+
 /** Reads the worker's variables that `env` sets; each bad value throws a ConfigError naming it. */
 export function workerOptionsFromEnv(env: Env): WorkerOptions {
   return readGivenSettings(WORKER_SETTINGS, env);
@@ -50,7 +55,7 @@ export function compileWorkerConfig(options: WorkerOptions = {}): WorkerConfig {
   );
   return {
     ...o,
-    instanceId: given.instanceId ?? `${hostname()}-${process.pid}`,
+    instanceId: given.instanceId ?? defaultInstanceId(),
     transactionalIdPrefix: given.transactionalIdPrefix ?? o.consumerGroup,
     modelDir: given.modelDir,
     challengerModel: given.challengerModel,

@@ -1,5 +1,8 @@
 // Every setting of `fraudstream worker`, declared once: variable, type and range, default, one
 // line of meaning. Parsing, defaults, errors, `--help` and docs/settings.md all come from here.
+// The feature store's and model store's settings are the models package's declarations (its
+// `fraudstream backfill` reads them too), placed where they always stood in this list.
+import { MODEL_SETTINGS } from '@fraudstream/models';
 import {
   bool,
   int,
@@ -140,12 +143,7 @@ export const WORKER_SETTINGS = {
     500,
     'how often a paused worker probes Redis, ms',
   ),
-  featureKeyPrefix: setting(
-    'FS_FEATURE_KEY_PREFIX',
-    text(/^\S+$/, 'a non-empty key prefix without spaces'),
-    'fs:feat:',
-    'prefix of every feature-state key in Redis',
-  ),
+  featureKeyPrefix: MODEL_SETTINGS.featureKeyPrefix,
   featureRecordTtlMs: setting(
     'FS_FEATURE_RECORD_TTL_MS',
     positive,
@@ -189,11 +187,7 @@ export const WORKER_SETTINGS = {
     4,
     'retry jobs processed at the same time',
   ),
-  modelDir: optionalSetting(
-    'FS_MODEL_DIR',
-    nonEmpty,
-    "model store: version directories and the CURRENT pointer (unset: the models package's models/artifacts)",
-  ),
+  modelDir: MODEL_SETTINGS.modelDir,
   modelPollMs: setting(
     'FS_MODEL_POLL_MS',
     positive,

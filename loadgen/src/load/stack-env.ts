@@ -1,20 +1,21 @@
-// The environment the load generator's commands read, once, at start: the local stack's
-// settings, declared once by the worker (FS_KAFKA_BROKERS, FS_TOPIC_*, FS_CONSUMER_GROUP), so the
-// load generator and the workers agree on names and defaults. Bad values stop with the variable's name.
+// The environment the load generator's commands and its passthrough worker read, once, at start:
+// the local stack's settings, declared once by the worker (FS_KAFKA_BROKERS, FS_TOPIC_*,
+// FS_CONSUMER_GROUP), so the load generator and the workers agree on names and defaults. Bad
+// values stop with the variable's name.
 import { readSettings, type SettingSource } from '@fraudstream/settings';
 import { WORKER_SETTINGS } from '@fraudstream/workers';
-import type { LoadTopics } from '../load/load-options';
+import type { LoadTopics } from './load-options';
 
 /** Settings from the environment. */
-export interface CliEnv {
+export interface StackEnv {
   readonly brokers: readonly string[];
   readonly topics: LoadTopics;
-  /** The scoring workers' consumer group (for lag). */
+  /** The scoring workers' consumer group (for lag; a passthrough worker joins it). */
   readonly workerGroupId: string;
 }
 
 /** The worker settings the load generator reads. */
-export const LOADGEN_ENV_SETTINGS = {
+export const STACK_ENV_SETTINGS = {
   kafkaBrokers: WORKER_SETTINGS.kafkaBrokers,
   transactionsTopic: WORKER_SETTINGS.transactionsTopic,
   decisionsTopic: WORKER_SETTINGS.decisionsTopic,
@@ -24,8 +25,8 @@ export const LOADGEN_ENV_SETTINGS = {
 };
 
 /** Reads FS_KAFKA_BROKERS, FS_TOPIC_* and FS_CONSUMER_GROUP (defaults: the local stack's). */
-export function readCliEnv(env: SettingSource): CliEnv {
-  const s = readSettings(LOADGEN_ENV_SETTINGS, env);
+export function readStackEnv(env: SettingSource): StackEnv {
+  const s = readSettings(STACK_ENV_SETTINGS, env);
   return {
     brokers: s.kafkaBrokers,
     topics: {

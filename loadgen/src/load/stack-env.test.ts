@@ -1,0 +1,35 @@
+import { ConfigError } from '@fraudstream/settings';
+import { readStackEnv } from './stack-env';
+
+describe('readStackEnv', () => {
+  it('reads the stack settings, with the local defaults', () => {
+    expect(readStackEnv({})).toEqual({
+      brokers: ['127.0.0.1:19092'],
+      topics: {
+        transactions: 'transactions',
+        decisions: 'decisions',
+        labels: 'fraud-labels',
+        deadLetters: 'transactions-dlq',
+      },
+      workerGroupId: 'fraudstream-scoring',
+    });
+    const env = readStackEnv({
+      FS_KAFKA_BROKERS: 'a:1,b:2',
+      FS_TOPIC_DECISIONS: 'v',
+      FS_CONSUMER_GROUP: 'g',
+    });
+    expect(env.brokers).toEqual(['a:1', 'b:2']);
+    expect(env.topics.decisions).toBe('v');
+    expect(env.workerGroupId).toBe('g');
+  });
+
+  it('stops on a bad value, naming the variable', () => {
+    expect(() => readStackEnv({ FS_KAFKA_BROKERS: 'nohost' })).toThrow(
+      'FS_KAFKA_BROKERS: expected a comma-separated list of host:port, got "nohost"',
+    );
+    expect(() => readStackEnv({ FS_TOPIC_TRANSACTIONS: 'bad topic' })).toThrow(ConfigError);
+    expect(() => readStackEnv({ FS_TOPIC_TRANSACTIONS: 'bad topic' })).toThrow(
+      /^FS_TOPIC_TRANSACTIONS: expected a Kafka name/,
+    );
+  });
+});
