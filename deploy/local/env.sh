@@ -6,7 +6,8 @@
 # Sourced into interactive shells, so it must not change shell options
 # (no set -e here) and must only define FS_*/FRAUDSTREAM_* variables.
 # Values already in the environment win; derived values (FS_KAFKA_BROKERS,
-# FS_REDIS_URL) are always recomputed so they cannot drift from the ports.
+# FS_KAFKA_NODE_COUNT, FS_REDIS_URL) are always recomputed so they cannot
+# drift from the ports or from the cluster on disk.
 
 # $0 is the fallback for zsh, where BASH_SOURCE does not exist.
 _fs_env_dir="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")" && pwd -P)"
@@ -26,7 +27,6 @@ unset -f _fs_abs
 export FS_BIND_HOST=127.0.0.1
 export FS_KAFKA_PORT="${FS_KAFKA_PORT:-19092}"
 export FS_KAFKA_CONTROLLER_PORT="${FS_KAFKA_CONTROLLER_PORT:-19093}"
-export FS_KAFKA_HEAP="${FS_KAFKA_HEAP:-768m}"
 export FS_REDIS_PORT="${FS_REDIS_PORT:-16379}"
 export FS_STACK_TIMEOUT="${FS_STACK_TIMEOUT:-120}"
 export FS_STOP_TIMEOUT="${FS_STOP_TIMEOUT:-30}"
@@ -35,7 +35,39 @@ export FS_STOP_TIMEOUT="${FS_STOP_TIMEOUT:-30}"
 FS_KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$_fs_env_dir/kafka/pom.xml")"
 export FS_KAFKA_VERSION
 
-export FS_KAFKA_BROKERS="$FS_BIND_HOST:$FS_KAFKA_PORT"
+# Kafka nodes of this home's cluster. The shape is chosen when the storage is
+# first formatted and recorded in kafka/brokers (a home formatted before that
+# file existed is a single broker); the record wins over FS_KAFKA_BROKERS_COUNT
+# (`up --brokers`), which only chooses the shape of a new cluster, so every
+# shell and script agrees with the cluster that exists. 1 or 3; stack.sh
+# rejects anything else, here it falls back to 1 so a shell never breaks.
+FS_KAFKA_NODE_COUNT=
+if [ -f "$FRAUDSTREAM_HOME/kafka/brokers" ]; then
+  read -r FS_KAFKA_NODE_COUNT <"$FRAUDSTREAM_HOME/kafka/brokers" || :
+elif [ -f "$FRAUDSTREAM_HOME/kafka/data/meta.properties" ]; then
+  FS_KAFKA_NODE_COUNT=1
+fi
+[ -n "$FS_KAFKA_NODE_COUNT" ] || FS_KAFKA_NODE_COUNT="${FS_KAFKA_BROKERS_COUNT:-1}"
+case "$FS_KAFKA_NODE_COUNT:$FS_KAFKA_PORT" in
+  3:*[!0-9]* | 3:) FS_KAFKA_NODE_COUNT=1 ;;
+  3:*) ;;
+  *) FS_KAFKA_NODE_COUNT=1 ;;
+esac
+export FS_KAFKA_NODE_COUNT
+# Per node: three JVMs share the machine (see components/kafka.sh).
+if [ "$FS_KAFKA_NODE_COUNT" = 3 ]; then
+  export FS_KAFKA_HEAP="${FS_KAFKA_HEAP:-512m}"
+else
+  export FS_KAFKA_HEAP="${FS_KAFKA_HEAP:-768m}"
+fi
+
+# Node N listens on FS_KAFKA_PORT + 2(N-1), its controller on
+# FS_KAFKA_CONTROLLER_PORT + 2(N-1): 19092/19093, 19094/19095, 19096/19097.
+FS_KAFKA_BROKERS="$FS_BIND_HOST:$FS_KAFKA_PORT"
+if [ "$FS_KAFKA_NODE_COUNT" = 3 ]; then
+  FS_KAFKA_BROKERS="$FS_KAFKA_BROKERS,$FS_BIND_HOST:$((FS_KAFKA_PORT + 2)),$FS_BIND_HOST:$((FS_KAFKA_PORT + 4))"
+fi
+export FS_KAFKA_BROKERS
 export FS_REDIS_URL="redis://$FS_BIND_HOST:$FS_REDIS_PORT"
 
 # Export every FS_TOPIC_* named in topics.conf with its resolved name.

@@ -2,12 +2,21 @@
 # The fraudstream local stack, no containers: Kafka (KRaft) + Redis, plus
 # optional components from components/<name>.sh. See README.md beside this.
 #
-#   bash deploy/local/stack.sh up [--with a,b]      # from any cwd
+#   bash deploy/local/stack.sh up [--with a,b] [--brokers 1|3]  # from any cwd
 #   bash deploy/local/stack.sh down
 #   bash deploy/local/stack.sh status [--with a,b]  # exit 0 all up, 3 some down
 set -euo pipefail
 
 FS_SELF_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+# --brokers is read before env.sh, which derives FS_KAFKA_BROKERS (and the
+# per-node heap) from it; main checks the value.
+for ((_fs_i = 1; _fs_i <= $#; _fs_i++)); do
+  case ${!_fs_i} in
+    --brokers) _fs_j=$((_fs_i + 1)); ((_fs_j <= $#)) && export FS_KAFKA_BROKERS_COUNT="${!_fs_j}" ;;
+    --brokers=*) _fs_v=${!_fs_i}; export FS_KAFKA_BROKERS_COUNT="${_fs_v#--brokers=}" ;;
+  esac
+done
+unset _fs_i _fs_j _fs_v
 # shellcheck source=env.sh
 . "$FS_SELF_DIR/env.sh"
 # shellcheck source=lib/common.sh
@@ -19,15 +28,20 @@ FS_CURRENT=stack
 
 usage() {
   cat <<EOF
-usage: bash deploy/local/stack.sh <command> [--with NAME[,NAME...]]
+usage: bash deploy/local/stack.sh <command> [--with NAME[,NAME...]] [--brokers 1|3]
 
 commands:
   up       start kafka and redis (and --with components); idempotent
   down     stop every component that has a pid file, whatever was enabled
-  status   one line per component; exit 0 if all running, 3 if any is down
+  status   one line per component (per Kafka node); exit 0 if all running, 3 if any is down
 
 --with, or FS_STACK_WITH=a,b: optional components from
 $FS_LOCAL_DIR/components/<name>.sh (available: $(fs_available_components))
+
+--brokers 3, or FS_KAFKA_BROKERS_COUNT=3: a new Kafka cluster of three KRaft
+nodes (replication factor 3, min.insync.replicas 2) instead of one. The
+shape is recorded with the data ($FRAUDSTREAM_HOME/kafka/brokers); later
+commands use it without the flag, and asking for another shape is refused.
 EOF
 }
 
@@ -69,15 +83,41 @@ fs_load_component() {
 }
 
 fs_validate_settings() {
-  local v
+  local v i n ports=()
   for v in FS_KAFKA_PORT FS_KAFKA_CONTROLLER_PORT FS_REDIS_PORT FS_STACK_TIMEOUT FS_STOP_TIMEOUT; do
     [[ ${!v} =~ ^[0-9]+$ ]] || fs_die "$v must be a number, got '${!v}'"
   done
-  for v in FS_KAFKA_PORT FS_KAFKA_CONTROLLER_PORT FS_REDIS_PORT; do
-    ((${!v} > 0 && ${!v} < 65536)) || fs_die "$v out of range: ${!v}"
+  case ${FS_KAFKA_BROKERS_COUNT:-1} in
+    1 | 3) ;;
+    *) fs_die "--brokers / FS_KAFKA_BROKERS_COUNT must be 1 or 3, got '${FS_KAFKA_BROKERS_COUNT}' (2 nodes would stop with either one, more is more than a laptop needs)" ;;
+  esac
+  n=$FS_KAFKA_NODE_COUNT
+  # Node N listens on FS_KAFKA_PORT + 2(N-1) and FS_KAFKA_CONTROLLER_PORT + 2(N-1).
+  for ((i = 0; i < n; i++)); do
+    ports+=($((FS_KAFKA_PORT + 2 * i)) $((FS_KAFKA_CONTROLLER_PORT + 2 * i)))
   done
-  [[ $(printf '%s\n' "$FS_KAFKA_PORT" "$FS_KAFKA_CONTROLLER_PORT" "$FS_REDIS_PORT" | sort -u | wc -l) == 3 ]] ||
-    fs_die "FS_KAFKA_PORT, FS_KAFKA_CONTROLLER_PORT and FS_REDIS_PORT must differ"
+  ports+=("$FS_REDIS_PORT")
+  for v in "${ports[@]}"; do
+    ((v > 0 && v < 65536)) || fs_die "port out of range: $v (FS_KAFKA_PORT, FS_KAFKA_CONTROLLER_PORT, FS_REDIS_PORT)"
+  done
+  if ((n > 1)); then
+    [[ $(printf '%s\n' "${ports[@]}" | sort -u | wc -l) == "${#ports[@]}" ]] ||
+      fs_die "the $n Kafka nodes use FS_KAFKA_PORT and FS_KAFKA_CONTROLLER_PORT plus 0, 2 and 4 (${ports[*]:0:${#ports[@]}-1}); these and FS_REDIS_PORT must all differ"
+  else
+    [[ $(printf '%s\n' "${ports[@]}" | sort -u | wc -l) == 3 ]] ||
+      fs_die "FS_KAFKA_PORT, FS_KAFKA_CONTROLLER_PORT and FS_REDIS_PORT must differ"
+  fi
+}
+
+# `up` must not silently turn an existing cluster into another shape (a
+# static KRaft quorum cannot grow or shrink without a reformat anyway): an
+# explicit --brokers / FS_KAFKA_BROKERS_COUNT that differs from the shape
+# recorded with the data is refused. Without one, the recorded shape is used.
+# env.sh already put the recorded shape, if any, in FS_KAFKA_NODE_COUNT.
+fs_check_shape() {
+  local recorded=$FS_KAFKA_NODE_COUNT
+  [[ -z ${FS_KAFKA_BROKERS_COUNT:-} || $recorded == "$FS_KAFKA_BROKERS_COUNT" ]] && return 0
+  fs_die "this home's Kafka is a $recorded-node cluster ($FRAUDSTREAM_HOME/kafka), but $FS_KAFKA_BROKERS_COUNT node(s) were asked for (--brokers or FS_KAFKA_BROKERS_COUNT). Run up without it to keep the $recorded-node cluster; to change shape: bash deploy/local/stack.sh down && rm -rf '$FRAUDSTREAM_HOME/kafka' (drops all Kafka data), or use another FRAUDSTREAM_HOME."
 }
 
 # up and down serialise on one lock: two concurrent `up`s would both see
@@ -110,17 +150,21 @@ fs_enabled_components() {
 }
 
 # Components with a pid file; down trusts these, not the flags of this call.
+# NAME@N.pid is instance N of component NAME (Kafka's nodes 2 and 3); the
+# component's own down/status handle all of its instances.
 fs_recorded_components() {
-  local f
+  local f name
   for f in "$FS_RUN_DIR"/*.pid; do
-    [[ -e $f ]] && basename "$f" .pid
-  done
-  return 0
+    [[ -e $f ]] || continue
+    name=$(basename "$f" .pid)
+    printf '%s\n' "${name%%@*}"
+  done | awk '!seen[$0]++'
 }
 
 cmd_up() {
   local name t0=$SECONDS
   fs_lock
+  fs_check_shape
   while read -r name; do fs_load_component "$name"; done < <(fs_enabled_components)
   while read -r name; do
     FS_CURRENT=$name
@@ -195,6 +239,9 @@ main() {
     case $1 in
       --with) (($# >= 2)) || fs_die "--with needs a value"; FS_WITH+=",$2"; shift 2 ;;
       --with=*) FS_WITH+=",${1#--with=}"; shift ;;
+      # Already read at the top, before env.sh.
+      --brokers) (($# >= 2)) || fs_die "--brokers needs a value (1 or 3)"; shift 2 ;;
+      --brokers=*) shift ;;
       -h | --help) usage; exit 0 ;;
       *) fs_die "unknown argument '$1' (try --help)" ;;
     esac

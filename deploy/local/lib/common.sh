@@ -124,32 +124,49 @@ fs_wait() {
   return 1
 }
 
-# fs_stop NAME: SIGTERM, wait FS_STOP_TIMEOUT, SIGKILL, verify, drop the pid
-# file. Only ever signals a pid that passes fs_pid_is_ours.
+# fs_stop NAME...: SIGTERM, wait FS_STOP_TIMEOUT, SIGKILL, verify, drop the
+# pid file. Only ever signals a pid that passes fs_pid_is_ours. Several names
+# are stopped together: all get SIGTERM at once and share one timeout (the
+# nodes of a Kafka cluster need each other to shut down).
 fs_stop() {
-  local name=$1 f pid
-  f=$(fs_pidfile "$name")
-  if [[ ! -f $f ]]; then
-    fs_say "$name: not running"
-    return 0
+  local name f stopping=()
+  for name in "$@"; do
+    f=$(fs_pidfile "$name")
+    if [[ ! -f $f ]]; then
+      fs_say "$name: not running"
+      continue
+    fi
+    if ! fs_running "$name"; then
+      fs_say "$name: not running (removed stale pid file; pid ${FS_PID:-?} is gone or is not ours)"
+      rm -f "$f"
+      continue
+    fi
+    fs_say "$name: stopping pid $FS_PID"
+    kill -TERM "$FS_PID" 2>/dev/null || true
+    stopping+=("$name")
+  done
+  ((${#stopping[@]} > 0)) || return 0
+  if ! fs_wait "$FS_STOP_TIMEOUT" "" _fs_gone "${stopping[@]}"; then
+    for name in "${stopping[@]}"; do
+      if fs_running "$name"; then
+        fs_warn "$name: pid $FS_PID still alive after ${FS_STOP_TIMEOUT}s, sending SIGKILL"
+        kill -KILL "$FS_PID" 2>/dev/null || true
+      fi
+    done
+    fs_wait 10 "" _fs_gone "${stopping[@]}" || fs_fail "${stopping[0]}" "pid ${FS_PID:-?} survived SIGKILL"
   fi
-  if ! fs_running "$name"; then
-    fs_say "$name: not running (removed stale pid file; pid ${FS_PID:-?} is gone or is not ours)"
-    rm -f "$f"
-    return 0
-  fi
-  pid=$FS_PID
-  fs_say "$name: stopping pid $pid"
-  kill -TERM "$pid" 2>/dev/null || true
-  if ! fs_wait "$FS_STOP_TIMEOUT" "" _fs_gone "$name"; then
-    fs_warn "$name: pid $pid still alive after ${FS_STOP_TIMEOUT}s, sending SIGKILL"
-    if fs_running "$name"; then kill -KILL "$pid" 2>/dev/null || true; fi
-    fs_wait 10 "" _fs_gone "$name" || fs_fail "$name" "pid $pid survived SIGKILL"
-  fi
-  rm -f "$f"
-  fs_say "$name: stopped"
+  for name in "${stopping[@]}"; do
+    rm -f "$(fs_pidfile "$name")"
+    fs_say "$name: stopped"
+  done
 }
-_fs_gone() { ! fs_running "$1"; }
+_fs_gone() {
+  local name
+  for name in "$@"; do
+    if fs_running "$name"; then return 1; fi
+  done
+  return 0
+}
 
 # fs_status NAME ADDR DATA [NOTE]: one status line; 0 if running, 3 if not.
 fs_status() {
