@@ -16,7 +16,9 @@ fi
 # npm ci wipes node_modules (and with it the native TF binding), so only run it when the
 # lockfile changed since the last install. Scripts are skipped because tfjs-node's install
 # script downloads libtensorflow from a host this machine may not reach; tfjs-native.sh
-# provides it instead. No other dependency needs its install script (see README).
+# provides it instead. Likewise @confluentinc/kafka-javascript's fetches its addon (or
+# librdkafka's dependencies) from GitHub; kafka-native.sh builds it against Debian's libraries.
+# No other dependency needs its install script (see README).
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
 marker="node_modules/.fraudstream-lock-sha256"
 if [[ ! -f "$marker" || "$(cat "$marker")" != "$lock_hash" ]]; then
@@ -26,6 +28,7 @@ if [[ ! -f "$marker" || "$(cat "$marker")" != "$lock_hash" ]]; then
 fi
 
 bash deploy/local/tfjs-native.sh
+bash deploy/local/kafka-native.sh
 
 # Report plots (evaluation, benchmarks) render text with DejaVu Sans.
 if ! dpkg -s fonts-dejavu-core >/dev/null 2>&1; then
