@@ -1,4 +1,5 @@
-// Writes one package's jest totals to $FS_TEST_RESULTS_DIR/<package>.json for the closing line.
+// Writes one package's jest totals to $FS_TEST_RESULTS_DIR/<package>.json for the closing line;
+// FS_TEST_RESULTS_LABEL names a second run of the same package (the suite on another Kafka client).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -11,7 +12,9 @@ class SummaryReporter {
   onRunComplete(_contexts, results) {
     const dir = process.env.FS_TEST_RESULTS_DIR;
     if (!dir) return;
-    const pkg = JSON.parse(fs.readFileSync(path.join(this.rootDir, 'package.json'), 'utf8')).name;
+    const name = JSON.parse(fs.readFileSync(path.join(this.rootDir, 'package.json'), 'utf8')).name;
+    const label = process.env.FS_TEST_RESULTS_LABEL;
+    const pkg = label ? `${name} (${label})` : name;
     // A suite that fails to load has no failed tests, yet it failed: count it.
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
     const summary = {
@@ -21,7 +24,10 @@ class SummaryReporter {
       skipped: results.numPendingTests + results.numTodoTests,
     };
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `${pkg.replace(/[@/]/g, '_')}.json`), JSON.stringify(summary));
+    fs.writeFileSync(
+      path.join(dir, `${pkg.replace(/[^A-Za-z0-9.-]/g, '_')}.json`),
+      JSON.stringify(summary),
+    );
   }
 }
 

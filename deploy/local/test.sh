@@ -28,6 +28,10 @@ step "format check"
 npx prettier --check . --log-level warn || status=1
 step "tests (unit and integration)"
 npx turbo run test --concurrency=1 --continue || status=1
+# The workers run on either Kafka client (FS_KAFKA_CLIENT); the turbo run above used the default,
+# kafkajs. The whole integration suite runs again on librdkafka.
+step "integration suite again, workers on the librdkafka client"
+(cd tests && FS_KAFKA_CLIENT=librdkafka FS_TEST_RESULTS_LABEL=librdkafka npx jest integration) || status=1
 
 node deploy/local/test-summary.js "$results" || status=1
 exit "$status"

@@ -1,10 +1,14 @@
 // Where the local stack is (deploy/local/env.sh exports these; the defaults match it).
 import { randomUUID } from 'node:crypto';
+import { loadServiceEndpoints, type KafkaClientName } from '@fraudstream/workers';
 
 /** Kafka bootstrap servers of the local stack. */
 export const KAFKA_BROKERS: readonly string[] = (
   process.env.FS_KAFKA_BROKERS ?? '127.0.0.1:19092'
 ).split(',');
+
+/** The Kafka client the workers under test use (FS_KAFKA_CLIENT; `npm test` runs both). */
+export const KAFKA_CLIENT: KafkaClientName = loadServiceEndpoints(process.env).kafkaClient;
 
 /** Redis of the local stack. */
 export const REDIS_URL = process.env.FS_REDIS_URL ?? 'redis://127.0.0.1:16379';

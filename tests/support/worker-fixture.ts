@@ -2,7 +2,7 @@
 // and model store, the environment that points a worker at them, and their cleanup.
 import { TopicFixture } from './kafka';
 import { deleteKeys } from './redis';
-import { KAFKA_BROKERS, REDIS_URL, uniqueName } from './services';
+import { KAFKA_BROKERS, KAFKA_CLIENT, REDIS_URL, uniqueName } from './services';
 
 /** Options of {@link WorkerFixture.create}. */
 export interface WorkerFixtureOptions {
@@ -42,6 +42,8 @@ export class WorkerFixture {
   env(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
     return {
       FS_KAFKA_BROKERS: KAFKA_BROKERS.join(','),
+      // The client under test: `npm test` runs the integration suite once per client.
+      FS_KAFKA_CLIENT: KAFKA_CLIENT,
       FS_REDIS_URL: this.redisUrl,
       FS_TOPIC_TRANSACTIONS: this.topics.transactions,
       FS_TOPIC_DECISIONS: this.topics.decisions,

@@ -15,6 +15,7 @@ export {
 export type { WorkerErrorCode } from './errors';
 export { DEFAULT_SERVICE_ENDPOINTS, SERVICE_SETTINGS, loadServiceEndpoints } from './config/env';
 export type { Env, ServiceEndpoints } from './config/env';
+export type { KafkaClientName } from './kafka/kafka-client';
 export { runDoctor } from './doctor/checks';
 export type { DoctorReport, CheckResult } from './doctor/checks';
 

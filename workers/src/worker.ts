@@ -3,20 +3,18 @@
 // Nothing here branches on the environment; tests inject stage wrappers, clocks and backends.
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { applyKafkajsIdleFix } from './kafka/kafkajs-idle-fix';
-import { Kafka, Partitioners } from 'kafkajs';
 import { SchemasCodec } from './adapters/schemas-codec';
 import type { WorkerConfig } from './config/worker-config';
 import { atLeastOnceDelivery, exactlyOnceDelivery } from './consumer/delivery';
 import { createBatchRunner } from './consumer/batch-runner';
 import { checkTopics } from './consumer/topic-check';
-import { ManagedConsumer } from './consumer/kafka-consumer';
 import { RedisGate } from './consumer/redis-gate';
 import { TransactionalProducers } from './consumer/transactional-producers';
 import type { WorkerError } from './errors';
 import { HealthServer, type ReadinessCheck } from './health/health-server';
 import { createLabelBatchHandler } from './labels/label-consumer';
-import { kafkaLogCreator, kafkaLogLevel } from './logging/kafkajs-log';
+import { createKafkaClient } from './kafka/create-kafka-client';
+import type { BatchHandler, GroupConsumer, GroupConsumerOptions } from './kafka/kafka-client';
 import { createJsonLogger, type Logger } from './logging/logger';
 import { ModelRegistry } from './model-registry/model-registry';
 import { atLeastOnceSession } from './pipeline/commit';
@@ -42,8 +40,8 @@ export class ScoringWorker {
   private readonly startedAt = Date.now();
   private fatal: WorkerError | undefined;
   private readonly closers: { name: string; close: () => Promise<void> | void }[] = [];
-  private consumers: ManagedConsumer[] = [];
-  private transactions: ManagedConsumer | undefined;
+  private consumers: GroupConsumer[] = [];
+  private transactions: GroupConsumer | undefined;
   private redis: Redis | undefined;
   private port = 0;
   readonly logger: Logger;
@@ -179,21 +177,14 @@ export class ScoringWorker {
     this.closers.push({ name: 'feature store', close: () => backend.close() });
     const features = telemetry ? tracedFeatures(backend, telemetry) : backend;
 
-    applyKafkajsIdleFix();
-    const kafka = new Kafka({
+    const kafka = await createKafkaClient(config.kafkaClient, {
       clientId: `${config.clientId}-${config.instanceId}`,
-      brokers: [...config.kafkaBrokers],
-      logLevel: kafkaLogLevel(config.logLevel),
-      logCreator: kafkaLogCreator(logger),
+      brokers: config.kafkaBrokers,
+      logger,
+      logLevel: config.logLevel,
     });
-    // The Java-compatible murmur2 partitioner: a customer's verdicts land where Java clients expect.
-    const producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await producer.connect();
+    logger.info('kafka client', { client: kafka.version });
+    const producer = await kafka.producer();
     this.closers.push({ name: 'producer', close: () => producer.disconnect() });
     await checkTopics(kafka, config);
     this.checkpoint();
@@ -262,11 +253,37 @@ export class ScoringWorker {
     });
     this.closers.push({ name: 'redis gate', close: () => gate.stop() });
 
+    const consumerOptions = {
+      partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+      maxBatchSize: config.maxBatchSize,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
+      fetchMaxWaitMs: config.fetchMaxWaitMs,
+      maxBytesPerPartition: config.maxBytesPerPartition,
+      commitIntervalMs: config.commitIntervalMs,
+      groupProtocol: config.groupProtocol,
+      onCrash: (error: WorkerError) => {
+        telemetry?.metrics.countError('kafka', error.code);
+        this.die(error);
+      },
+    } satisfies Partial<GroupConsumerOptions>;
+    const transactions = kafka.consumer({
+      ...consumerOptions,
+      groupId: config.consumerGroup,
+      topic: config.transactionsTopic,
+      commitOffsets: !config.exactlyOnce,
+      groupInstanceId: config.groupInstanceId,
+      onAssignment: (_now, revoked) =>
+        revoked.forEach((p) => telemetry?.metrics.clearConsumerLag(config.transactionsTopic, p)),
+    });
+    this.transactions = transactions;
+    this.consumers.push(transactions);
+
     let delivery = atLeastOnceDelivery(producer);
     if (config.exactlyOnce) {
       const producers = new TransactionalProducers(kafka, config.transactionalIdPrefix, logger);
       this.closers.push({ name: 'transactional producers', close: () => producers.close() });
-      delivery = exactlyOnceDelivery(producers, config.consumerGroup);
+      delivery = exactlyOnceDelivery(producers, transactions);
     }
 
     const retryRedis = bullmqRedis(config, logger);
@@ -291,28 +308,10 @@ export class ScoringWorker {
     retry.start();
     this.closers.push({ name: 'retry processor', close: () => retry.close() });
 
-    const consumerOptions = {
-      kafka,
-      partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
-      sessionTimeoutMs: config.sessionTimeoutMs,
-      heartbeatIntervalMs: config.heartbeatIntervalMs,
-      fetchMaxWaitMs: config.fetchMaxWaitMs,
-      maxBytesPerPartition: config.maxBytesPerPartition,
-      commitIntervalMs: config.commitIntervalMs,
-      logger,
-      onCrash: (error: WorkerError) => {
-        telemetry?.metrics.countError('kafka', error.code);
-        this.die(error);
-      },
-    };
-    const transactions = new ManagedConsumer({
-      ...consumerOptions,
-      groupId: config.consumerGroup,
-      topic: config.transactionsTopic,
-      commitOffsets: !config.exactlyOnce,
-      onAssignment: (_now, revoked) =>
-        revoked.forEach((p) => telemetry?.metrics.clearConsumerLag(config.transactionsTopic, p)),
-      eachBatch: createBatchRunner({
+    const handlers = new Map<GroupConsumer, BatchHandler>();
+    handlers.set(
+      transactions,
+      createBatchRunner({
         onBatch: (topic, partition, lag) =>
           telemetry?.metrics.setConsumerLag(topic, partition, lag),
         pipeline,
@@ -324,17 +323,21 @@ export class ScoringWorker {
         heartbeatIntervalMs: config.heartbeatIntervalMs,
         logger,
       }),
-    });
-    this.transactions = transactions;
-    this.consumers.push(transactions);
+    );
     if (config.labelsEnabled) {
-      const labels = new ManagedConsumer({
+      const labels = kafka.consumer({
         ...consumerOptions,
         partitionsConsumedConcurrently: 1,
         groupId: config.labelsConsumerGroup,
         topic: config.labelsTopic,
         commitOffsets: true,
-        eachBatch: createLabelBatchHandler({
+        // Static membership is for the scoring group, whose stalls cost latency; a label
+        // consumer's id would collide with the scoring member's in the same process.
+        groupInstanceId: undefined,
+      });
+      handlers.set(
+        labels,
+        createLabelBatchHandler({
           ports: {
             decodeLabels: (values) => codec.decodeLabels(values),
             applyLabels: (l) => features.applyLabels(l),
@@ -345,7 +348,7 @@ export class ScoringWorker {
           maxBatchSize: config.maxBatchSize,
           logger,
         }),
-      });
+      );
       this.consumers.push(labels);
     }
     // Consumers stop first on shutdown: they finish their batch while everything else still runs.
@@ -355,9 +358,9 @@ export class ScoringWorker {
         await Promise.all(this.consumers.map((c) => c.stop()));
       },
     });
-    for (const c of this.consumers) {
+    for (const [consumer, handler] of handlers) {
       this.checkpoint();
-      await c.start();
+      await consumer.start(handler);
     }
     this.checkpoint();
     this.started = true;
@@ -365,6 +368,7 @@ export class ScoringWorker {
       consumerGroup: config.consumerGroup,
       topic: config.transactionsTopic,
       exactlyOnce: config.exactlyOnce,
+      kafkaClient: kafka.version,
       modelVersion: models.version,
       challenger: models.challengerVersion,
       healthPort: this.port,

@@ -157,6 +157,15 @@ share.coordinator.state.topic.replication.factor=$rf
 share.coordinator.state.topic.min.isr=$misr
 # Consumers in tests should not sit 3s waiting for more members.
 group.initial.rebalance.delay.ms=0
+# KIP-848 groups (group.protocol=consumer) take session and heartbeat
+# settings from the broker, not the client. Its defaults (45s session, 5s
+# heartbeat) would leave a killed worker's partitions idle for 45s; these
+# match what the classic-protocol workers ask for (FS_SESSION_TIMEOUT_MS in
+# tests, FS_HEARTBEAT_INTERVAL_MS).
+group.consumer.min.session.timeout.ms=6000
+group.consumer.session.timeout.ms=6000
+group.consumer.min.heartbeat.interval.ms=1000
+group.consumer.heartbeat.interval.ms=1000
 # Topics come from topics.conf only; a typo must fail, not create a topic.
 auto.create.topics.enable=false
 num.partitions=1

@@ -25,7 +25,7 @@ export const doctorCommand: CliCommand = {
       console.log(
         commandHelp(
           'fraudstream doctor [options]',
-          'Checks Node, tfjs and its backend, and that Kafka and Redis (FS_KAFKA_BROKERS, FS_REDIS_URL) answer.',
+          'Checks Node, tfjs and its backend, that the Kafka client library (FS_KAFKA_CLIENT) loads, and that Kafka and Redis (FS_KAFKA_BROKERS, FS_REDIS_URL) answer.',
           DOCTOR_FLAGS,
         ),
       );
@@ -44,6 +44,9 @@ function printReport(r: DoctorReport): void {
   console.log(`tfjs-node   ${r.tfjs.version ?? 'not loaded'}`);
   console.log(`[${mark(r.tfjs.ok)}] tf backend   ${r.tfjs.backend ?? '-'}: ${r.tfjs.detail}`);
   console.log(`[${mark(r.kafka.ok)}] kafka        ${r.kafka.brokers.join(',')}: ${r.kafka.detail}`);
+  console.log(
+    `[${mark(r.kafkaClient.ok)}] kafka client ${r.kafkaClient.name} (FS_KAFKA_CLIENT): ${r.kafkaClient.detail}`,
+  );
   console.log(`[${mark(r.redis.ok)}] redis        ${r.redis.url}: ${r.redis.detail}`);
   console.log(r.ok ? 'all checks passed' : 'some checks failed');
 }

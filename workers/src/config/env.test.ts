@@ -8,8 +8,14 @@ describe('loadServiceEndpoints', () => {
     expect(loadServiceEndpoints({})).toEqual(DEFAULT_SERVICE_ENDPOINTS);
     expect(loadServiceEndpoints({ FS_KAFKA_BROKERS: '', FS_REDIS_URL: ' ' })).toEqual({
       kafkaBrokers: ['127.0.0.1:19092'],
+      kafkaClient: 'kafkajs',
       redisUrl: 'redis://127.0.0.1:16379',
     });
+  });
+
+  it('reads the Kafka client and refuses one it does not know, naming the variable', () => {
+    expect(loadServiceEndpoints({ FS_KAFKA_CLIENT: 'librdkafka' }).kafkaClient).toBe('librdkafka');
+    expect(() => loadServiceEndpoints({ FS_KAFKA_CLIENT: 'rdkafka' })).toThrow(/FS_KAFKA_CLIENT/);
   });
 
   it('reads brokers and the Redis URL from the environment', () => {
@@ -19,6 +25,7 @@ describe('loadServiceEndpoints', () => {
     });
     expect(endpoints).toEqual({
       kafkaBrokers: ['a:9092', 'b:9093'],
+      kafkaClient: 'kafkajs',
       redisUrl: 'redis://cache:6380/2',
     });
   });

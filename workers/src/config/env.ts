@@ -1,25 +1,34 @@
-// Where the local services are: the two settings every fraudstream process reads (the worker,
-// `doctor`, the load generator). FS_KAFKA_BROKERS is declared here; FS_REDIS_URL in the models
-// package, whose `fraudstream backfill` reads it too. Their defaults match deploy/local/env.sh.
+// Where the local services are and which Kafka client reaches them: the settings every
+// fraudstream process reads (the worker, `doctor`, the load generator). FS_KAFKA_BROKERS and
+// FS_KAFKA_CLIENT are declared here; FS_REDIS_URL in the models package, whose
+// `fraudstream backfill` reads it too. Their defaults match deploy/local/env.sh.
 import { MODEL_SETTINGS } from '@fraudstream/models';
 import {
   hostPortList,
+  oneOf,
   readSettings,
   setting,
   type SettingSource,
   type SettingValues,
 } from '@fraudstream/settings';
+import { KAFKA_CLIENT_NAMES } from '../kafka/kafka-client';
 
 /** Raw process environment, as given to the readers (injected so tests need no global state). */
 export type Env = SettingSource;
 
-/** FS_KAFKA_BROKERS and FS_REDIS_URL. */
+/** FS_KAFKA_BROKERS, FS_KAFKA_CLIENT and FS_REDIS_URL. */
 export const SERVICE_SETTINGS = {
   kafkaBrokers: setting(
     'FS_KAFKA_BROKERS',
     hostPortList(),
     ['127.0.0.1:19092'],
     'Kafka bootstrap servers, host:port[,host:port]',
+  ),
+  kafkaClient: setting(
+    'FS_KAFKA_CLIENT',
+    oneOf(KAFKA_CLIENT_NAMES),
+    'kafkajs',
+    'Kafka client library: kafkajs, or librdkafka (@confluentinc/kafka-javascript)',
   ),
   redisUrl: MODEL_SETTINGS.redisUrl,
 };

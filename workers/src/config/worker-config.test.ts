@@ -73,8 +73,23 @@ describe('loadWorkerConfig', () => {
     [{ FS_RETRY_BASE_DELAY_MS: '1000', FS_RETRY_MAX_DELAY_MS: '999' }, 'FS_RETRY_MAX_DELAY_MS'],
     [{ FS_TOPIC_DECISIONS: 'transactions' }, 'FS_TOPIC_DECISIONS'],
     [{ FS_LABELS_CONSUMER_GROUP: 'fraudstream-scoring' }, 'FS_LABELS_CONSUMER_GROUP'],
+    [{ FS_GROUP_INSTANCE_ID: 'worker-0' }, 'FS_GROUP_INSTANCE_ID'],
+    [{ FS_KAFKA_GROUP_PROTOCOL: 'consumer' }, 'FS_KAFKA_GROUP_PROTOCOL'],
   ])('checks the rules between settings: %j', (env, name) => {
     expect(() => loadWorkerConfig(env)).toThrow(new RegExp(`^${name}: expected`));
+  });
+
+  it('takes static membership and the KIP-848 protocol with librdkafka', () => {
+    const config = loadWorkerConfig({
+      FS_KAFKA_CLIENT: 'librdkafka',
+      FS_GROUP_INSTANCE_ID: 'worker-0',
+      FS_KAFKA_GROUP_PROTOCOL: 'consumer',
+    });
+    expect(config).toMatchObject({
+      kafkaClient: 'librdkafka',
+      groupInstanceId: 'worker-0',
+      groupProtocol: 'consumer',
+    });
   });
 
   it('checks programmatic options too', () => {

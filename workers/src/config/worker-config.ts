@@ -53,8 +53,19 @@ export function compileWorkerConfig(options: WorkerOptions = {}): WorkerConfig {
     !o.labelsEnabled || o.labelsConsumerGroup !== o.consumerGroup,
     'a group other than FS_CONSUMER_GROUP',
   );
+  check(
+    'groupInstanceId',
+    o.kafkaClient === 'librdkafka' || given.groupInstanceId === undefined,
+    'unset with FS_KAFKA_CLIENT=kafkajs (kafkajs has no static membership)',
+  );
+  check(
+    'groupProtocol',
+    o.kafkaClient === 'librdkafka' || o.groupProtocol === 'classic',
+    'classic with FS_KAFKA_CLIENT=kafkajs (kafkajs speaks only the classic protocol)',
+  );
   return {
     ...o,
+    groupInstanceId: given.groupInstanceId,
     instanceId: given.instanceId ?? defaultInstanceId(),
     transactionalIdPrefix: given.transactionalIdPrefix ?? o.consumerGroup,
     modelDir: given.modelDir,

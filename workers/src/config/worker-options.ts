@@ -14,6 +14,7 @@ import {
   url,
   type SettingValues,
 } from '@fraudstream/settings';
+import { GROUP_PROTOCOLS } from '../kafka/kafka-client';
 import { LOG_LEVELS } from '../logging/logger';
 import { SERVICE_SETTINGS } from './env';
 
@@ -119,6 +120,17 @@ export const WORKER_SETTINGS = {
     positive,
     3_000,
     'consumer group heartbeat interval, ms (at most a third of FS_SESSION_TIMEOUT_MS)',
+  ),
+  groupInstanceId: optionalSetting(
+    'FS_GROUP_INSTANCE_ID',
+    kafkaName,
+    'static group membership: a stable id per worker (e.g. the pod name); a restart within the session timeout keeps its partitions without a rebalance (librdkafka only; unset: dynamic membership)',
+  ),
+  groupProtocol: setting(
+    'FS_KAFKA_GROUP_PROTOCOL',
+    oneOf(GROUP_PROTOCOLS),
+    'classic',
+    'consumer group protocol: classic (cooperative-sticky with librdkafka), or consumer (KIP-848, librdkafka only; the broker then owns session and heartbeat settings)',
   ),
   exactlyOnce: setting(
     'FS_EXACTLY_ONCE',
@@ -239,7 +251,8 @@ export type WorkerConfig = Omit<SettingValues<typeof WORKER_SETTINGS>, DerivedKe
 /** Options of the scoring worker given in code; every field optional, defaults from the declarations. */
 export type WorkerOptions = { [K in keyof WorkerConfig]?: WorkerConfig[K] };
 
-type OptionalKeys = DerivedKeys | 'modelDir' | 'challengerModel' | 'schemaRegistryUrl';
+type OptionalKeys =
+  DerivedKeys | 'modelDir' | 'challengerModel' | 'schemaRegistryUrl' | 'groupInstanceId';
 
 /** Declared defaults of {@link WorkerOptions} (instance id and transactional prefix are derived). */
 export const DEFAULT_WORKER_OPTIONS = Object.freeze(declaredDefaults(WORKER_SETTINGS)) as Readonly<

@@ -1,4 +1,5 @@
-import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { BatchControl } from '../kafka/kafka-client';
+import type { ConsumedBatch, ConsumedRecord } from '../kafka/records';
 import { RedisUnavailableError } from '../errors';
 import type { ModelProvider } from '../model-registry/model-registry';
 import type { ChunkReport, ScoringPipeline } from '../pipeline/pipeline';
@@ -9,42 +10,36 @@ import { RedisGate } from './redis-gate';
 
 const OK: ChunkReport = { verdicts: [], deadLetters: [], retries: [], redeliver: false };
 
-function payload(
-  count: number,
-  running: () => boolean = () => true,
-  partition = 3,
-): EachBatchPayload & { resolved: string[]; heartbeats: number } {
-  const messages = Array.from({ length: count }, (_, i): KafkaMessage => ({
+/** A fetched batch and the control the client hands the handler, recording what it was told. */
+interface FakeBatch {
+  readonly batch: ConsumedBatch;
+  readonly control: BatchControl;
+  readonly resolved: string[];
+  heartbeats: number;
+}
+
+function payload(count: number, running: () => boolean = () => true, partition = 3): FakeBatch {
+  const records = Array.from({ length: count }, (_, i): ConsumedRecord => ({
     offset: String(100 + i),
     key: Buffer.from('k'),
     value: Buffer.from('v'),
     timestamp: '1',
-    attributes: 0,
     headers: {},
   }));
-  const p = {
-    resolved: [] as string[],
+  const p: FakeBatch = {
+    resolved: [],
     heartbeats: 0,
-    batch: {
-      topic: 't',
-      partition,
-      messages,
-      highWatermark: '200',
-      offsetLag: () => '5',
-      lastOffset: () => messages[count - 1]?.offset ?? '0',
+    batch: { topic: 't', partition, records, lag: 5 },
+    control: {
+      resolveOffset: (offset: string) => p.resolved.push(offset),
+      heartbeat: () => {
+        p.heartbeats += 1;
+        return Promise.resolve();
+      },
+      isRunning: running,
     },
-    resolveOffset: (offset: string) => p.resolved.push(offset),
-    heartbeat: () => {
-      p.heartbeats += 1;
-      return Promise.resolve();
-    },
-    commitOffsetsIfNecessary: () => Promise.resolve(),
-    uncommittedOffsets: () => ({ topics: [] }),
-    isRunning: running,
-    isStale: () => false,
-    pause: () => () => undefined,
   };
-  return p as unknown as EachBatchPayload & { resolved: string[]; heartbeats: number };
+  return p;
 }
 
 describe.each([
@@ -88,7 +83,7 @@ describe.each([
         return report;
       },
     } as unknown as ScoringPipeline;
-    const each = createBatchRunner({
+    const handler = createBatchRunner({
       pipeline,
       models,
       retry: new RecordingRetrySink(),
@@ -97,6 +92,7 @@ describe.each([
       maxBatchSize: 3,
       heartbeatIntervalMs: 1_000,
     });
+    const each = (p: FakeBatch): Promise<void> => handler(p.batch, p.control);
     return { each, chunks, gate };
   }
 

@@ -4,7 +4,8 @@
 // at-least-once mode the chunks of partitions handled at the same time are merged into one run
 // (chunk-coalescer.ts). Offsets are resolved by hand, only for chunks whose every record became
 // a verdict, a retry job or a dead letter.
-import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { BatchHandler } from '../kafka/kafka-client';
+import type { ConsumedRecord } from '../kafka/records';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { ModelProvider } from '../model-registry/model-registry';
 import type { DeliverySession, SourcePosition } from '../pipeline/commit';
@@ -52,20 +53,10 @@ export interface BatchRunnerOptions {
 export function toSourceRecord(
   topic: string,
   partition: number,
-  m: KafkaMessage,
+  m: ConsumedRecord,
   receivedAt: number,
 ): SourceRecord {
-  return {
-    topic,
-    partition,
-    offset: m.offset,
-    key: m.key,
-    value: m.value,
-    headers: m.headers ?? {},
-    timestamp: m.timestamp,
-    attempt: 1,
-    receivedAt,
-  };
+  return { topic, partition, ...m, attempt: 1, receivedAt };
 }
 
 /** One partition's chunk, as it waits to be scored. */
@@ -79,10 +70,8 @@ interface PartitionChunk {
 /** What became of a chunk: acknowledged, or left in Kafka (the handler stops its batch). */
 type ChunkOutcome = 'acknowledged' | 'left-in-kafka';
 
-/** Builds the eachBatch handler (use with eachBatchAutoResolve: false). */
-export function createBatchRunner(
-  options: BatchRunnerOptions,
-): (payload: EachBatchPayload) => Promise<void> {
+/** Builds the transactions consumer's batch handler. */
+export function createBatchRunner(options: BatchRunnerOptions): BatchHandler {
   const logger = (options.logger ?? SILENT_LOGGER).child({ component: 'batch-runner' });
   const now = options.now ?? Date.now;
 
@@ -123,31 +112,33 @@ export function createBatchRunner(
   const run = (chunk: PartitionChunk): Promise<ChunkOutcome> =>
     coalescer ? coalescer.submit(chunk) : score([chunk]);
 
-  return async (payload) => {
-    // Called through `payload.`: kafkajs declares these as methods.
-    const { batch } = payload;
+  return async (batch, control) => {
     // Batches fetched before a pause still arrive; leaving them unresolved refetches them later.
-    if (!options.gate.open || batch.messages.length === 0) return;
+    if (!options.gate.open || batch.records.length === 0) return;
     const { topic, partition } = batch;
-    options.onBatch?.(topic, partition, Number(batch.offsetLag()));
+    options.onBatch?.(topic, partition, batch.lag);
     const receivedAt = now();
-    const records = batch.messages.map((m) => toSourceRecord(topic, partition, m, receivedAt));
+    const records = batch.records.map((m) => toSourceRecord(topic, partition, m, receivedAt));
     // Keeps the group session alive while a long chunk (a slow Redis, a big model) runs.
     const keepAlive = setInterval(() => {
-      payload.heartbeat().catch(() => undefined);
+      control.heartbeat().catch((error: unknown) => {
+        logger.debug('heartbeat failed; the next one retries', { error, topic, partition });
+      });
     }, options.heartbeatIntervalMs);
     try {
       for (let start = 0; start < records.length; start += options.maxBatchSize) {
-        if (!payload.isRunning() || payload.isStale() || !options.gate.open) return;
+        if (!control.isRunning() || !options.gate.open) return;
         const chunk = records.slice(start, start + options.maxBatchSize);
-        const lastOffset = chunk[chunk.length - 1]?.offset ?? batch.lastOffset();
+        const last = chunk[chunk.length - 1];
+        if (last === undefined) return;
+        const lastOffset = last.offset;
         const outcome = await run({
           records: chunk,
           position: { topic, partition, lastOffset },
-          resolve: () => payload.resolveOffset(lastOffset),
+          resolve: () => control.resolveOffset(lastOffset),
         });
         if (outcome === 'left-in-kafka') return;
-        await payload.heartbeat();
+        await control.heartbeat();
       }
     } finally {
       clearInterval(keepAlive);

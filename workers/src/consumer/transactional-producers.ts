@@ -3,17 +3,17 @@
 // purpose: when a partition moves to another worker, the new owner initialises the same id and
 // Kafka fences the old owner's producer, so a stalled "zombie" can never commit a transaction
 // for a partition it lost.
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { KafkaClient, TransactionalProducer } from '../kafka/kafka-client';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 
 /** Producers of the exactly-once mode, created on first use of a partition. */
 export class TransactionalProducers {
-  private readonly producers = new Map<string, Promise<Producer>>();
+  private readonly producers = new Map<string, Promise<TransactionalProducer>>();
   private readonly logger: Logger;
 
   /** `prefix` is FS_TRANSACTIONAL_ID_PREFIX. */
   constructor(
-    private readonly kafka: Kafka,
+    private readonly client: KafkaClient,
     private readonly prefix: string,
     logger?: Logger,
   ) {
@@ -26,7 +26,7 @@ export class TransactionalProducers {
   }
 
   /** The connected producer of a partition. */
-  async get(topic: string, partition: number): Promise<Producer> {
+  async get(topic: string, partition: number): Promise<TransactionalProducer> {
     const id = this.transactionalId(topic, partition);
     let producer = this.producers.get(id);
     if (!producer) {
@@ -36,6 +36,11 @@ export class TransactionalProducers {
       producer.catch(() => this.producers.delete(id));
     }
     return producer;
+  }
+
+  /** True when `error` left a producer unusable (fenced): {@link discard} it. */
+  isFenced(error: unknown): boolean {
+    return this.client.isFencedError(error);
   }
 
   /** Drops a partition's producer (after it was fenced); the next `get` creates a new one. */
@@ -53,16 +58,8 @@ export class TransactionalProducers {
     await Promise.all(all.map((p) => p.then((x) => x.disconnect()).catch(() => undefined)));
   }
 
-  private async connect(transactionalId: string): Promise<Producer> {
-    const producer = this.kafka.producer({
-      transactionalId,
-      idempotent: true,
-      // kafkajs only guarantees ordering with idempotence when one request is in flight.
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await producer.connect();
+  private async connect(transactionalId: string): Promise<TransactionalProducer> {
+    const producer = await this.client.transactionalProducer(transactionalId);
     this.logger.debug('transactional producer ready', { transactionalId });
     return producer;
   }

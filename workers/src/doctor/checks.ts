@@ -2,6 +2,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import Redis from 'ioredis';
 import { loadTf, TfBackendError } from '@fraudstream/models';
 import type { ServiceEndpoints } from '../config/env';
+import { createKafkaClient } from '../kafka/create-kafka-client';
+import type { KafkaClientName } from '../kafka/kafka-client';
+import { SILENT_LOGGER } from '../logging/logger';
 
 /** Outcome of one doctor check: `ok` plus what was found, or why it failed. */
 export interface CheckResult {
@@ -19,6 +22,11 @@ export interface DoctorReport {
     readonly tensorflow: string | null;
   } & CheckResult;
   readonly kafka: { readonly brokers: readonly string[] } & CheckResult;
+  /** The client library FS_KAFKA_CLIENT chose, and its version (librdkafka's for librdkafka). */
+  readonly kafkaClient: {
+    readonly name: KafkaClientName;
+    readonly version: string | null;
+  } & CheckResult;
   readonly redis: { readonly url: string } & CheckResult;
 }
 
@@ -86,6 +94,25 @@ export async function checkKafka(
   }
 }
 
+/** Loads the chosen Kafka client library (for librdkafka: the native addon) and reads its version. */
+export async function checkKafkaClient(
+  name: KafkaClientName,
+  brokers: readonly string[],
+): Promise<DoctorReport['kafkaClient']> {
+  try {
+    const client = await createKafkaClient(name, {
+      clientId: 'fraudstream-doctor',
+      brokers,
+      logger: SILENT_LOGGER,
+      logLevel: 'error',
+    });
+    return { ok: true, name, version: client.version, detail: client.version };
+  } catch (error: unknown) {
+    const hint = name === 'librdkafka' ? '; build it: bash deploy/local/kafka-native.sh' : '';
+    return { ok: false, name, version: null, detail: `cannot load (${describe(error)})${hint}` };
+  }
+}
+
 /** Sends one PING to Redis, without retries. */
 export async function checkRedis(url: string, timeoutMs: number): Promise<CheckResult> {
   const redis = new Redis(url, {
@@ -120,15 +147,17 @@ export async function runDoctor(
   timeoutMs: number,
 ): Promise<DoctorReport> {
   const tfjs = checkTensorflow();
-  const [kafka, redis] = await Promise.all([
+  const [kafka, kafkaClient, redis] = await Promise.all([
     checkKafka(endpoints.kafkaBrokers, timeoutMs),
+    checkKafkaClient(endpoints.kafkaClient, endpoints.kafkaBrokers),
     checkRedis(endpoints.redisUrl, timeoutMs),
   ]);
   return {
-    ok: tfjs.ok && kafka.ok && redis.ok,
+    ok: tfjs.ok && kafka.ok && kafkaClient.ok && redis.ok,
     node: process.version,
     tfjs,
     kafka: { brokers: endpoints.kafkaBrokers, ...kafka },
+    kafkaClient,
     redis: { url: endpoints.redisUrl, ...redis },
   };
 }

@@ -1,41 +1,16 @@
-// A kafkajs consumer with what the worker needs around it: offsets resolved by hand and committed
-// on a timer, pause and resume of whole topics, the assignment (for readiness) and crash
-// reporting. kafkajs' own autoCommit commits after every batch, before the next fetch: one
-// coordinator round trip inside every record's latency (see kafka/offset-committer.ts).
-import { OffsetCommitter } from '../kafka/offset-committer';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+// The seam's group consumer on kafkajs: offsets resolved by hand and committed on a timer, pause
+// and resume of whole topics, the assignment (for readiness) and crash reporting. kafkajs' own
+// autoCommit commits after every batch, before the next fetch: one coordinator round trip inside
+// every record's latency (see offset-committer.ts).
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { KafkaCrashError } from '../errors';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
+import type { BatchHandler, GroupConsumer, GroupConsumerOptions } from './kafka-client';
+import { OffsetCommitter } from './offset-committer';
+import type { ConsumedRecord } from './records';
 
-/** Options of {@link ManagedConsumer}. */
-export interface ManagedConsumerOptions {
-  readonly kafka: Kafka;
-  readonly groupId: string;
-  readonly topic: string;
-  readonly eachBatch: (payload: EachBatchPayload) => Promise<void>;
-  readonly partitionsConsumedConcurrently: number;
-  readonly sessionTimeoutMs: number;
-  readonly heartbeatIntervalMs: number;
-  readonly fetchMaxWaitMs: number;
-  readonly maxBytesPerPartition: number;
-  /**
-   * Commit resolved offsets through the group (at-least-once), every `commitIntervalMs`. False
-   * in exactly-once mode, where offsets are committed inside the producer's transactions.
-   */
-  readonly commitOffsets: boolean;
-  /** Period of the at-least-once commits (FS_COMMIT_INTERVAL_MS). */
-  readonly commitIntervalMs: number;
-  /** Read only committed transactional records. @defaultValue true */
-  readonly readCommitted?: boolean;
-  readonly logger?: Logger;
-  /** The consumer stopped for good (kafkajs will not restart it). */
-  readonly onCrash: (error: KafkaCrashError) => void;
-  /** Told after each rebalance with the new assignment and the partitions taken away. */
-  readonly onAssignment?: (partitions: readonly number[], revoked: readonly number[]) => void;
-}
-
-/** A consumer group member on one topic. */
-export class ManagedConsumer {
+/** A kafkajs consumer group member on one topic. */
+export class KafkajsConsumer implements GroupConsumer {
   private readonly consumer: Consumer;
   private readonly committer: OffsetCommitter | undefined;
   private readonly logger: Logger;
@@ -47,13 +22,20 @@ export class ManagedConsumer {
   private idle: (() => void) | undefined;
 
   /** Creates the kafkajs consumer; {@link start} joins the group. */
-  constructor(private readonly options: ManagedConsumerOptions) {
-    this.logger = (options.logger ?? SILENT_LOGGER).child({
+  constructor(
+    kafka: Kafka,
+    private readonly options: GroupConsumerOptions,
+    logger: Logger = SILENT_LOGGER,
+  ) {
+    if (options.groupProtocol === 'consumer') {
+      throw new TypeError('kafkajs speaks only the classic group protocol');
+    }
+    this.logger = logger.child({
       component: 'consumer',
       groupId: options.groupId,
       topic: options.topic,
     });
-    this.consumer = options.kafka.consumer({
+    this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: options.heartbeatIntervalMs,
@@ -108,12 +90,33 @@ export class ManagedConsumer {
     });
   }
 
+  /** The consumer group (a transaction commits offsets to it). */
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
   /** Connects, subscribes and starts consuming. */
-  async start(): Promise<void> {
+  async start(handler: BatchHandler): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     const { committer } = this;
-    const { eachBatch } = this.options;
+    const eachBatch = (payload: EachBatchPayload): Promise<void> => {
+      // Called through `payload.`: kafkajs declares these as methods.
+      const { batch } = payload;
+      return handler(
+        {
+          topic: batch.topic,
+          partition: batch.partition,
+          records: batch.messages.map(toConsumedRecord),
+          lag: Number(batch.offsetLag()),
+        },
+        {
+          isRunning: () => payload.isRunning() && !payload.isStale(),
+          heartbeat: () => payload.heartbeat(),
+          resolveOffset: (offset) => payload.resolveOffset(offset),
+        },
+      );
+    };
     await this.consumer.run({
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
@@ -185,4 +188,14 @@ export class ManagedConsumer {
     }
     await this.consumer.disconnect();
   }
+}
+
+function toConsumedRecord(m: KafkaMessage): ConsumedRecord {
+  return {
+    offset: m.offset,
+    key: m.key,
+    value: m.value,
+    headers: m.headers ?? {},
+    timestamp: m.timestamp,
+  };
 }

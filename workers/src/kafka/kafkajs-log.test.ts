@@ -1,6 +1,6 @@
 import { logLevel as KafkaLogLevel } from 'kafkajs';
 import { kafkaLogCreator, kafkaLogLevel } from './kafkajs-log';
-import { createJsonLogger } from './logger';
+import { createJsonLogger } from '../logging/logger';
 
 describe('kafkajs log adapter', () => {
   it('routes kafkajs entries into JSON lines of the worker logger, without its own clock', () => {

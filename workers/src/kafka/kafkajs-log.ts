@@ -1,5 +1,5 @@
 import { logLevel as KafkaLogLevel, type logCreator } from 'kafkajs';
-import type { Logger, LogLevel } from './logger';
+import type { Logger, LogLevel } from '../logging/logger';
 
 /** Maps a worker log level to the kafkajs one; kafkajs below WARN is noise for operators. */
 export function kafkaLogLevel(level: LogLevel): KafkaLogLevel {

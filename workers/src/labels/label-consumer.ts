@@ -2,7 +2,7 @@
 // customer fraud state in Redis. Applying labels is idempotent per transaction id, so a
 // redelivered batch changes nothing; the terminal risk of later transactions reflects a label
 // once the feedback delay has passed (the feature windows end at t − D).
-import type { EachBatchPayload } from 'kafkajs';
+import type { BatchHandler } from '../kafka/kafka-client';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { RedisGate } from '../consumer/redis-gate';
 import { toSourceRecord } from '../consumer/batch-runner';
@@ -60,24 +60,21 @@ export function toLabelUpdate(label: FraudLabel): LabelUpdate {
   };
 }
 
-/** The eachBatch handler of the label consumer (eachBatchAutoResolve: false). */
-export function createLabelBatchHandler(
-  options: LabelConsumerOptions,
-): (payload: EachBatchPayload) => Promise<void> {
+/** The label consumer's batch handler. */
+export function createLabelBatchHandler(options: LabelConsumerOptions): BatchHandler {
   const logger = (options.logger ?? SILENT_LOGGER).child({ component: 'labels' });
   const now = options.now ?? Date.now;
-  return async (payload) => {
-    // Called through `payload.`: kafkajs declares these as methods.
-    const { batch } = payload;
-    if (!options.gate.open || batch.messages.length === 0) return;
+  return async (batch, control) => {
+    if (!options.gate.open || batch.records.length === 0) return;
     const receivedAt = now();
-    const records = batch.messages.map((m) =>
+    const records = batch.records.map((m) =>
       toSourceRecord(batch.topic, batch.partition, m, receivedAt),
     );
     for (let start = 0; start < records.length; start += options.maxBatchSize) {
-      if (!payload.isRunning() || payload.isStale() || !options.gate.open) return;
+      if (!control.isRunning() || !options.gate.open) return;
       const chunk = records.slice(start, start + options.maxBatchSize);
-      const lastOffset = chunk[chunk.length - 1]?.offset ?? batch.lastOffset();
+      const lastOffset = chunk[chunk.length - 1]?.offset;
+      if (lastOffset === undefined) return;
       const outcomes = await options.ports.decodeLabels(chunk.map((r) => r.value));
       const updates: LabelUpdate[] = [];
       const rejected: Rejection[] = [];
@@ -98,7 +95,7 @@ export function createLabelBatchHandler(
           options.gate.trip(error);
           return;
         }
-        // Applying is idempotent: kafkajs retries the batch from the last resolved offset.
+        // Applying is idempotent: the client hands the batch over again from the last resolved offset.
         logger.warn('applying labels failed; the batch will be retried', {
           error,
           partition: batch.partition,
@@ -108,13 +105,13 @@ export function createLabelBatchHandler(
       }
       // Resolving is enough: the consumer commits resolved offsets on its timer.
       const session = options.session(() => {
-        payload.resolveOffset(lastOffset);
+        control.resolveOffset(lastOffset);
         return Promise.resolve();
       });
       await options.publish.run([], rejected, session);
       await session.commit();
       options.onApplied?.(updates.length, rejected.length);
-      await payload.heartbeat();
+      await control.heartbeat();
     }
   };
 }

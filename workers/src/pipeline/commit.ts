@@ -2,7 +2,12 @@
 // "source offsets committed", and hides whether that is at-least-once (produce with acks=all,
 // then commit the consumer offsets) or exactly-once (one Kafka transaction holding the verdicts,
 // the dead letters and the offsets). The pipeline code is the same for both.
-import type { Producer, Transaction as KafkaTransaction } from 'kafkajs';
+import type {
+  GroupConsumer,
+  KafkaProducer,
+  KafkaTransaction,
+  TransactionalProducer,
+} from '../kafka/kafka-client';
 import type { TopicMessages } from './types';
 
 /** One chunk's way to Kafka. */
@@ -33,21 +38,19 @@ export interface SourcePosition {
  * (resolve the offsets and commit them through the consumer).
  */
 export function atLeastOnceSession(
-  producer: Producer,
+  producer: KafkaProducer,
   commitSource: () => Promise<void>,
 ): DeliverySession {
   return {
     redeliversOnFailure: false,
-    async send(batches) {
-      await producer.sendBatch({ topicMessages: toKafka(batches), acks: -1 });
-    },
+    send: (batches) => producer.send(batches),
     commit: commitSource,
     abort: () => Promise.resolve(),
   };
 }
 
 /** A session with no source offsets (the retry processor acknowledges by completing its job). */
-export function standaloneSession(producer: Producer): DeliverySession {
+export function standaloneSession(producer: KafkaProducer): DeliverySession {
   return atLeastOnceSession(producer, () => Promise.resolve());
 }
 
@@ -56,51 +59,34 @@ export function standaloneSession(producer: Producer): DeliverySession {
  * partition's transactional producer; `afterCommit` then moves the consumer's fetch position.
  */
 export function transactionalSession(
-  producer: Producer,
-  consumerGroupId: string,
+  producer: TransactionalProducer,
+  consumer: GroupConsumer,
   position: SourcePosition,
   afterCommit: () => Promise<void>,
 ): DeliverySession {
   let transaction: KafkaTransaction | undefined;
-  const open = async (): Promise<KafkaTransaction> =>
-    (transaction ??= await producer.transaction());
+  const open = async (): Promise<KafkaTransaction> => (transaction ??= await producer.begin());
   return {
     redeliversOnFailure: true,
     async send(batches) {
       const t = await open();
-      await t.sendBatch({ topicMessages: toKafka(batches) });
+      await t.send(batches);
     },
     async commit() {
       const t = await open();
       const next = (BigInt(position.lastOffset) + 1n).toString();
-      await t.sendOffsets({
-        consumerGroupId,
-        topics: [
-          { topic: position.topic, partitions: [{ partition: position.partition, offset: next }] },
-        ],
+      await t.commit(consumer, {
+        topic: position.topic,
+        partition: position.partition,
+        offset: next,
       });
-      await t.commit();
       transaction = undefined;
       await afterCommit();
     },
     async abort() {
       const t = transaction;
       transaction = undefined;
-      if (t?.isActive()) await t.abort();
+      await t?.abort();
     },
   };
-}
-
-function toKafka(batches: readonly TopicMessages[]): {
-  topic: string;
-  messages: {
-    key: Buffer | string | null;
-    value: Buffer;
-    headers: Record<string, Buffer | string>;
-  }[];
-}[] {
-  return batches.map((b) => ({
-    topic: b.topic,
-    messages: b.messages.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers } })),
-  }));
 }

@@ -1,24 +1,21 @@
 // The values that travel between the pipeline stages. A record enters as the bytes Kafka (or
 // the retry queue) handed us and leaves as exactly one acknowledgement: a verdict, a retry job or
 // a dead letter.
+import type { RecordHeaders } from '../kafka/records';
 import type { Transaction, Verdict } from './contracts';
 
-/** One header value as kafkajs hands it out (a repeated key gives an array). */
-export type HeaderValue = Buffer | string | readonly (Buffer | string)[] | undefined;
-
-/** Kafka record headers. */
-export type RecordHeaders = Readonly<Record<string, HeaderValue>>;
+export type { HeaderValue, OutboundMessage, RecordHeaders, TopicMessages } from '../kafka/records';
 
 /** A Kafka record the worker must answer for, consumed from its topic or replayed from a retry job. */
 export interface SourceRecord {
   readonly topic: string;
   readonly partition: number;
-  /** Kafka offset (kafkajs gives strings: offsets can pass 2^53). */
+  /** Kafka offset, a decimal string (offsets can pass 2^53). */
   readonly offset: string;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly headers: RecordHeaders;
-  /** Kafka record timestamp, epoch ms, as kafkajs gives it. */
+  /** Kafka record timestamp, epoch ms as a decimal string. */
   readonly timestamp: string | null;
   /** 1 when consumed from Kafka; 2 and up from the retry queue. */
   readonly attempt: number;
@@ -61,17 +58,4 @@ export interface ScoredRecord {
   readonly decoded: DecodedRecord;
   readonly verdict: Verdict;
   readonly shadow?: ShadowScore;
-}
-
-/** A message to produce. */
-export interface OutboundMessage {
-  readonly key: Buffer | string | null;
-  readonly value: Buffer;
-  readonly headers: Readonly<Record<string, Buffer | string>>;
-}
-
-/** Messages for one topic. */
-export interface TopicMessages {
-  readonly topic: string;
-  readonly messages: readonly OutboundMessage[];
 }

@@ -1,5 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
-import type { Producer } from 'kafkajs';
+import type { KafkaProducer } from '../kafka/kafka-client';
+import type { TopicMessages } from '../kafka/records';
 import { SchemasCodec } from '../adapters/schemas-codec';
 import { TransientStageError } from '../errors';
 import { createDecodeStage } from '../pipeline/decode-stage';
@@ -47,20 +48,17 @@ describe('RetryProcessor.process', () => {
       }),
     });
     const producer = {
-      sendBatch: ({
-        topicMessages,
-      }: {
-        topicMessages: { topic: string; messages: { headers?: Record<string, unknown> }[] }[];
-      }) => {
+      send: (topicMessages: readonly TopicMessages[]) => {
         for (const t of topicMessages)
           for (const m of t.messages)
             sent.push({
               topic: t.topic,
               reason: m.headers?.['fs-reason-code'] as string | undefined,
             });
-        return Promise.resolve([]);
+        return Promise.resolve();
       },
-    } as unknown as Producer;
+      disconnect: () => Promise.resolve(),
+    } satisfies KafkaProducer;
     return new RetryProcessor({
       queueName: 'q',
       prefix: 'p',

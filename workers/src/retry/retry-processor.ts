@@ -3,7 +3,7 @@
 // backoff. On the last attempt a failure is dead-lettered from inside the processor, so a record
 // never ends up only in BullMQ's failed set.
 import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { Producer } from 'kafkajs';
+import type { KafkaProducer } from '../kafka/kafka-client';
 import { RedisUnavailableError, RetryExhaustedError } from '../errors';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { ModelProvider } from '../model-registry/model-registry';
@@ -28,7 +28,7 @@ export interface RetryProcessorOptions extends BackoffOptions {
   readonly pipeline: ScoringPipeline;
   readonly models: ModelProvider;
   /** Idempotent (non-transactional) producer of verdicts and dead letters. */
-  readonly producer: Producer;
+  readonly producer: KafkaProducer;
   readonly logger?: Logger;
   /**
    * Runs the dead-lettering of a record whose attempts ran out (telemetry: a send span in the

@@ -1,0 +1,155 @@
+// The seam on kafkajs 2.2.4 (the design's client; its last release is from February 2023). It
+// needs two repairs that live only on this path: the idle-loop fix (kafkajs-idle-fix.ts) and a
+// timer commit instead of kafkajs' per-batch auto-commit (offset-committer.ts, kafkajs-consumer.ts).
+import { createRequire } from 'node:module';
+import { Kafka, Partitioners, type Producer, type Transaction } from 'kafkajs';
+import { KafkajsConsumer } from './kafkajs-consumer';
+import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
+import { kafkaLogCreator, kafkaLogLevel } from './kafkajs-log';
+import type {
+  GroupConsumer,
+  GroupConsumerOptions,
+  KafkaAdmin,
+  KafkaClient,
+  KafkaClientOptions,
+  KafkaProducer,
+  KafkaTransaction,
+  TransactionalProducer,
+} from './kafka-client';
+import type { PartitionOffset, TopicMessages } from './records';
+
+// kafkajs error types after which a transactional producer is unusable.
+const FENCED = new Set([
+  'PRODUCER_FENCED',
+  'INVALID_PRODUCER_EPOCH',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+  'INVALID_TXN_STATE',
+]);
+
+/** The kafkajs implementation of {@link KafkaClient}. */
+export class KafkajsClient implements KafkaClient {
+  readonly name = 'kafkajs';
+  readonly version: string;
+  private readonly kafka: Kafka;
+
+  /** Builds the kafkajs client (nothing connects until a producer, consumer or admin is asked for). */
+  constructor(private readonly options: KafkaClientOptions) {
+    applyKafkajsIdleFix();
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      logLevel: kafkaLogLevel(options.logLevel),
+      logCreator: kafkaLogCreator(options.logger),
+    });
+    this.version = `kafkajs ${kafkajsVersion()}`;
+  }
+
+  /** The kafkajs client itself, for tooling that needs more than the seam (topic creation). */
+  get native(): Kafka {
+    return this.kafka;
+  }
+
+  async producer(): Promise<KafkaProducer> {
+    const producer = this.newProducer();
+    await producer.connect();
+    return {
+      send: async (batches) => {
+        await producer.sendBatch({ topicMessages: toKafkajs(batches), acks: -1 });
+      },
+      disconnect: () => producer.disconnect(),
+    };
+  }
+
+  async transactionalProducer(transactionalId: string): Promise<TransactionalProducer> {
+    const producer = this.newProducer(transactionalId);
+    await producer.connect();
+    return {
+      begin: async () => kafkajsTransaction(await producer.transaction()),
+      disconnect: () => producer.disconnect(),
+    };
+  }
+
+  consumer(options: GroupConsumerOptions): GroupConsumer {
+    return new KafkajsConsumer(this.kafka, options, this.options.logger);
+  }
+
+  async admin(): Promise<KafkaAdmin> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    return { listTopics: () => admin.listTopics(), disconnect: () => admin.disconnect() };
+  }
+
+  isFencedError(error: unknown): boolean {
+    for (
+      let e: unknown = error, depth = 0;
+      typeof e === 'object' && e !== null && depth < 5;
+      depth += 1
+    ) {
+      const type = (e as { type?: unknown }).type;
+      if (typeof type === 'string' && FENCED.has(type)) return true;
+      e =
+        (e as { originalError?: unknown; cause?: unknown }).originalError ??
+        (e as { cause?: unknown }).cause;
+    }
+    return false;
+  }
+
+  private newProducer(transactionalId?: string): Producer {
+    return this.kafka.producer({
+      transactionalId,
+      idempotent: true,
+      // kafkajs only guarantees ordering with idempotence when one request is in flight.
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // The Java-compatible murmur2 partitioner: a key lands where Java clients put it.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+}
+
+function kafkajsTransaction(t: Transaction): KafkaTransaction {
+  return {
+    send: async (batches) => {
+      await t.sendBatch({ topicMessages: toKafkajs(batches) });
+    },
+    async commit(consumer: GroupConsumer, position: PartitionOffset) {
+      if (!(consumer instanceof KafkajsConsumer)) {
+        throw new TypeError('a kafkajs transaction commits the offsets of a kafkajs consumer only');
+      }
+      await t.sendOffsets({
+        consumerGroupId: consumer.groupId,
+        topics: [
+          {
+            topic: position.topic,
+            partitions: [{ partition: position.partition, offset: position.offset }],
+          },
+        ],
+      });
+      await t.commit();
+    },
+    async abort() {
+      if (t.isActive()) await t.abort();
+    },
+  };
+}
+
+/** The seam's messages in kafkajs' shape (kafkajs wants mutable arrays). */
+export function toKafkajs(batches: readonly TopicMessages[]): {
+  topic: string;
+  messages: {
+    key: Buffer | string | null;
+    value: Buffer;
+    headers: Record<string, Buffer | string>;
+  }[];
+}[] {
+  return batches.map((b) => ({
+    topic: b.topic,
+    messages: b.messages.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers } })),
+  }));
+}
+
+function kafkajsVersion(): string {
+  // kafkajs exports no version; its package.json says it.
+  const pkg = createRequire(__filename)('kafkajs/package.json') as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}

@@ -1,0 +1,176 @@
+// The seam on librdkafka, through @confluentinc/kafka-javascript's KafkaJS-compatible API
+// (Confluent's maintained client). librdkafka commits stored offsets itself on a timer, sends
+// heartbeats from its own thread, and supports what kafkajs cannot: cooperative-sticky
+// assignment, static membership (KIP-345) and the broker-driven group protocol (KIP-848).
+// This module loads the native addon: only create-kafka-client.ts imports it, on demand.
+import { createRequire } from 'node:module';
+import { KafkaJS, librdkafkaVersion } from '@confluentinc/kafka-javascript';
+import type { Logger, LogLevel } from '../logging/logger';
+import type {
+  GroupConsumer,
+  GroupConsumerOptions,
+  KafkaAdmin,
+  KafkaClient,
+  KafkaClientOptions,
+  KafkaProducer,
+  KafkaTransaction,
+  TransactionalProducer,
+} from './kafka-client';
+import { LibrdkafkaConsumer } from './librdkafka-consumer';
+import type { PartitionOffset, TopicMessages } from './records';
+
+/** The librdkafka implementation of {@link KafkaClient}. */
+export class LibrdkafkaClient implements KafkaClient {
+  readonly name = 'librdkafka';
+  readonly version: string;
+  private readonly kafka: KafkaJS.Kafka;
+
+  /** Builds the client (nothing connects until a producer, consumer or admin is asked for). */
+  constructor(private readonly options: KafkaClientOptions) {
+    this.kafka = new KafkaJS.Kafka({
+      kafkaJS: {
+        clientId: options.clientId,
+        brokers: [...options.brokers],
+        logLevel: librdkafkaLogLevel(options.logLevel),
+        logger: librdkafkaLogger(options.logger, options.logLevel),
+      },
+    });
+    this.version = `librdkafka ${librdkafkaVersion} (@confluentinc/kafka-javascript ${packageVersion()})`;
+  }
+
+  async producer(): Promise<KafkaProducer> {
+    const producer = this.newProducer();
+    await producer.connect();
+    return {
+      send: async (batches) => {
+        await producer.sendBatch({ topicMessages: toLibrdkafka(batches) });
+      },
+      disconnect: () => producer.disconnect(),
+    };
+  }
+
+  async transactionalProducer(transactionalId: string): Promise<TransactionalProducer> {
+    const producer = this.newProducer(transactionalId);
+    await producer.connect();
+    return {
+      begin: async () => librdkafkaTransaction(await producer.transaction()),
+      disconnect: () => producer.disconnect(),
+    };
+  }
+
+  consumer(options: GroupConsumerOptions): GroupConsumer {
+    return new LibrdkafkaConsumer(this.kafka, options, this.options.logger);
+  }
+
+  async admin(): Promise<KafkaAdmin> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    return { listTopics: () => admin.listTopics(), disconnect: () => admin.disconnect() };
+  }
+
+  isFencedError(error: unknown): boolean {
+    const codes = KafkaJS.ErrorCodes;
+    const fenced = new Set([
+      codes.ERR__FENCED,
+      codes.ERR__FATAL,
+      codes.ERR_PRODUCER_FENCED,
+      codes.ERR_INVALID_PRODUCER_EPOCH,
+      codes.ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+    ]);
+    for (
+      let e: unknown = error, depth = 0;
+      typeof e === 'object' && e !== null && depth < 5;
+      depth += 1
+    ) {
+      // librdkafka marks an error fatal when the producer can never be used again.
+      if ((e as { fatal?: unknown }).fatal === true) return true;
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'number' && fenced.has(code)) return true;
+      e = (e as { cause?: unknown }).cause;
+    }
+    return false;
+  }
+
+  private newProducer(transactionalId?: string): KafkaJS.Producer {
+    return this.kafka.producer({
+      kafkaJS: {
+        // Only present when set: the client reads a key with an undefined value as set.
+        ...(transactionalId === undefined ? {} : { transactionalId }),
+        idempotent: true,
+        acks: -1,
+        allowAutoTopicCreation: false,
+      },
+      // librdkafka waits 5 ms by default to fill a batch; the pipeline already sends a chunk's
+      // verdicts in one call, so waiting only adds latency.
+      'linger.ms': 0,
+    });
+  }
+}
+
+function librdkafkaTransaction(t: KafkaJS.Transaction): KafkaTransaction {
+  return {
+    send: async (batches) => {
+      await t.sendBatch({ topicMessages: toLibrdkafka(batches) });
+    },
+    async commit(consumer: GroupConsumer, position: PartitionOffset) {
+      if (!(consumer instanceof LibrdkafkaConsumer)) {
+        throw new TypeError(
+          'a librdkafka transaction commits the offsets of a librdkafka consumer only',
+        );
+      }
+      await t.sendOffsets({
+        consumer: consumer.native,
+        topics: [
+          {
+            topic: position.topic,
+            partitions: [{ partition: position.partition, offset: position.offset }],
+          },
+        ],
+      });
+      await t.commit();
+    },
+    async abort() {
+      if (t.isActive()) await t.abort();
+    },
+  };
+}
+
+function toLibrdkafka(batches: readonly TopicMessages[]): KafkaJS.TopicMessages[] {
+  return batches.map((b) => ({
+    topic: b.topic,
+    messages: b.messages.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers } })),
+  }));
+}
+
+/** Maps a worker log level to the client's; below WARN is noise for operators. */
+function librdkafkaLogLevel(level: LogLevel): KafkaJS.logLevel {
+  if (level === 'debug') return KafkaJS.logLevel.INFO;
+  return level === 'error' ? KafkaJS.logLevel.ERROR : KafkaJS.logLevel.WARN;
+}
+
+/** The client's logger interface, writing into the worker's JSON logger. */
+function librdkafkaLogger(logger: Logger, level: LogLevel): KafkaJS.Logger {
+  const make = (component: string, threshold: KafkaJS.logLevel): KafkaJS.Logger => {
+    const log = logger.child({ component });
+    let current = threshold;
+    const fields = (extra?: object): Record<string, unknown> => ({ ...extra });
+    return {
+      error: (m, extra) => current >= KafkaJS.logLevel.ERROR && log.error(m, fields(extra)),
+      warn: (m, extra) => current >= KafkaJS.logLevel.WARN && log.warn(m, fields(extra)),
+      info: (m, extra) => current >= KafkaJS.logLevel.INFO && log.info(m, fields(extra)),
+      debug: (m, extra) => current >= KafkaJS.logLevel.DEBUG && log.debug(m, fields(extra)),
+      namespace: (ns, nsLevel) => make(`librdkafka.${ns}`, nsLevel ?? current),
+      setLogLevel: (l) => {
+        current = l;
+      },
+    };
+  };
+  return make('librdkafka', librdkafkaLogLevel(level));
+}
+
+function packageVersion(): string {
+  const pkg = createRequire(__filename)('@confluentinc/kafka-javascript/package.json') as {
+    version?: unknown;
+  };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
