@@ -109,16 +109,18 @@ export const WORKER_SETTINGS = {
     1_000,
     'how often processed offsets are committed, ms (at-least-once: at most this much work is redelivered after a crash)',
   ),
+  // 6 s, the broker's lowest allowed session: a killed worker's partitions move on after it (the
+  // failover target is 10 s), where the classic 30 s left them idle for half a minute.
   sessionTimeoutMs: setting(
     'FS_SESSION_TIMEOUT_MS',
     positive,
-    30_000,
-    'consumer group session timeout, ms',
+    6_000,
+    'consumer group session timeout, ms: how long a dead worker keeps its partitions (classic protocol)',
   ),
   heartbeatIntervalMs: setting(
     'FS_HEARTBEAT_INTERVAL_MS',
     positive,
-    3_000,
+    1_000,
     'consumer group heartbeat interval, ms (at most a third of FS_SESSION_TIMEOUT_MS)',
   ),
   groupInstanceId: optionalSetting(
