@@ -1,5 +1,10 @@
 import { LoadOptionsError } from '../errors';
-import { DEFAULT_BENCH_OPTIONS, SMOKE_BENCH_SIZES, compileBenchOptions } from './bench-options';
+import {
+  DEFAULT_BENCH_OPTIONS,
+  SMOKE_BENCH_SIZES,
+  compileBenchOptions,
+  defaultKafkaClient,
+} from './bench-options';
 import { runBench } from './run-bench';
 
 describe('compileBenchOptions', () => {
@@ -26,7 +31,18 @@ describe('compileBenchOptions', () => {
     ).toBe('http://collector:4318');
   });
 
+  it("measures FS_KAFKA_CLIENT's client unless told which clients to compare", () => {
+    expect(defaultKafkaClient({})).toBe('kafkajs');
+    expect(defaultKafkaClient({ FS_KAFKA_CLIENT: 'librdkafka' })).toBe('librdkafka');
+    expect(() => defaultKafkaClient({ FS_KAFKA_CLIENT: 'rdkafka' })).toThrow(/FS_KAFKA_CLIENT/);
+    const both = compileBenchOptions({ brokers: ['k:1'], clients: ['librdkafka', 'kafkajs'] });
+    expect(both.clients).toEqual(['librdkafka', 'kafkajs']);
+  });
+
   it.each([
+    ['clients', { clients: [] as const }],
+    ['clients[1]', { clients: ['kafkajs', 'kafkajs'] as const }],
+    ['clients[0]', { clients: ['rdkafka'] as never }],
     ['workers', { workers: 0 }],
     ['fleetSizes[1]', { fleetSizes: [1, 2.5] }],
     ['rampTps', { rampTps: [] }],
@@ -45,6 +61,16 @@ describe('compileBenchOptions', () => {
 });
 
 describe('runBench', () => {
+  it('compares clients only in capacity and passthrough, before touching Kafka', async () => {
+    await expect(
+      runBench('seed', {
+        brokers: ['127.0.0.1:1'],
+        clients: ['kafkajs', 'librdkafka'],
+        startWorker: () => Promise.reject(new Error('not started')),
+      }),
+    ).rejects.toMatchObject({ code: 'FS_LOAD_INVALID_OPTIONS', setting: 'clients' });
+  });
+
   it('refuses a scoring scenario without a worker launcher before touching Kafka', async () => {
     await expect(runBench('capacity', { brokers: ['127.0.0.1:1'] })).rejects.toMatchObject({
       code: 'FS_LOAD_INVALID_OPTIONS',

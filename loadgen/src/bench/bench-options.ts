@@ -3,7 +3,9 @@
 import * as path from 'node:path';
 import type { LoadOptions } from '../load/load-options';
 import { DEFAULT_LOAD_OPTIONS } from '../load/load-options';
-import { DEFAULT_TELEMETRY_OPTIONS } from '@fraudstream/workers';
+import { readSettings } from '@fraudstream/settings';
+import { DEFAULT_TELEMETRY_OPTIONS, SERVICE_SETTINGS } from '@fraudstream/workers';
+import { KAFKA_CLIENT_NAMES, type KafkaClientName } from '@fraudstream/workers/kafka';
 import { LoadOptionsError } from '../errors';
 import type { LoadObserver } from '../load/load-report';
 import type { WatchedProcess } from '../measure/cpu-sampler';
@@ -23,6 +25,9 @@ export const BENCH_SCENARIOS = [
 
 /** One of {@link BENCH_SCENARIOS}. */
 export type BenchScenario = (typeof BENCH_SCENARIOS)[number];
+
+/** The scenarios that measure several Kafka clients side by side (`clients` with more than one). */
+export const CLIENT_SCENARIOS: readonly BenchScenario[] = ['capacity', 'passthrough'];
 
 /** Load options a benchmark passes through to every run (the rest it sets itself). */
 export type BenchLoadOptions = Partial<
@@ -44,6 +49,13 @@ export interface BenchOptions {
   readonly brokers: readonly string[];
   /** Starts one scoring worker; seed, capacity, burst and fleet need it. */
   readonly startWorker?: StartWorker;
+  /**
+   * The Kafka client libraries the workers (scoring and passthrough) run on, through the worker's
+   * seam (FS_KAFKA_CLIENT). capacity and passthrough measure each in one invocation, their ramps
+   * alternating; the other scenarios take one.
+   * @defaultValue [FS_KAFKA_CLIENT of this process, else kafkajs]
+   */
+  readonly clients?: readonly KafkaClientName[];
   /** Where passthrough workers run, or a launcher of your own. @defaultValue 'process' */
   readonly passthrough?: PassthroughMode | StartWorker;
   /**
@@ -168,6 +180,8 @@ export const SMOKE_BENCH_SIZES = Object.freeze({
 export interface CompiledBenchOptions {
   readonly brokers: readonly string[];
   readonly startWorker: StartWorker | undefined;
+  /** At least one, no repeats; the first is the one the headline figures are of. */
+  readonly clients: readonly KafkaClientName[];
   readonly passthrough: PassthroughMode | StartWorker;
   readonly warmFeatureState: WarmFeatureState | undefined;
   readonly seedWarmDays: number;
@@ -243,6 +257,24 @@ function profileDir(raw: string | undefined): string | undefined {
   return path.resolve(raw);
 }
 
+/** FS_KAFKA_CLIENT of `env` (the worker's own setting), else kafkajs. */
+export function defaultKafkaClient(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): KafkaClientName {
+  return readSettings({ kafkaClient: SERVICE_SETTINGS.kafkaClient }, env).kafkaClient;
+}
+
+function kafkaClients(xs: readonly string[]): readonly KafkaClientName[] {
+  if (xs.length === 0) throw new LoadOptionsError('clients', 'at least one client', '[]');
+  xs.forEach((x, i) => {
+    if (!(KAFKA_CLIENT_NAMES as readonly string[]).includes(x)) {
+      throw new LoadOptionsError(`clients[${i}]`, `one of ${KAFKA_CLIENT_NAMES.join(', ')}`, x);
+    }
+    if (xs.indexOf(x) !== i) throw new LoadOptionsError(`clients[${i}]`, 'each client once', x);
+  });
+  return xs as readonly KafkaClientName[];
+}
+
 /** Applies defaults, then smoke sizes for what the caller did not set, and validates. */
 export function compileBenchOptions(raw: BenchOptions): CompiledBenchOptions {
   const d = DEFAULT_BENCH_OPTIONS;
@@ -259,6 +291,7 @@ export function compileBenchOptions(raw: BenchOptions): CompiledBenchOptions {
   return {
     brokers: raw.brokers,
     startWorker: raw.startWorker,
+    clients: kafkaClients(raw.clients ?? [defaultKafkaClient()]),
     passthrough: raw.passthrough ?? d.passthrough,
     warmFeatureState: raw.warmFeatureState,
     seedWarmDays: positive(

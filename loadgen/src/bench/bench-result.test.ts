@@ -1,6 +1,6 @@
 import type { LatencySummary } from '../measure/latency-histogram';
 import { syntheticReport } from '../report/testing/synthetic-load-report';
-import { atLeast, atMost, bestHeldPhase, median } from './bench-result';
+import { atLeast, atMost, bestHeldPhase, heldRateTps, median } from './bench-result';
 import { explainAgainstTransport, explainCpu, explainRun } from './limits';
 import { judgedLatency, recoveryMs } from './scenarios';
 
@@ -33,14 +33,34 @@ describe('target checks', () => {
 describe('reading reports', () => {
   it('finds the highest held phase', () => {
     const r = syntheticReport();
-    const held = { ...r.phases[0]!, held: true, achievedTps: 100 };
-    const faster = { ...held, index: 1, achievedTps: 300, held: false };
+    const held = { ...r.phases[0]!, held: true, targetTps: 100, achievedTps: 100 };
+    const faster = { ...held, index: 1, targetTps: 300, achievedTps: 300, held: false };
     const best = bestHeldPhase({
       ...r,
-      phases: [held, faster, { ...held, index: 2, achievedTps: 200 }],
+      phases: [held, faster, { ...held, index: 2, targetTps: 200, achievedTps: 199.6 }],
     });
     expect(best?.index).toBe(2);
     expect(bestHeldPhase({ ...r, phases: [faster] })).toBeUndefined();
+  });
+
+  it('ranks held steps by their offered rate, and a held step holds its offered rate', () => {
+    const r = syntheticReport();
+    const step = (index: number, targetTps: number, achievedTps: number) => ({
+      ...r.phases[0]!,
+      index,
+      held: true,
+      targetTps,
+      achievedTps,
+    });
+    // 4,999 tx/s measured at the 5,000 step: that step was held at 5,000, not "1 tx/s short".
+    const best = bestHeldPhase({ ...r, phases: [step(0, 4000, 4000.2), step(1, 5000, 4999)] });
+    expect(best?.index).toBe(1);
+    expect(heldRateTps(best)).toBe(5000);
+    expect(atLeast('rate', heldRateTps(best), 5000, ' tx/s', 0)).toMatchObject({
+      met: true,
+      missedBy: null,
+    });
+    expect(heldRateTps(undefined)).toBe(0);
   });
 
   it('judges the stretch after a warm-up, or the whole run without one', () => {

@@ -49,6 +49,8 @@ export interface BenchRun {
   readonly slug: string;
   readonly worker: 'scoring' | 'passthrough';
   readonly workers: number;
+  /** The Kafka client library the workers ran on (FS_KAFKA_CLIENT); absent in older results. */
+  readonly client?: string;
   readonly report: LoadReport;
   /** With `--profile`: each worker's CPU profile summary (or why there is none). */
   readonly profiles?: readonly WorkerProfile[];
@@ -73,6 +75,12 @@ export interface BenchResult {
   readonly machine: MachineInfo;
   readonly parameters: Readonly<Record<string, unknown>>;
   readonly figures: BenchFigures;
+  /**
+   * capacity and passthrough: the figures of each Kafka client measured (`--clients`), by name.
+   * With several clients the headline figures are the first one's, but lost, duplicates and
+   * dead letters count every run.
+   */
+  readonly clients?: Readonly<Record<string, ScenarioFigures>>;
   readonly targets: readonly TargetCheck[];
   /** What limited the figures, in plain sentences (CPU, sender, worker, transport...). */
   readonly limits: readonly string[];
@@ -121,13 +129,22 @@ export function deliveryFigures(
   };
 }
 
-/** The highest-rate phase of a ramp that held (p99 within budget, flat backlog), if any. */
+/**
+ * The phase of a ramp with the highest offered rate that held (offered rate delivered, p99 within
+ * budget, flat backlog), if any. Steps are ranked by their offered rate, not by the rate measured
+ * over them, which falls a hair short of it on a step that was held.
+ */
 export function bestHeldPhase(report: LoadReport): PhaseReport | undefined {
   let best: PhaseReport | undefined;
   for (const phase of report.phases) {
-    if (phase.held && (best === undefined || phase.achievedTps > best.achievedTps)) best = phase;
+    if (phase.held && (best === undefined || phase.targetTps > best.targetTps)) best = phase;
   }
   return best;
+}
+
+/** The rate a ramp held: the offered rate of its highest held step (0 when none held). */
+export function heldRateTps(best: PhaseReport | undefined): number {
+  return best?.targetTps ?? 0;
 }
 
 /** `value ≤ limit` as a target check; `unit` is appended to numbers. */

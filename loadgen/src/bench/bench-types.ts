@@ -3,6 +3,7 @@
 // must consume and produce, the launcher starts one and hands back a way to stop it.
 import type { LoadTopics } from '../load/load-options';
 import type { SimulationParams } from '@fraudstream/simulator';
+import type { KafkaClientName } from '@fraudstream/workers/kafka';
 
 /** What one worker of a benchmark fleet is told: Kafka, its consumer group and its topics. */
 export interface WorkerEnv {
@@ -15,8 +16,13 @@ export interface WorkerEnv {
   /** Unique name of this worker process (for logs and Kafka client ids). */
   readonly instanceId: string;
   /**
+   * The Kafka client library the worker runs on (also FS_KAFKA_CLIENT in {@link env}).
+   * @defaultValue undefined: the worker's own default (FS_KAFKA_CLIENT of its environment, else kafkajs)
+   */
+  readonly kafkaClient?: KafkaClientName;
+  /**
    * The same settings as `fraudstream worker` environment variables (FS_KAFKA_BROKERS,
-   * FS_CONSUMER_GROUP, FS_TOPIC_*, FS_INSTANCE_ID, FS_HEALTH_PORT=0, ...), ready to merge into a
+   * FS_KAFKA_CLIENT, FS_CONSUMER_GROUP, FS_TOPIC_*, FS_INSTANCE_ID, FS_HEALTH_PORT=0, ...), ready to merge into a
    * child process's environment.
    */
   readonly env: Readonly<Record<string, string>>;

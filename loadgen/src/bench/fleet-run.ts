@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Admin } from 'kafkajs';
 import { DataIoError } from '@fraudstream/simulator';
+import type { KafkaClientName } from '@fraudstream/workers/kafka';
 import { LoadAbortedError, LoadOptionsError } from '../errors';
 import type { PhaseCheck } from '../load/load-options';
 import type { RateProfile } from '../load/rate-profile';
@@ -30,6 +31,8 @@ export interface FleetRunSpec {
   readonly label: string;
   readonly worker: 'scoring' | 'passthrough';
   readonly workers: number;
+  /** The Kafka client the workers run on. @defaultValue the benchmark's first client */
+  readonly client?: KafkaClientName;
   readonly profile: RateProfile;
   readonly durationMs?: number;
   readonly stopWhen?: (check: PhaseCheck) => boolean;
@@ -126,12 +129,14 @@ export async function runOnFleet(ctx: BenchContext, spec: FleetRunSpec): Promise
   await createRunTopics(ctx.admin, topics, o.partitions);
   try {
     const warm = await backfillHistory(ctx, spec, tag);
+    const client: KafkaClientName | undefined = spec.client ?? o.clients[0];
     o.log(
-      `[${spec.label}] starting ${spec.workers} ${spec.worker} worker${spec.workers > 1 ? 's' : ''}`,
+      `[${spec.label}] starting ${spec.workers} ${spec.worker} worker${spec.workers > 1 ? 's' : ''} on ${client ?? 'the default Kafka client'}`,
     );
     const fleet = await startFleet(ctx.admin, start, {
       size: spec.workers,
       brokers: o.brokers,
+      kafkaClient: client,
       groupId,
       topics,
       runTag: tag,
@@ -182,6 +187,7 @@ export async function runOnFleet(ctx: BenchContext, spec: FleetRunSpec): Promise
       slug,
       worker: spec.worker,
       workers: spec.workers,
+      client,
       report,
       ...(written === undefined ? {} : { profiles: written }),
     };

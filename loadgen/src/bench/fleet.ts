@@ -6,6 +6,7 @@ import type { LoadTopics } from '../load/load-options';
 import type { WatchedProcess } from '../measure/cpu-sampler';
 import type { LoadOptions } from '../load/load-options';
 import type { SimulationParams } from '@fraudstream/simulator';
+import type { KafkaClientName } from '@fraudstream/workers/kafka';
 import type {
   StartWorker,
   WarmFeatureState,
@@ -61,6 +62,11 @@ export interface Fleet {
 export interface FleetSpec {
   readonly size: number;
   readonly brokers: readonly string[];
+  /**
+   * The Kafka client library every worker of the fleet runs on (FS_KAFKA_CLIENT).
+   * @defaultValue undefined: the workers' own default (FS_KAFKA_CLIENT of their environment)
+   */
+  readonly kafkaClient?: KafkaClientName;
   readonly groupId: string;
   readonly topics: LoadTopics;
   /** Short tag of the run, used in instance ids and per-run names. */
@@ -76,8 +82,10 @@ export interface FleetSpec {
 export function workerEnv(spec: FleetSpec, index: number): WorkerEnv {
   const instanceId = `bench-${spec.runTag}-${index}`;
   const cpuProfile = spec.cpuProfile?.(index);
+  const client = spec.kafkaClient;
   return {
     ...(cpuProfile === undefined ? {} : { cpuProfile }),
+    ...(client === undefined ? {} : { kafkaClient: client }),
     index,
     brokers: spec.brokers,
     groupId: spec.groupId,
@@ -85,6 +93,7 @@ export function workerEnv(spec: FleetSpec, index: number): WorkerEnv {
     instanceId,
     env: {
       FS_KAFKA_BROKERS: spec.brokers.join(','),
+      ...(client === undefined ? {} : { FS_KAFKA_CLIENT: client }),
       FS_CONSUMER_GROUP: spec.groupId,
       FS_TOPIC_TRANSACTIONS: spec.topics.transactions,
       FS_TOPIC_DECISIONS: spec.topics.decisions,

@@ -5,7 +5,7 @@ import { createKafka } from '../load/kafka-clients';
 import { LoadKafkaError, LoadOptionsError } from '../errors';
 import { describeMachine } from '../measure/machine-info';
 import type { BenchOptions, BenchScenario } from './bench-options';
-import { compileBenchOptions } from './bench-options';
+import { CLIENT_SCENARIOS, compileBenchOptions } from './bench-options';
 import type { BenchResult } from './bench-result';
 import type { BenchContext } from './fleet-run';
 import type { ScenarioOutcome } from './scenarios';
@@ -43,6 +43,13 @@ export async function runBench(
       undefined,
     );
   }
+  if (o.clients.length > 1 && !CLIENT_SCENARIOS.includes(scenario)) {
+    throw new LoadOptionsError(
+      'clients',
+      `one client for the ${scenario} scenario (several: ${CLIENT_SCENARIOS.join(', ')})`,
+      o.clients.join(','),
+    );
+  }
   const machine = describeMachine();
   const startedAt = new Date().toISOString();
   const admin = createKafka('fraudstream-bench', o.brokers, true).admin();
@@ -64,9 +71,12 @@ export async function runBench(
         smoke: o.smoke,
         partitions: o.partitions,
         cpuProfile: o.profileDir !== undefined,
+        // The Kafka client(s) the workers ran on (FS_KAFKA_CLIENT).
+        clients: o.clients,
         ...outcome.parameters,
       },
       figures: { scenario, smoke: o.smoke, ...outcome.figures },
+      ...(outcome.clients === undefined ? {} : { clients: outcome.clients }),
       targets: outcome.targets,
       limits: outcome.limits,
       ...(outcome.tables === undefined ? {} : { tables: outcome.tables }),

@@ -10,9 +10,11 @@ import {
   atMost,
   bestHeldPhase,
   deliveryFigures,
+  heldRateTps,
   latencyFigures,
   median,
 } from './bench-result';
+import type { KafkaClientName } from '@fraudstream/workers/kafka';
 import type { BenchContext, FleetRunSpec } from './fleet-run';
 import { runOnFleet } from './fleet-run';
 import { latencyColumns, latencyRow } from '../measure/format';
@@ -26,6 +28,8 @@ export interface ScenarioOutcome {
   readonly runs: readonly BenchRun[];
   readonly parameters: Readonly<Record<string, unknown>>;
   readonly tables?: readonly BenchTable[];
+  /** capacity and passthrough: each Kafka client's figures, by name (`BenchResult.clients`). */
+  readonly clients?: Readonly<Record<string, ScenarioFigures>>;
 }
 
 /** Targets of issue #7 on the 2-core machine. */
@@ -180,25 +184,29 @@ export function endsRamp(check: PhaseCheck): boolean {
   return check.phase.warmUp !== true && (!check.p99WithinBudget || !check.backlogFlat);
 }
 
+/** A ramp's run and its highest held step. */
+export interface Ramp {
+  readonly run: BenchRun;
+  readonly best: PhaseReport | undefined;
+}
+
 /** A capacity ramp on one fleet: stops at the first step with p99 over budget or a growing backlog. */
 async function capacityRamp(
   ctx: BenchContext,
   worker: 'scoring' | 'passthrough',
   workers: number,
   label: string,
-): Promise<{ run: BenchRun; best: PhaseReport | undefined }> {
+  client?: KafkaClientName,
+): Promise<Ramp> {
   const run = await runOnFleet(ctx, {
     label,
     worker,
     workers,
+    ...(client === undefined ? {} : { client }),
     profile: rampProfile(ctx),
     stopWhen: endsRamp,
   });
   return { run, best: bestHeldPhase(run.report) };
-}
-
-function capacityOf(best: PhaseReport | undefined): number {
-  return best?.achievedTps ?? 0;
 }
 
 /** Why a ramp stopped where it did: the first phase not held, or the run's last phase. */
@@ -211,81 +219,246 @@ export function rampLimits(run: BenchRun): string[] {
   return out;
 }
 
+/**
+ * The label of a ramp: `base`, then the client when several are measured, then the repeat's
+ * number when there are several (one client, one repeat: the label of old, `scoring ramp`).
+ */
+export function rampLabel(
+  base: string,
+  client: string,
+  clients: number,
+  repeat: number,
+  repeats: number,
+): string {
+  return `${base}${clients > 1 ? `, ${client}` : ''}${repeats > 1 ? ` #${repeat + 1}` : ''}`;
+}
+
+/** The ramps one Kafka client made in one invocation. */
+export interface ClientRamps {
+  readonly client: string;
+  readonly passthrough: readonly Ramp[];
+  readonly scoring: readonly Ramp[];
+}
+
+/** Adds ` (client)` to a target's name when several clients are measured. */
+function forClient(check: TargetCheck, client: string, clients: number): TargetCheck {
+  return clients > 1 ? { ...check, name: `${check.name} (${client})` } : check;
+}
+
+/** The side-by-side table of the clients' figures (several clients only). */
+function clientTable(
+  title: string,
+  clients: readonly { client: string; figures: ScenarioFigures }[],
+  withCeiling: boolean,
+): BenchTable {
+  const n = (x: number | string | boolean | null | undefined, digits = 0): string =>
+    typeof x === 'number' ? x.toFixed(digits) : x === null || x === undefined ? '—' : String(x);
+  return {
+    title,
+    columns: [
+      'client',
+      'rate held (tx/s)',
+      'held step',
+      'p50 (ms)',
+      'p99 (ms)',
+      ...(withCeiling ? ['passthrough ceiling (tx/s)', 'share of ceiling'] : []),
+      'lost',
+      'duplicates',
+    ],
+    rows: clients.map(({ client, figures: f }) => [
+      client,
+      n(f.rate_tps),
+      n(f.held_step),
+      n(f.p50_ms, 1),
+      n(f.p99_ms, 1),
+      ...(withCeiling
+        ? [
+            n(f.passthrough_tps),
+            typeof f.share_of_passthrough === 'number'
+              ? `${(f.share_of_passthrough * 100).toFixed(0)} %`
+              : '—',
+          ]
+        : []),
+      n(f.lost),
+      n(f.duplicates),
+    ]),
+    notes: [
+      "Each client's workers (scoring and passthrough alike) ran on it through the worker's Kafka seam (FS_KAFKA_CLIENT); the load generator's own producer and verdict reader were the same for every client.",
+      'The ramps of the clients alternated in this invocation, on the same machine; with --repeats the figures are medians.',
+      "A step is held when its offered rate was delivered (within 1 % or 1 tx/s), its p99 stayed within 100 ms and the lag stayed flat; the rate held is that step's offered rate.",
+    ],
+  };
+}
+
 /** passthrough: the transport ceiling, the same ramp with workers that only copy records. */
 export async function passthroughScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
   const o = ctx.options;
-  const { run, best } = await capacityRamp(ctx, 'passthrough', o.workers, 'passthrough ramp');
-  return {
-    figures: {
-      rate_tps: capacityOf(best),
-      ...latencyFigures(best?.latency ?? run.report.latency),
-      ...deliveryFigures([run]),
+  const ramps: ClientRamps[] = [];
+  for (const client of o.clients) {
+    const label = rampLabel('passthrough ramp', client, o.clients.length, 0, 1);
+    const ramp = await capacityRamp(ctx, 'passthrough', o.workers, label, client);
+    ramps.push({ client, passthrough: [ramp], scoring: [] });
+  }
+  return passthroughOutcome({ workers: o.workers, rampTps: o.rampTps, stepMs: o.stepMs }, ramps);
+}
+
+/** passthrough's figures from its ramps, one per client (the first client's are the headline). */
+export function passthroughOutcome(
+  parameters: {
+    readonly workers: number;
+    readonly rampTps: readonly number[];
+    readonly stepMs: number;
+  },
+  ramps: readonly ClientRamps[],
+): ScenarioOutcome {
+  const perClient = ramps.map(({ client, passthrough }) => {
+    const [ramp] = passthrough;
+    const best = ramp?.best;
+    const runs = ramp === undefined ? [] : [ramp.run];
+    const rate = heldRateTps(best);
+    const figures: ScenarioFigures = {
+      rate_tps: rate,
+      ...latencyFigures(best?.latency ?? ramp?.run.report.latency ?? emptyLatency()),
+      ...deliveryFigures(runs),
       held_step: best?.name ?? null,
-    },
+    };
+    return { client, figures, runs };
+  });
+  const runs = perClient.flatMap((c) => c.runs);
+  const several = perClient.length > 1;
+  const [first] = perClient;
+  return {
+    figures: { ...(first?.figures ?? emptyFigures()), ...deliveryFigures(runs) },
+    clients: Object.fromEntries(
+      perClient.map((c) => [c.client, { ...c.figures, passthrough_tps: c.figures.rate_tps }]),
+    ),
     targets: [],
-    limits: rampLimits(run),
-    runs: [run],
-    parameters: { workers: o.workers, rampTps: o.rampTps, stepMs: o.stepMs },
+    limits: runs.flatMap(rampLimits),
+    runs,
+    parameters: {
+      workers: parameters.workers,
+      rampTps: parameters.rampTps,
+      stepMs: parameters.stepMs,
+    },
+    ...(several
+      ? { tables: [clientTable('Passthrough ceiling by Kafka client', perClient, false)] }
+      : {}),
   };
 }
 
 /**
  * capacity: the scoring fleet's highest rate held for a whole step, and the transport ceiling
- * measured in the same invocation (passthrough and scoring ramps alternate; medians).
+ * measured in the same invocation: passthrough and scoring ramps alternate, client after client
+ * (`clients`) and `repeats` times; each client's figures are its medians.
  */
 export async function capacityScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
   const o = ctx.options;
   const runs: BenchRun[] = [];
-  const scoring: { run: BenchRun; best: PhaseReport | undefined }[] = [];
-  const ceilings: number[] = [];
+  const ramps = o.clients.map((client) => ({
+    client,
+    passthrough: [] as Ramp[],
+    scoring: [] as Ramp[],
+  }));
   for (let i = 0; i < o.repeats; i += 1) {
-    const suffix = o.repeats > 1 ? ` #${i + 1}` : '';
-    const pt = await capacityRamp(ctx, 'passthrough', o.workers, `passthrough ramp${suffix}`);
-    runs.push(pt.run);
-    ceilings.push(capacityOf(pt.best));
-    const sc = await capacityRamp(ctx, 'scoring', o.workers, `scoring ramp${suffix}`);
-    runs.push(sc.run);
-    scoring.push(sc);
+    for (const c of ramps) {
+      const label = (base: string): string => rampLabel(base, c.client, ramps.length, i, o.repeats);
+      const pt = await capacityRamp(
+        ctx,
+        'passthrough',
+        o.workers,
+        label('passthrough ramp'),
+        c.client,
+      );
+      runs.push(pt.run);
+      c.passthrough.push(pt);
+      const sc = await capacityRamp(ctx, 'scoring', o.workers, label('scoring ramp'), c.client);
+      runs.push(sc.run);
+      c.scoring.push(sc);
+    }
   }
-  const capacity = median(scoring.map((s) => capacityOf(s.best)));
-  const ceiling = median(ceilings);
-  // The figures' latencies are those of the run whose capacity is the median (or nearest).
-  const representative = [...scoring].sort(
-    (a, b) => Math.abs(capacityOf(a.best) - capacity) - Math.abs(capacityOf(b.best) - capacity),
-  )[0];
-  const best = representative?.best;
-  const shareOfCeiling = ceiling > 0 ? capacity / ceiling : null;
-  const targets = [
-    atLeast(
-      `rate held for ${o.stepMs / 1000} s with p99 ≤ 100 ms and flat lag`,
-      capacity,
-      TARGETS.capacityTps,
-      ' tx/s',
-      0,
-    ),
-    atLeast(
-      'share of the passthrough ceiling',
-      shareOfCeiling === null ? null : shareOfCeiling * 100,
-      TARGETS.capacityShareOfPassthrough * 100,
-      ' %',
-      0,
-    ),
-  ];
-  return {
-    figures: {
+  return capacityOutcome(
+    { workers: o.workers, rampTps: o.rampTps, stepMs: o.stepMs, repeats: o.repeats },
+    ramps,
+    runs,
+  );
+}
+
+/**
+ * capacity's figures, targets and limits from its ramps: per client (medians of its repeats),
+ * the first client's as the headline, lost, duplicates and dead letters over every run.
+ */
+export function capacityOutcome(
+  parameters: {
+    readonly workers: number;
+    readonly rampTps: readonly number[];
+    readonly stepMs: number;
+    readonly repeats: number;
+  },
+  ramps: readonly ClientRamps[],
+  runs: readonly BenchRun[],
+): ScenarioOutcome {
+  const several = ramps.length > 1;
+  const perClient = ramps.map((c) => {
+    const capacity = c.scoring.length === 0 ? 0 : median(c.scoring.map((s) => heldRateTps(s.best)));
+    const ceiling =
+      c.passthrough.length === 0 ? 0 : median(c.passthrough.map((p) => heldRateTps(p.best)));
+    // The figures' latencies are those of the run whose capacity is the median (or nearest).
+    const representative = [...c.scoring].sort(
+      (a, b) => Math.abs(heldRateTps(a.best) - capacity) - Math.abs(heldRateTps(b.best) - capacity),
+    )[0];
+    const best = representative?.best;
+    const shareOfCeiling = ceiling > 0 ? capacity / ceiling : null;
+    const targets = [
+      atLeast(
+        `rate held for ${parameters.stepMs / 1000} s with p99 ≤ 100 ms and flat lag`,
+        capacity,
+        TARGETS.capacityTps,
+        ' tx/s',
+        0,
+      ),
+      atLeast(
+        'share of the passthrough ceiling',
+        shareOfCeiling === null ? null : shareOfCeiling * 100,
+        TARGETS.capacityShareOfPassthrough * 100,
+        ' %',
+        0,
+      ),
+    ].map((t) => forClient(t, c.client, ramps.length));
+    const figures: ScenarioFigures = {
       rate_tps: capacity,
       ...latencyFigures(best?.latency ?? representative?.run.report.latency ?? emptyLatency()),
-      ...deliveryFigures(runs),
+      ...deliveryFigures([...c.passthrough, ...c.scoring].map((r) => r.run)),
       passthrough_tps: ceiling,
       share_of_passthrough: shareOfCeiling,
       held_step: best?.name ?? null,
-    },
-    targets,
-    limits: targets.every((t) => t.met)
-      ? []
-      : runs.filter((r) => r.worker === 'scoring').flatMap(rampLimits),
+    };
+    const limits = targets.every((t) => t.met) ? [] : c.scoring.flatMap((s) => rampLimits(s.run));
+    return { client: c.client, figures, targets, limits };
+  });
+  const [first] = perClient;
+  return {
+    figures: { ...(first?.figures ?? emptyFigures()), ...deliveryFigures(runs) },
+    clients: Object.fromEntries(perClient.map((c) => [c.client, c.figures])),
+    targets: perClient.flatMap((c) => c.targets),
+    limits: perClient.flatMap((c) => c.limits),
     runs,
-    parameters: { workers: o.workers, rampTps: o.rampTps, stepMs: o.stepMs, repeats: o.repeats },
+    parameters: {
+      workers: parameters.workers,
+      rampTps: parameters.rampTps,
+      stepMs: parameters.stepMs,
+      repeats: parameters.repeats,
+    },
+    ...(several ? { tables: [clientTable('Capacity by Kafka client', perClient, true)] } : {}),
+  };
+}
+
+function emptyFigures(): ScenarioFigures {
+  return {
+    rate_tps: 0,
+    ...latencyFigures(emptyLatency()),
+    lost: 0,
+    duplicates: 0,
+    dead_letters: 0,
   };
 }
 
@@ -379,7 +552,7 @@ export async function fleetScenario(ctx: BenchContext): Promise<ScenarioOutcome>
       `scoring ramp, ${n} worker${n > 1 ? 's' : ''}`,
     );
     runs.push(run);
-    capacities.push({ workers: n, tps: capacityOf(best), best });
+    capacities.push({ workers: n, tps: heldRateTps(best), best });
   }
   const base = capacities[0]?.tps ?? 0;
   const top = capacities.reduce(

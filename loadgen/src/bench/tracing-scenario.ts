@@ -9,6 +9,7 @@ import type { BenchRun, BenchTable, ScenarioFigures } from './bench-result';
 import {
   NO_LATENCY_FIGURES,
   bestHeldPhase,
+  heldRateTps,
   deliveryFigures,
   latencyFigures,
   median,
@@ -147,7 +148,7 @@ function summarise(
   const at = runs.map((r) => r.run.report.phases.find((p) => p.index === common));
   return {
     ratio,
-    capacityTps: median(runs.map((r) => bestHeldPhase(r.run.report)?.achievedTps ?? 0)),
+    capacityTps: median(runs.map((r) => heldRateTps(bestHeldPhase(r.run.report)))),
     p50Ms: medianOf(at.map((p) => p?.latency.p50Ms)),
     p99Ms: medianOf(at.map((p) => p?.latency.p99Ms)),
     workerCores: medianOf(at.map(workerCores)),

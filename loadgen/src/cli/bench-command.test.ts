@@ -42,7 +42,15 @@ describe('fraudstream bench command line', () => {
       await expect(command.run(argv)).resolves.toBe(0);
       const help = out.join('');
       expect(help).toContain('usage: fraudstream bench <scenario> [options]');
-      for (const f of ['--smoke', '--fleet', '--steps', '--passthrough', '--sampling', '--profile'])
+      for (const f of [
+        '--smoke',
+        '--fleet',
+        '--steps',
+        '--clients',
+        '--passthrough',
+        '--sampling',
+        '--profile',
+      ])
         expect(help).toContain(f);
       expect(help).toMatch(/--fleet VALUE .*default 1,2,4\)/);
     },
@@ -58,6 +66,7 @@ describe('fraudstream bench command line', () => {
     [['seed', '--bogus'], /unknown option "--bogus"/],
     [['seed', '--passthrough', 'thread'], /--passthrough: expected one of process, in-process/],
     [['fleet', '--fleet', '1,0'], /--fleet: expected integers ≥ 1, comma-separated/],
+    [['capacity', '--clients', 'kafkajs,rdkafka'], /--clients: expected kafkajs or librdkafka/],
     [['tracing', '--sampling', '0,2'], /--sampling: expected shares from 0 to 1/],
     [
       ['seed', '--otlp-endpoint', 'jaeger:4318'],
@@ -73,6 +82,7 @@ describe('fraudstream bench command line', () => {
 
   it.each([
     ['FS_KAFKA_BROKERS', 'nohost'],
+    ['FS_KAFKA_CLIENT', 'node-rdkafka'],
     ['FS_OTLP_ENDPOINT', 'https://user:pl4nted-s3cret@collector:4318 x'],
   ])('rejects a bad %s before starting anything, by its declaration', async (name, value) => {
     const command = benchCommand({ stdout: sink([]), stderr: sink([]), env: { [name]: value } });

@@ -20,8 +20,9 @@ import {
   type CliCommand,
 } from '@fraudstream/settings';
 import { TELEMETRY_SETTINGS, WORKER_SETTINGS } from '@fraudstream/workers';
+import { KAFKA_CLIENT_NAMES } from '@fraudstream/workers/kafka';
 import type { BenchOptions, BenchScenario } from '../bench/bench-options';
-import { BENCH_SCENARIOS, DEFAULT_BENCH_OPTIONS } from '../bench/bench-options';
+import { BENCH_SCENARIOS, DEFAULT_BENCH_OPTIONS, defaultKafkaClient } from '../bench/bench-options';
 import type { BenchResult, BenchTable } from '../bench/bench-result';
 import type { StartWorker, WarmFeatureState } from '../bench/bench-types';
 import { runBench } from '../bench/run-bench';
@@ -97,7 +98,7 @@ export const BENCH_FLAGS = {
   repeats: optionalFlag(
     'repeats',
     int({ min: 1 }),
-    `capacity: passthrough and scoring ramps alternate N times, figures are medians (default ${D.repeats})`,
+    `capacity: passthrough and scoring ramps alternate N times (client after client), figures are medians (default ${D.repeats})`,
   ),
   rate: optionalFlag(
     'rate',
@@ -133,6 +134,11 @@ export const BENCH_FLAGS = {
     num({ min: 0.001 }),
     `burst: its length (default ${seconds(D.burstMs)})`,
   ),
+  clients: optionalFlag(
+    'clients',
+    list(oneOf(KAFKA_CLIENT_NAMES), `${KAFKA_CLIENT_NAMES.join(' or ')}, comma-separated`),
+    'capacity, passthrough: the Kafka clients the workers run on, each measured in this invocation, their ramps alternating (default FS_KAFKA_CLIENT or kafkajs; other scenarios take one)',
+  ),
   passthrough: optionalFlag(
     'passthrough',
     oneOf(['process', 'in-process'] as const),
@@ -166,11 +172,13 @@ const ABOUT = `End-to-end scenarios (docs/benchmarks.md), each on fresh topics a
                precision and recall (on a feature state backfilled with the 28 days before it),
                then the same on passthrough workers: the transport's share of the latency
   capacity     stepped ramp until p99 > 100 ms or lag grows, and the passthrough ceiling
+               (--clients kafkajs,librdkafka: both Kafka clients side by side, ramps alternating)
   passthrough  the same ramp with workers that only copy records to decisions
   burst        steady load, ×10 for 30 s, steady again: peak lag, time to recover
   fleet        capacity with 1, 2 and 4 workers: scaling per added process
   tracing      capacity with the workers' trace sampling at 0 %, 1 % and 100 %: the cost of tracing
-micro-benchmarks (when the CLI provides them): features, inference (each has its own --help)`;
+micro-benchmarks (when the CLI provides them): features, inference (each has its own --help)
+  chaos        worker faults (kill, kill-restart, rolling, stop) under a steady load (its own --help)`;
 
 /** The `--help` text of `fraudstream bench`. */
 const USAGE = `${commandHelp('fraudstream bench <scenario> [options]', ABOUT, BENCH_FLAGS)}\n`;
@@ -270,6 +278,8 @@ export function benchCommand(deps: BenchCommandDeps = {}): CliCommand {
         s === undefined ? undefined : s * 1000;
       const options: BenchOptions = {
         brokers: values.brokers ?? env.brokers,
+        // The workers' FS_KAFKA_CLIENT, read where the workers' other settings are.
+        clients: values.clients ?? [defaultKafkaClient(source)],
         startWorker: deps.startWorker,
         warmFeatureState: deps.warmFeatureState,
         passthrough: values.passthrough,
@@ -320,7 +330,8 @@ export function benchCommand(deps: BenchCommandDeps = {}): CliCommand {
       await writeBenchReport(result, dir, renderLoadPlots);
       if (values.json) {
         const profile = result.cpuProfile === undefined ? {} : { profile: result.cpuProfile };
-        stdout.write(`${JSON.stringify({ ...result.figures, ...profile })}\n`);
+        const clients = result.clients === undefined ? {} : { clients: result.clients };
+        stdout.write(`${JSON.stringify({ ...result.figures, ...clients, ...profile })}\n`);
       } else stdout.write(formatBenchResult(result, dir));
       if (values.json) stderr.write(`report: ${dir}\n`);
       return 0;

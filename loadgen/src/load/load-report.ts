@@ -54,7 +54,10 @@ export interface PhaseReport {
   readonly endMs: number;
   readonly targetTps: number;
   readonly sent: number;
-  /** Sent transactions per second of the phase (longer than planned if the sender fell behind). */
+  /**
+   * Sent transactions per second of the phase, over the time from its first ack to its last
+   * (longer than planned if the sender fell behind).
+   */
   readonly achievedTps: number;
   readonly latency: LatencySummary;
   /** Share of the phase's transactions over budget or without a verdict. */

@@ -1,7 +1,7 @@
 import type { RateProfile } from './rate-profile';
 import { ratePhases } from './rate-profile';
 import type { CpuSample } from '../measure/cpu-sampler';
-import { RunMonitor, meanCpu } from './run-monitor';
+import { RunMonitor, meanCpu, offeredRateDelivered } from './run-monitor';
 
 const cpu: CpuSample = { machineBusy: 0.5, selfCores: 0.2, processCores: { 'worker 1': 0.4 } };
 const ramp: RateProfile = {
@@ -41,6 +41,20 @@ function drive(): RunMonitor {
   return m;
 }
 
+describe('offeredRateDelivered', () => {
+  it('allows 1 % of the offered rate or 1 tx/s, whichever is larger', () => {
+    // 1 % of 5,000 is 50 tx/s.
+    expect(offeredRateDelivered(4999, 5000)).toBe(true);
+    expect(offeredRateDelivered(4950, 5000)).toBe(true);
+    expect(offeredRateDelivered(4949, 5000)).toBe(false);
+    // 1 % of 50 is 0.5: the 1 tx/s floor applies.
+    expect(offeredRateDelivered(49, 50)).toBe(true);
+    expect(offeredRateDelivered(48.9, 50)).toBe(false);
+    expect(offeredRateDelivered(5000.4, 5000)).toBe(true);
+    expect(offeredRateDelivered(0, 100)).toBe(false);
+  });
+});
+
 describe('RunMonitor', () => {
   it('checks a phase: over-budget share and backlog growth', () => {
     const m = drive();
@@ -64,6 +78,38 @@ describe('RunMonitor', () => {
     expect(first?.cpu?.processCores['worker 1']).toBeCloseTo(0.4);
     expect(second?.held).toBe(false);
     expect(second?.notHeldBecause.join(' ')).toContain('p99 over 100 ms');
+  });
+
+  it('holds a step whose rate came a hair short of the offered one, not one that fell behind', () => {
+    const profile: RateProfile = { kind: 'ramp', steps: [{ tps: 100, durationMs: 4000 }] };
+    const monitor = (lastAckAtMs: number): RunMonitor => {
+      const m = new RunMonitor({
+        profile,
+        phases: ratePhases(profile, 4000),
+        totalCount: 400,
+        latencyBudgetMs: 100,
+        listLimit: 10,
+      });
+      m.start(0);
+      for (let seq = 0; seq < 400; seq += 1) {
+        const at = seq === 399 ? lastAckAtMs : seq * 10;
+        m.acked(seq, seq + 1, at, 0, 1);
+        m.verdict(seq, 'APPROVE', at + 5);
+      }
+      for (let t = 1000; t <= 4000; t += 1000) m.sample(t, 100, null, cpu);
+      return m;
+    };
+    // Every ack on time: exactly the offered rate.
+    const [steady] = monitor(3990).phaseReports(4000);
+    expect(steady?.achievedTps).toBeCloseTo(100, 6);
+    // Last ack 30 ms after the step's end: 99.0 tx/s achieved of 100, within 1 tx/s.
+    const [onTime] = monitor(4030).phaseReports(4030);
+    expect(onTime?.achievedTps).toBeLessThan(100);
+    expect(onTime?.held).toBe(true);
+    // Last ack 200 ms late: 95.0 tx/s, the sender fell behind (the old 95 % rule held it).
+    const [late] = monitor(4200).phaseReports(4200);
+    expect(late?.held).toBe(false);
+    expect(late?.notHeldBecause.join(' ')).toContain('the sender reached 95.0 of 100 tx/s');
   });
 
   it('marks a phase cut short by the end of sending as not held', () => {

@@ -25,6 +25,12 @@ import {
   SMOKE_INFERENCE_BENCH_OPTIONS,
   runInferenceBench,
 } from './inference-bench';
+import type { KafkaApiBenchOptions, KafkaApiBenchResult } from './kafka-api-bench';
+import {
+  DEFAULT_KAFKA_API_BENCH_OPTIONS,
+  SMOKE_KAFKA_API_BENCH_OPTIONS,
+  runKafkaApiBench,
+} from './kafka-api-bench';
 import type { MicroBenchIo, MicroFigures } from './micro-report';
 import {
   fmt,
@@ -86,6 +92,36 @@ export const FEATURES_BENCH_FLAGS = {
   }),
 };
 
+const KAFKA_API_DEFAULTS = DEFAULT_KAFKA_API_BENCH_OPTIONS;
+
+/** The flags of `fraudstream bench kafka-api`, declared once (see INFERENCE_BENCH_FLAGS). */
+export const KAFKA_API_BENCH_FLAGS = {
+  records: optionalFlag(
+    'records',
+    int({ min: 1 }),
+    `records copied per path and round (default ${KAFKA_API_DEFAULTS.records}; --smoke: ${SMOKE_KAFKA_API_BENCH_OPTIONS.records ?? KAFKA_API_DEFAULTS.records})`,
+  ),
+  batch: optionalFlag(
+    'batch',
+    int({ min: 1 }),
+    `most records per handler or consume(n) call (default ${KAFKA_API_DEFAULTS.batchSize})`,
+  ),
+  brokers: optionalFlag(
+    'brokers',
+    SERVICE_SETTINGS.kafkaBrokers.type,
+    `the Kafka to measure (default FS_KAFKA_BROKERS or ${formatDefault(SERVICE_SETTINGS.kafkaBrokers)})`,
+  ),
+  ...microFlags({
+    normal: KAFKA_API_DEFAULTS.rounds,
+    smoke: SMOKE_KAFKA_API_BENCH_OPTIONS.rounds ?? KAFKA_API_DEFAULTS.rounds,
+  }),
+};
+
+const KAFKA_API_ABOUT = `The worker's copy loop (consume a batch, produce a copy of each record with acks=all on an
+idempotent producer, commit past the batch once acknowledged) over the same pre-produced records, on
+kafkajs and librdkafka's KafkaJS-compatible API (both through the worker's seam) and on librdkafka's
+native API: records/s and CPU µs per record (medians over rounds, the paths taking turns).`;
+
 const INFERENCE_ABOUT = `The default model (models/artifacts/CURRENT) through Scorer.scoreBatch on tfjs-node, against the
 same model on the pure-JS cpu and the WASM backends, LayersModel.predict and explainBatch on
 tfjs-node: µs per call and rows/s per batch size (medians over rounds, A and B alternating).`;
@@ -128,6 +164,31 @@ export function featuresFigures(r: FeaturesBenchResult): MicroFigures {
     distinct_terminals_per_batch: round(r.distinctTerminalsPerBatch, 1),
     keys_deleted: r.keysDeleted,
   };
+}
+
+/** The flat figures of a kafka-api run: `<path>_<figure>`. */
+export function kafkaApiFigures(r: KafkaApiBenchResult): MicroFigures {
+  const figures: Record<string, number> = { records: r.options.records };
+  for (const row of r.rows) {
+    figures[`${row.path}_records_per_s`] = Math.round(row.recordsPerS);
+    figures[`${row.path}_cpu_us_per_record`] = round(row.cpuUsPerRecord, 2);
+    figures[`${row.path}_time_vs_kafkajs`] = round(row.timeVsKafkajs, 3);
+  }
+  return figures;
+}
+
+/** The terminal table of a kafka-api run. */
+export function kafkaApiTable(r: KafkaApiBenchResult): string {
+  return formatTable(
+    ['path', 'records/s', 'CPU µs/record', 'time vs kafkajs'],
+    r.rows.map((row) => [
+      row.path,
+      fmt(row.recordsPerS),
+      fmt(row.cpuUsPerRecord, 1),
+      `×${fmt(row.timeVsKafkajs, 2)}`,
+    ]),
+    ['left', 'right', 'right', 'right'],
+  );
 }
 
 /** The terminal table of an inference run. */
@@ -294,6 +355,60 @@ export async function featuresBenchmark(
     io.stdout.write(
       `\nfeatures${args.smoke ? ' (smoke)' : ''}: batches of ${r.batchSize} simulated transactions after ${r.historyTransactions} of history (${fmt(r.distinctCustomersPerBatch)} cards, ${fmt(r.distinctTerminalsPerBatch)} terminals per batch)\n` +
         `${featuresTable(r)}\n  medians over ${r.rounds} rounds; plain reads found a value ${fmt(r.readHitShare * 100, 1)} % of the time; ${r.keysDeleted} keys deleted\n  report: ${dir}\n`,
+    );
+  }
+  return 0;
+}
+
+/** `fraudstream bench kafka-api [options]`; resolves to the exit code. */
+export async function kafkaApiBenchmark(
+  argv: string[],
+  io: MicroBenchIo = processIo(),
+): Promise<number> {
+  const { values: args, help } = readFlags(KAFKA_API_BENCH_FLAGS, argv);
+  if (help) {
+    io.stdout.write(
+      `${commandHelp('fraudstream bench kafka-api [options]', KAFKA_API_ABOUT, KAFKA_API_BENCH_FLAGS)}\n`,
+    );
+    return 0;
+  }
+  const options: KafkaApiBenchOptions = {
+    ...KAFKA_API_DEFAULTS,
+    ...(args.smoke ? SMOKE_KAFKA_API_BENCH_OPTIONS : {}),
+    ...(args.rounds === undefined ? {} : { rounds: args.rounds }),
+    ...(args.records === undefined ? {} : { records: args.records }),
+    ...(args.batch === undefined ? {} : { batchSize: args.batch }),
+    // The environment is read (and checked) only when the flag is absent.
+    brokers: args.brokers ?? loadServiceEndpoints(io.env).kafkaBrokers,
+  };
+  const machine = describeMachine();
+  const startedAt = new Date();
+  const r = await runKafkaApiBench(options, (line) => io.stderr.write(`${line}\n`));
+  const finishedAt = new Date();
+  const fastest = [...r.rows].sort((a, b) => b.recordsPerS - a.recordsPerS)[0];
+  const result = microBenchResult({
+    scenario: 'kafka-api',
+    smoke: args.smoke,
+    startedAt,
+    finishedAt,
+    machine,
+    parameters: { ...r.options },
+    rateTps: Math.round(fastest?.recordsPerS ?? 0),
+    figures: kafkaApiFigures(r),
+    limits: [
+      `rate_tps is the fastest path (${fastest?.path ?? '?'}), records copied per second by one process`,
+      'Kafka runs on the same cores as this process; CPU µs/record counts this process only (librdkafka threads included), not the broker',
+      `machine load average ${machine.loadAverage1m} on ${machine.cores} cores when the run started`,
+    ],
+  });
+  const dir = await writeMicroReport(result, args.out);
+  if (args.json) {
+    io.stdout.write(microJson(result, r.rows));
+    io.stderr.write(`report: ${dir}\n`);
+  } else {
+    io.stdout.write(
+      `\nkafka-api${args.smoke ? ' (smoke)' : ''}: ${r.options.records} records of ${r.options.recordBytes} B, ${r.options.partitions} partitions, batches of ${r.options.batchSize}\n` +
+        `${kafkaApiTable(r)}\n  medians over ${r.options.rounds} rounds; "time vs kafkajs" = that path's time / kafkajs' in the same round\n  report: ${dir}\n`,
     );
   }
   return 0;

@@ -21,9 +21,12 @@ export interface BatchingSenderOptions {
   readonly maxInFlight: number;
 }
 
-/** Queue of records numbered by consecutive sequence numbers, sent in order. */
-export class BatchingSender {
-  private queue: Message[] = [];
+/**
+ * Queue of records numbered by consecutive sequence numbers, sent in order. `M` is the message
+ * shape of whatever client sends them (kafkajs' by default, the Kafka seam's for the passthrough).
+ */
+export class BatchingSender<M = Message> {
+  private queue: M[] = [];
   private enqueuedAt: number[] = [];
   private headSeq = 0;
   private inFlight = 0;
@@ -31,7 +34,7 @@ export class BatchingSender {
 
   /** `send` performs one produce request; `now` is a monotonic clock in ms. */
   constructor(
-    private readonly send: (messages: Message[]) => Promise<unknown>,
+    private readonly send: (messages: M[]) => Promise<unknown>,
     private readonly options: BatchingSenderOptions,
     private readonly handlers: SendHandlers,
     private readonly now: () => number,
@@ -48,7 +51,7 @@ export class BatchingSender {
   }
 
   /** Appends the record numbered `seq` (the next consecutive number) and sends if a slot is free. */
-  enqueue(seq: number, message: Message): void {
+  enqueue(seq: number, message: M): void {
     if (seq !== this.headSeq + this.queue.length) {
       throw new RangeError(
         `records must be enqueued in sequence: expected ${this.headSeq + this.queue.length}, got ${seq}`,
