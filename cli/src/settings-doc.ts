@@ -5,9 +5,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BENCH_FLAGS,
+  CHAOS_FLAGS,
   DEMO_FLAGS,
   FEATURES_BENCH_FLAGS,
   INFERENCE_BENCH_FLAGS,
+  KAFKA_API_BENCH_FLAGS,
   LOADGEN_FLAGS,
   SIMULATE_FLAGS,
 } from '@fraudstream/loadgen';
@@ -98,6 +100,17 @@ export const COMMAND_FLAGS: readonly CommandFlags[] = [
     command: 'bench inference',
     about: 'micro-benchmark: Scorer.scoreBatch on tfjs-node against the cpu and WASM backends',
     group: INFERENCE_BENCH_FLAGS,
+  },
+  {
+    command: 'bench kafka-api',
+    about:
+      "micro-benchmark: the worker's copy loop on kafkajs, librdkafka's KafkaJS-compatible API and its native API",
+    group: KAFKA_API_BENCH_FLAGS,
+  },
+  {
+    command: 'bench chaos',
+    about: 'worker faults (kill, kill and restart, rolling restart, stop) under a steady load',
+    group: CHAOS_FLAGS,
   },
   { command: 'trace', about: summaryOf('trace'), group: TRACE_FLAGS },
   ...Object.entries(SCHEMAS_SUBCOMMANDS).map(([name, sub]) => ({

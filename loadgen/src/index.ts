@@ -53,6 +53,16 @@ export type { BenchLoadOptions, BenchOptions, BenchScenario } from './bench/benc
 export { BENCH_SCENARIOS, DEFAULT_BENCH_OPTIONS } from './bench/bench-options';
 export type { BenchFigures, BenchResult, BenchRun, TargetCheck } from './bench/bench-result';
 export { NO_LATENCY_FIGURES, median } from './bench/bench-result';
+// `fraudstream bench chaos`: worker faults under a steady load.
+export { runChaos } from './chaos/run-chaos';
+export type { ChaosClientRun, ChaosResult } from './chaos/run-chaos';
+export type { ChaosOptions, FaultKind, GroupProtocol } from './chaos/chaos-options';
+export { FAULT_KINDS, compileChaosOptions } from './chaos/chaos-options';
+export type { ChaosFigures, FaultFigures, FaultWindow } from './chaos/chaos-figures';
+export { reduceChaos } from './chaos/chaos-figures';
+export { planFaults } from './chaos/fault-schedule';
+export type { FaultSchedule, FaultStep } from './chaos/fault-schedule';
+export { CHAOS_FLAGS, chaosBenchmark } from './chaos/chaos-command';
 export type {
   StartWorker,
   WarmFeatureSpec,
@@ -126,8 +136,10 @@ export type { MicroBenchIo } from './micro-bench/micro-report';
 export {
   FEATURES_BENCH_FLAGS,
   INFERENCE_BENCH_FLAGS,
+  KAFKA_API_BENCH_FLAGS,
   featuresBenchmark,
   inferenceBenchmark,
+  kafkaApiBenchmark,
 } from './micro-bench/micro-bench-commands';
 
 // `fraudstream` subcommands of this package, wired with the worker's telemetry and launcher.

@@ -11,8 +11,10 @@ import {
   BENCH_SCENARIOS,
   CPU_PROFILE_SECTION_TITLE,
   benchCommand,
+  chaosBenchmark,
   featuresBenchmark,
   inferenceBenchmark,
+  kafkaApiBenchmark,
   processWorkerLauncher,
   runBench,
   warmBenchFeatureState,
@@ -21,7 +23,7 @@ import {
 import type { CompactProfile } from '@fraudstream/loadgen';
 import { loadTf } from '@fraudstream/models';
 import { countKeys } from '../support/redis';
-import { REDIS_URL } from '../support/services';
+import { KAFKA_CLIENT, REDIS_URL } from '../support/services';
 import { startEchoWorker, type EchoWorkerHandle } from './loadgen-echo-worker';
 
 const BROKERS = (process.env.FS_KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
@@ -359,5 +361,65 @@ describe('models: micro-benchmarks in smoke mode', () => {
       ),
     ) as BenchResult;
     expect(await countKeys(REDIS_URL, `${String(report.parameters.keyPrefix)}*`)).toBe(0);
+  });
+
+  it('kafka-api copies every record on kafkajs, librdkafka compat and librdkafka native', async () => {
+    const printed: string[] = [];
+    const code = await kafkaApiBenchmark(
+      ['--smoke', '--json', '--out', out, '--brokers', BROKERS.join(',')],
+      {
+        stdout: new Writable({
+          write(chunk: Buffer, _encoding, done): void {
+            printed.push(chunk.toString());
+            done();
+          },
+        }),
+        stderr: new Writable({ write: (_c, _e, done) => done() }),
+        env: {},
+      },
+    );
+    expect(code).toBe(0);
+    const json = JSON.parse(printed.join('')) as Record<string, unknown>;
+    console.log(`bench kafka-api --smoke --json: ${JSON.stringify(json)}`);
+    for (const path of ['kafkajs', 'librdkafka_compat', 'librdkafka_native']) {
+      expect(json[`${path}_records_per_s`]).toBeGreaterThan(0);
+      expect(json[`${path}_cpu_us_per_record`]).toBeGreaterThan(0);
+    }
+  });
+
+  it(`chaos kills, restarts and rolls real worker processes (${KAFKA_CLIENT}) and loses nothing`, async () => {
+    const printed: string[] = [];
+    const sink = (into: string[]): NodeJS.WritableStream =>
+      new Writable({
+        write(chunk: Buffer, _encoding, done): void {
+          into.push(chunk.toString());
+          done();
+        },
+      });
+    const chaos = chaosBenchmark({
+      startWorker: processWorkerLauncher({ env: { FS_LOG_LEVEL: 'warn' } }),
+      env: { FS_KAFKA_BROKERS: BROKERS.join(','), FS_REDIS_URL: REDIS_URL },
+      stdout: sink(printed),
+      stderr: sink([]),
+    });
+    const flags = ['--smoke', '--json', '--quiet', '--out', out, '--clients', KAFKA_CLIENT];
+    const code = await chaos(
+      KAFKA_CLIENT === 'librdkafka' ? [...flags, '--static-membership'] : flags,
+    );
+    expect(code).toBe(0);
+    const json = JSON.parse(printed.join('')) as {
+      lost: number;
+      dead_letters: number;
+      duplicates_identical: boolean;
+      sent: number;
+      faults: { kind: string; sent: number; lost: number }[];
+    };
+    console.log(`bench chaos --smoke --json (${KAFKA_CLIENT}): ${JSON.stringify(json)}`);
+    expect(json.sent).toBeGreaterThan(0);
+    expect(json.lost).toBe(0);
+    expect(json.dead_letters).toBe(0);
+    expect(json.duplicates_identical).toBe(true);
+    expect(json.faults.map((f) => f.kind)).toEqual(['kill-restart', 'rolling', 'kill']);
+    for (const f of json.faults) expect(f.lost).toBe(0);
   });
 });

@@ -10,6 +10,7 @@ import type { Telemetry } from '@fraudstream/workers';
 import type { WarmFeatureState } from '../bench/bench-types';
 import type { MicroBenchmark } from './bench-command';
 import { benchCommand } from './bench-command';
+import { chaosBenchmark } from '../chaos/chaos-command';
 import { loadgenCommand } from './loadgen-command';
 import { processWorkerLauncher } from './worker-launcher';
 
@@ -40,14 +41,19 @@ export const loadgenCliCommand: CliCommand = {
 };
 
 /**
- * The micro-benchmarks of @fraudstream/models. The package is imported on first use, as the
- * worker's adapter does, so that `fraudstream --help` and the end-to-end scenarios never load TF.
+ * The micro-benchmarks: of @fraudstream/models, and of the Kafka client APIs. Each is imported on
+ * first use, as the worker's adapter does, so that `fraudstream --help` and the end-to-end
+ * scenarios never load TF or the librdkafka addon.
  */
-export const MICRO_BENCHMARKS: Readonly<Record<'features' | 'inference', MicroBenchmark>> = {
+export const MICRO_BENCHMARKS: Readonly<
+  Record<'features' | 'inference' | 'kafka-api', MicroBenchmark>
+> = {
   features: async (argv) =>
     (await import('../micro-bench/micro-bench-commands')).featuresBenchmark(argv),
   inference: async (argv) =>
     (await import('../micro-bench/micro-bench-commands')).inferenceBenchmark(argv),
+  'kafka-api': async (argv) =>
+    (await import('../micro-bench/micro-bench-commands')).kafkaApiBenchmark(argv),
 };
 
 /**
@@ -80,7 +86,13 @@ export const benchCliCommand: CliCommand = {
         traceSend: traceSendFor(t.tracer),
         startWorker: processWorkerLauncher({ env: { FS_LOG_LEVEL: 'warn' } }),
         warmFeatureState: warmBenchFeatureState,
-        microBenchmarks: MICRO_BENCHMARKS,
+        microBenchmarks: {
+          ...MICRO_BENCHMARKS,
+          // The fault-injection benchmark has flags of its own, so it is routed the same way.
+          chaos: chaosBenchmark({
+            startWorker: processWorkerLauncher({ env: { FS_LOG_LEVEL: 'warn' } }),
+          }),
+        },
       }).run(argv),
     ),
 };

@@ -1,0 +1,103 @@
+// What each fault kind does to the fleet. A kind is a function from its planned step to the
+// actions it took; broker and Redis faults are meant to be added here as more kinds, with the
+// same window bookkeeping.
+import type { FaultKind } from './chaos-options';
+import type { FaultAction, FaultWindow } from './chaos-figures';
+import type { FaultStep } from './fault-schedule';
+import type { WorkerSlots } from './worker-slots';
+
+/** What a fault is given to act with. */
+export interface FaultContext {
+  readonly step: FaultStep;
+  readonly slots: WorkerSlots;
+  /** Slots of the fleet. */
+  readonly workers: number;
+  /** Run clock, ms. */
+  readonly now: () => number;
+  /** Sleeps `ms`, or less when the run is stopped. */
+  readonly wait: (ms: number) => Promise<void>;
+  readonly log: (line: string) => void;
+  /** True once the run has been asked to stop (a fault then finishes its cleanup quickly). */
+  readonly aborted: () => boolean;
+}
+
+/** Applies one fault, appending each action it takes (those a stall is measured from). */
+export type FaultRunner = (ctx: FaultContext, actions: FaultAction[]) => Promise<void>;
+
+async function startReplacement(
+  ctx: FaultContext,
+  slot: number,
+  actions: FaultAction[],
+): Promise<void> {
+  const w = await ctx.slots.start(slot);
+  // The join of the new member is what rebalances (or, with static membership, does not).
+  actions.push({ atMs: ctx.now(), action: 'start', slot, pid: w.pid });
+  await ctx.slots.ready(w);
+  ctx.log(`worker slot ${slot} ready again (pid ${w.pid})`);
+}
+
+function current(ctx: FaultContext, slot: number): NonNullable<ReturnType<WorkerSlots['worker']>> {
+  const w = ctx.slots.worker(slot);
+  if (w === undefined) throw new RangeError(`worker slot ${slot} has no worker`);
+  return w;
+}
+
+/** The runner of each fault kind. */
+export const FAULT_RUNNERS: Readonly<Record<FaultKind, FaultRunner>> = {
+  // SIGKILL, no replacement until the window ends: the group notices only at its session timeout.
+  kill: async (ctx, actions) => {
+    const { slot } = ctx.step;
+    const victim = current(ctx, slot);
+    actions.push(ctx.slots.signal(slot, 'SIGKILL'));
+    await ctx.slots.retire(victim);
+    await ctx.wait(ctx.step.holdMs);
+    if (ctx.step.replaceAtEnd) await startReplacement(ctx, slot, actions);
+  },
+  // SIGKILL and a replacement at once, with the slot's instance id: with static membership the
+  // replacement takes the dead member's place (and partitions) without a rebalance.
+  'kill-restart': async (ctx, actions) => {
+    const { slot } = ctx.step;
+    const victim = current(ctx, slot);
+    actions.push(ctx.slots.signal(slot, 'SIGKILL'));
+    await Promise.all([ctx.slots.retire(victim), startReplacement(ctx, slot, actions)]);
+    await ctx.wait(ctx.step.holdMs);
+  },
+  // Every worker in turn: replacement first, ready, then SIGTERM to the old one and its exit.
+  rolling: async (ctx, actions) => {
+    for (let slot = 0; slot < ctx.workers && !ctx.aborted(); slot += 1) {
+      const old = current(ctx, slot);
+      await startReplacement(ctx, slot, actions);
+      actions.push({ atMs: ctx.now(), action: 'SIGTERM', slot, pid: old.pid });
+      ctx.log(`SIGTERM worker slot ${slot} (pid ${old.pid})`);
+      await ctx.slots.retire(old);
+    }
+    await ctx.wait(ctx.step.holdMs);
+  },
+  // SIGSTOP past the session timeout, then SIGCONT: the group has moved on, the worker has not
+  // heard yet (a zombie that may still write what it had in hand).
+  stop: async (ctx, actions) => {
+    const { slot } = ctx.step;
+    actions.push(ctx.slots.signal(slot, 'SIGSTOP'));
+    try {
+      await ctx.wait(ctx.step.holdMs);
+    } finally {
+      actions.push(ctx.slots.signal(slot, 'SIGCONT'));
+    }
+    await ctx.wait(ctx.step.afterMs);
+  },
+};
+
+/** Runs one fault and returns its window on the run clock. */
+export async function runFault(ctx: FaultContext): Promise<FaultWindow> {
+  const startMs = ctx.now();
+  const actions: FaultAction[] = [];
+  ctx.log(`fault ${ctx.step.name}`);
+  await FAULT_RUNNERS[ctx.step.kind](ctx, actions);
+  return {
+    name: ctx.step.name,
+    kind: ctx.step.kind,
+    startMs: actions[0]?.atMs ?? startMs,
+    endMs: ctx.now(),
+    actions,
+  };
+}

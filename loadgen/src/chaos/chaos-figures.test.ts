@@ -1,0 +1,150 @@
+import { ChaosLedger } from './chaos-ledger';
+import type { FaultWindow } from './chaos-figures';
+import { partitionStall, percentile, reduceChaos, windowOf } from './chaos-figures';
+
+/** A ledger of `n` transactions, one every 10 ms over `partitions` partitions, each settled `latency(seq)` later. */
+function ledger(
+  n: number,
+  partitions: number,
+  latency: (seq: number, partition: number) => number | undefined,
+): ChaosLedger {
+  const l = new ChaosLedger();
+  for (let seq = 0; seq < n; seq += 1) {
+    const p = seq % partitions;
+    const at = seq * 10;
+    l.sent(seq, p, at);
+    const ms = latency(seq, p);
+    if (ms !== undefined) l.verdict(seq, 'APPROVE', at + ms);
+  }
+  return l;
+}
+
+const WINDOW: FaultWindow = {
+  name: '1-kill',
+  kind: 'kill',
+  startMs: 1000,
+  endMs: 5000,
+  actions: [{ atMs: 1000, action: 'SIGKILL', slot: 0 }],
+};
+
+describe('partitionStall', () => {
+  it('measures from the action to the first verdict after it', () => {
+    const l = ledger(10, 1, (seq) => (seq === 3 ? 2000 : 5));
+    // seq 3 (sent at 30) is waiting at t = 31; seq 4 settles at 45.
+    expect(partitionStall(l.entries, 31, 10_000)).toEqual({ ms: 14, censored: false });
+  });
+
+  it('counts idle time without records as no stall', () => {
+    const l = new ChaosLedger();
+    l.sent(0, 0, 0);
+    l.verdict(0, 'APPROVE', 5);
+    l.sent(1, 0, 3000);
+    l.verdict(1, 'APPROVE', 3010);
+    expect(partitionStall(l.entries, 1000, 10_000)).toEqual({ ms: 10, censored: false });
+  });
+
+  it('runs to the horizon when the partition never sees a verdict again', () => {
+    const l = ledger(10, 1, (seq) => (seq < 5 ? 5 : undefined));
+    // seq 4 settled at 45; seq 5 (sent at 50) never is.
+    expect(partitionStall(l.entries, 46, 1000)).toEqual({ ms: 950, censored: true });
+  });
+});
+
+describe('reduceChaos', () => {
+  it('finds the stalled partitions of a fault and the longest stall', () => {
+    // Partition 0 gets nothing from 1000 ms until 3500 ms (its backlog is then served at once);
+    // partition 1 is unaffected.
+    const l = ledger(800, 2, (seq, p) => {
+      const at = seq * 10;
+      if (p === 0 && at >= 900 && at < 3500) return 3500 - at;
+      return 5;
+    });
+    const f = reduceChaos(l.entries, [WINDOW], { horizonMs: 9000 });
+    const [w] = f.faults;
+    expect(w?.stalled_partitions).toBe(1);
+    // From the action (1000) to partition 0's first verdict after it (3500): its record sent at
+    // 980 was already waiting.
+    expect(w?.stall_s).toBe(2.5);
+    expect(w?.stall_censored).toBe(false);
+    // The window's transactions: those sent during it, and partition 0's five sent just before
+    // (900..980 ms) that it found in flight.
+    expect(w?.sent).toBe(405);
+    // Partition 0's records sent before 3400 ms waited more than 100 ms (125 of them, 900..3380
+    // ms), those before 2500 ms more than 1 s (80).
+    expect(w?.over_100ms).toBe(125);
+    expect(w?.over_1s).toBe(80);
+    expect(w?.lost).toBe(0);
+    expect(w?.within_100ms_share).toBeCloseTo(280 / 405);
+    expect(f.within_100ms_share_outside_faults).toBe(1);
+    expect(f.within_100ms_share).toBeCloseTo(675 / 800);
+    expect(f.exactly_once).toBe(true);
+  });
+
+  it('reports no stall when every partition keeps flowing', () => {
+    const l = ledger(800, 4, () => 20);
+    const f = reduceChaos(l.entries, [WINDOW], { horizonMs: 9000 });
+    expect(f.faults[0]?.stall_s).toBe(0);
+    expect(f.faults[0]?.stalled_partitions).toBe(0);
+    expect(f.within_100ms_share).toBe(1);
+  });
+
+  it('counts lost transactions, duplicates and whether the duplicates agree', () => {
+    const l = ledger(600, 3, (seq) => (seq === 150 ? undefined : 5));
+    l.verdict(120, 'APPROVE', 3000); // the same decision again (a redelivery)
+    l.verdict(130, 'DECLINE', 3000); // a different decision: not identical
+    l.deadLetter(140, 'DESERIALIZATION', 1500);
+    l.deadLetter(-1, 'DESERIALIZATION', 1500); // someone else's
+    const f = reduceChaos(l.entries, [WINDOW], { horizonMs: 9000 });
+    expect(f.lost).toBe(1);
+    expect(f.faults[0]?.lost).toBe(1);
+    expect(f.duplicates).toBe(3);
+    expect(f.duplicates_identical).toBe(false);
+    expect(f.dead_letters).toBe(1);
+    expect(f.dead_letters_by_reason).toEqual({ DESERIALIZATION: 1 });
+    expect(f.faults[0]?.dead_letters_by_reason).toEqual({ DESERIALIZATION: 1 });
+    expect(f.exactly_once).toBe(false);
+    expect(l.unmatched).toBe(1);
+  });
+
+  it('tells identical duplicates apart from differing ones', () => {
+    const l = ledger(10, 1, () => 5);
+    l.verdict(3, 'APPROVE', 200);
+    const f = reduceChaos(l.entries, [], { horizonMs: 1000 });
+    expect(f.duplicates).toBe(1);
+    expect(f.duplicates_identical).toBe(true);
+    expect(f.within_100ms_share_in_faults).toBeNull();
+  });
+
+  it('dates windows from the start of sending', () => {
+    const l = ledger(10, 1, () => 5);
+    const f = reduceChaos(l.entries, [WINDOW], { horizonMs: 1000, sendStartMs: 500 });
+    expect(f.faults[0]?.start_s).toBe(0.5);
+    expect(f.faults[0]?.length_s).toBe(4);
+  });
+});
+
+describe('windowOf', () => {
+  const l = new ChaosLedger();
+  l.sent(0, 0, 500); // settled before the fault, then redelivered during it
+  l.verdict(0, 'APPROVE', 510);
+  l.verdict(0, 'APPROVE', 2000);
+  l.sent(1, 0, 600); // settled before the fault, never again
+  l.verdict(1, 'APPROVE', 610);
+  l.sent(2, 0, 900); // in flight when the fault began
+  l.verdict(2, 'APPROVE', 1500);
+  l.sent(3, 0, 800); // never settled: lost in the first window after its hand-off
+  l.sent(4, 0, 6000); // after the window
+  l.verdict(4, 'APPROVE', 6010);
+
+  it('counts what a fault found in flight or redid against it', () => {
+    expect(l.entries.map((e) => windowOf(e, [WINDOW]))).toEqual([0, -1, 0, 0, -1]);
+  });
+});
+
+describe('percentile', () => {
+  it('takes the nearest rank', () => {
+    expect(percentile([1, 2, 3, 4], 50)).toBe(2);
+    expect(percentile([1, 2, 3, 4], 99)).toBe(4);
+    expect(percentile([], 50)).toBeNull();
+  });
+});

@@ -1,0 +1,223 @@
+// The steady load of a chaos run: simulated transactions at a constant rate, open loop (a
+// stalled fleet does not slow the sending), every one recorded in the run's ledger with its
+// input partition and hand-off time, and every verdict and dead letter read back into it. Built
+// from the load generator's own parts (feed, batching sender, verdict reader, Kafka clients).
+import { randomBytes } from 'node:crypto';
+import type { Admin, Message, PartitionMetadata, Producer } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
+import { AvroLoadCodec } from '../load/avro-load-codec';
+import { createIdempotentProducer, createKafka } from '../load/kafka-clients';
+import type { LoadTopics } from '../load/load-options';
+import { DEFAULT_LOAD_OPTIONS } from '../load/load-options';
+import { TransactionFeed, TransactionIds } from '../load/transaction-feed';
+import { VerdictReader } from '../load/verdict-reader';
+import { LoadKafkaError } from '../errors';
+import { BatchingSender } from '../wire/batching-sender';
+import type { ChaosLedger } from './chaos-ledger';
+
+/** How often the pacing loop tops the sending queue up. */
+const TICK_MS = 10;
+/** Most records per produce request (a few ticks' worth at chaos rates). */
+const MAX_BATCH_RECORDS = 500;
+
+/** What a {@link SteadyLoad} needs. */
+export interface SteadyLoadSpec {
+  readonly brokers: readonly string[];
+  readonly topics: LoadTopics;
+  readonly partitions: number;
+  readonly rateTps: number;
+  readonly ledger: ChaosLedger;
+  /** Run clock, ms (monotonic). */
+  readonly now: () => number;
+  readonly readyTimeoutMs: number;
+}
+
+/** How the sending ended. */
+export interface SteadyLoadEnd {
+  readonly sendStartMs: number;
+  readonly sendEndMs: number;
+  /** Reading stopped here: the horizon of the figures. */
+  readonly observedUntilMs: number;
+  /** Records the producer gave up on (they never reached Kafka; counted as lost). */
+  readonly sendFailures: number;
+}
+
+/**
+ * The input partition of `key` as the load generator's producer picks it (kafkajs'
+ * Java-compatible default partitioner), computed here so that the ledger knows it before the send.
+ */
+export function partitionOf(
+  partitioner: ReturnType<typeof Partitioners.DefaultPartitioner>,
+  topic: string,
+  metadata: PartitionMetadata[],
+  key: string,
+): number {
+  return partitioner({ topic, partitionMetadata: metadata, message: { key, value: null } });
+}
+
+/** Sends at a steady rate between {@link begin} and {@link finish}, reading verdicts throughout. */
+export class SteadyLoad {
+  private timer: NodeJS.Timeout | undefined;
+  private sendStartMs = 0;
+  private sendFailures = 0;
+  private failure: unknown;
+
+  private constructor(
+    private readonly spec: SteadyLoadSpec,
+    private readonly admin: Admin,
+    private readonly producer: Producer,
+    private readonly reader: VerdictReader,
+    private readonly feed: TransactionFeed,
+    private readonly codec: AvroLoadCodec,
+  ) {}
+
+  /** Connects the producer and the verdict reader (from the topics' current ends) and primes the feed. */
+  static async start(spec: SteadyLoadSpec): Promise<SteadyLoad> {
+    const runId = `chaos-${randomBytes(4).toString('hex')}-`;
+    const codec = await new AvroLoadCodec().prepare();
+    const kafka = createKafka('fraudstream-chaos', spec.brokers);
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+    } catch (error) {
+      throw new LoadKafkaError('connect the chaos admin client', error);
+    }
+    const ids = new TransactionIds(runId);
+    const ledger = spec.ledger;
+    let reader: VerdictReader;
+    try {
+      reader = await VerdictReader.start(
+        kafka,
+        admin,
+        {
+          groupId: `fraudstream-chaos-${runId.replace(/-$/, '')}`,
+          decisionsTopic: spec.topics.decisions,
+          deadLettersTopic: spec.topics.deadLetters,
+          codec,
+          readyTimeoutMs: spec.readyTimeoutMs,
+          now: spec.now,
+        },
+        {
+          decision: (read, atMs) => ledger.verdict(ids.seqOf(read.transactionId), read.band, atMs),
+          deadLetter: (read, atMs) =>
+            ledger.deadLetter(
+              read.transactionId === undefined ? -1 : ids.seqOf(read.transactionId),
+              read.reasonCode,
+              atMs,
+            ),
+          unreadable: () => {
+            ledger.unmatched += 1;
+          },
+        },
+      );
+    } catch (error) {
+      await admin.disconnect().catch(() => undefined);
+      throw error;
+    }
+    const producer = createIdempotentProducer(kafka);
+    try {
+      await producer.connect();
+    } catch (error) {
+      await reader.stop();
+      await admin.disconnect().catch(() => undefined);
+      throw new LoadKafkaError('connect the transactions producer', error);
+    }
+    const feed = new TransactionFeed({ days: DEFAULT_LOAD_OPTIONS.simulationDays }, ids, 'now', 0);
+    // The simulator's set-up costs seconds of CPU: paid now, not in the first tick.
+    feed.prime();
+    return new SteadyLoad(spec, admin, producer, reader, feed, codec);
+  }
+
+  /** Starts sending; resolves to the run clock's time of the start. */
+  begin(): number {
+    const { spec, feed, ledger } = { spec: this.spec, feed: this.feed, ledger: this.spec.ledger };
+    const topic = spec.topics.transactions;
+    const partitioner = Partitioners.DefaultPartitioner();
+    const metadata: PartitionMetadata[] = Array.from({ length: spec.partitions }, (_, i) => ({
+      partitionErrorCode: 0,
+      partitionId: i,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+      offlineReplicas: [],
+    }));
+    const sender = new BatchingSender<Message>(
+      (messages) => this.producer.send({ topic, messages, acks: -1 }),
+      { maxBatchRecords: MAX_BATCH_RECORDS, maxInFlight: 1 },
+      {
+        acked: () => undefined,
+        failed: (from, to) => {
+          this.sendFailures += to - from;
+        },
+      },
+      spec.now,
+    );
+    this.sender = sender;
+    this.sendStartMs = spec.now();
+    const tick = (): void => {
+      try {
+        const due = Math.floor(((spec.now() - this.sendStartMs) * spec.rateTps) / 1000);
+        const wall = Date.now();
+        while (feed.produced < due) {
+          const fed = feed.next(wall);
+          if (fed === undefined) break;
+          const key = fed.record.customer_id;
+          const partition = partitionOf(partitioner, topic, metadata, key);
+          // Handed over now: the time in the sender's queue and at the broker counts as latency.
+          ledger.sent(fed.seq, partition, spec.now());
+          sender.enqueue(fed.seq, {
+            key,
+            partition,
+            value: this.codec.encodeTransaction(fed.record),
+          });
+        }
+        sender.pump();
+      } catch (error) {
+        this.failure = error;
+        return;
+      }
+      this.timer = setTimeout(tick, TICK_MS);
+    };
+    tick();
+    return this.sendStartMs;
+  }
+
+  private sender: BatchingSender<Message> | undefined;
+
+  /** The pacing loop's error, if it stopped on one. */
+  get error(): unknown {
+    return this.failure;
+  }
+
+  /**
+   * Stops sending, waits until every record is acknowledged and then until each has a verdict
+   * or `graceMs` has passed, and disconnects.
+   */
+  async finish(graceMs: number): Promise<SteadyLoadEnd> {
+    clearTimeout(this.timer);
+    const now = this.spec.now;
+    try {
+      await this.sender?.drain();
+      const sendEndMs = now();
+      while (now() - sendEndMs < graceMs && this.spec.ledger.outstanding > this.sendFailures) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return {
+        sendStartMs: this.sendStartMs,
+        sendEndMs,
+        observedUntilMs: now(),
+        sendFailures: this.sendFailures,
+      };
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Disconnects everything; safe after {@link finish}. */
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.reader.stop().catch(() => undefined);
+    await this.producer.disconnect().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+  }
+}
