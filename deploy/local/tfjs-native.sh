@@ -205,8 +205,14 @@ if ((${#missing[@]})); then
 fi
 # node-gyp compiles against the headers of the running node; it must never download them.
 NODEDIR="${npm_config_nodedir:-$(npm config get nodedir 2>/dev/null || true)}"
+own_dir="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
 if [[ -z $NODEDIR || $NODEDIR == undefined || $NODEDIR == null ]]; then
-  NODEDIR="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+  NODEDIR="$own_dir"
+elif [[ $NODEDIR != "$own_dir" && -f $own_dir/include/node/node_version.h ]] &&
+  ! grep -qE "^#define NODE_MAJOR_VERSION $(node -p 'process.versions.node.split(".")[0]')\$" "$NODEDIR/include/node/node_version.h" 2>/dev/null; then
+  # e.g. ~/.npmrc's nodedir=/usr is the machine's default node, not a second node first on PATH.
+  warn "nodedir $NODEDIR holds another node major's headers; using the running node's, $own_dir"
+  NODEDIR="$own_dir"
 fi
 [[ -f $NODEDIR/include/node/node_api.h ]] ||
   die "node headers not found at $NODEDIR/include/node (set npm's nodedir, or install the headers of node $(node -v)); refusing to download them"

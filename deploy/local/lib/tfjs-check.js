@@ -88,6 +88,11 @@ async function full(tf) {
 }
 
 (async () => {
+  // tfjs-node 4.22 calls util.isNullOrUndefined, removed in Node 23 (tensorflow/tfjs#8609).
+  const nodeUtil = require('util');
+  if (typeof nodeUtil.isNullOrUndefined !== 'function') {
+    nodeUtil.isNullOrUndefined = (v) => v === null || v === undefined;
+  }
   const tf = require(dir);
   const q = quick(tf);
   const tfjsNode = require(path.join(dir, 'package.json')).version;

@@ -21,6 +21,13 @@ export function loadTf(): Tf {
   // runs (a 1×29 by 29×192 matMul: 0.33 ms on two intra-op threads, 0.11 ms on one). Read once,
   // when libtensorflow starts; set the variable to override.
   process.env.TF_NUM_INTRAOP_THREADS ??= '1';
+  // tfjs-node 4.22 (the latest) calls util.isNullOrUndefined, which Node 23 removed; the fix
+  // (tensorflow/tfjs#8425) is merged but unreleased (tensorflow/tfjs#8609).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const nodeUtil = require('util') as { isNullOrUndefined?: (v: unknown) => boolean };
+  if (typeof nodeUtil.isNullOrUndefined !== 'function') {
+    nodeUtil.isNullOrUndefined = (v: unknown) => v === null || v === undefined;
+  }
   let tf: Tf;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
