@@ -41,6 +41,21 @@ const COMMON_FIGURES = [
   'dead_letters',
 ] as const;
 
+/** A stream that keeps what is written to it in `into`. */
+function collect(into: string[]): NodeJS.WritableStream {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done): void {
+      into.push(chunk.toString());
+      done();
+    },
+  });
+}
+
+/** A stream that drops what is written to it. */
+function discard(): NodeJS.WritableStream {
+  return new Writable({ write: (_chunk, _encoding, done) => done() });
+}
+
 /** A port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -166,17 +181,10 @@ describe('loadgen: bench scenarios in smoke mode', () => {
 
   it('passthrough runs through the CLI with --json, its worker a process of its own', async () => {
     const printed: string[] = [];
-    const sink = (into: string[]): NodeJS.WritableStream =>
-      new Writable({
-        write(chunk: Buffer, _encoding, done): void {
-          into.push(chunk.toString());
-          done();
-        },
-      });
     const command = benchCommand({
       env: { FS_KAFKA_BROKERS: BROKERS.join(',') },
-      stdout: sink(printed),
-      stderr: sink([]),
+      stdout: collect(printed),
+      stderr: discard(),
     });
     const code = await command.run(['passthrough', '--smoke', '--json', '--out', out]);
     expect(code).toBe(0);
@@ -198,13 +206,8 @@ describe('loadgen: bench scenarios in smoke mode', () => {
       }),
       // As the CLI does: the seed run backfills its feature state (one simulated day in smoke).
       warmFeatureState: warmBenchFeatureState,
-      stdout: new Writable({
-        write(chunk: Buffer, _encoding, done): void {
-          printed.push(chunk.toString());
-          done();
-        },
-      }),
-      stderr: new Writable({ write: (_chunk, _encoding, done) => done() }),
+      stdout: collect(printed),
+      stderr: discard(),
     });
     const profiled = path.join(out, 'profiled');
     const code = await command.run([
@@ -270,16 +273,9 @@ describe('models: micro-benchmarks in smoke mode', () => {
     name: string,
   ): Promise<Record<string, unknown>> => {
     const printed: string[] = [];
-    const stdout = new Writable({
-      write(chunk: Buffer, _encoding, done): void {
-        printed.push(chunk.toString());
-        done();
-      },
-    });
-    const stderr = new Writable({ write: (_chunk, _encoding, done) => done() });
     const code = await bench(['--smoke', '--json', '--out', out], {
-      stdout,
-      stderr,
+      stdout: collect(printed),
+      stderr: discard(),
       env: { FS_REDIS_URL: REDIS_URL },
     });
     expect(code).toBe(0);
@@ -367,16 +363,7 @@ describe('models: micro-benchmarks in smoke mode', () => {
     const printed: string[] = [];
     const code = await kafkaApiBenchmark(
       ['--smoke', '--json', '--out', out, '--brokers', BROKERS.join(',')],
-      {
-        stdout: new Writable({
-          write(chunk: Buffer, _encoding, done): void {
-            printed.push(chunk.toString());
-            done();
-          },
-        }),
-        stderr: new Writable({ write: (_c, _e, done) => done() }),
-        env: {},
-      },
+      { stdout: collect(printed), stderr: discard(), env: {} },
     );
     expect(code).toBe(0);
     const json = JSON.parse(printed.join('')) as Record<string, unknown>;
@@ -389,18 +376,11 @@ describe('models: micro-benchmarks in smoke mode', () => {
 
   it(`chaos kills, restarts and rolls real worker processes (${KAFKA_CLIENT}) and loses nothing`, async () => {
     const printed: string[] = [];
-    const sink = (into: string[]): NodeJS.WritableStream =>
-      new Writable({
-        write(chunk: Buffer, _encoding, done): void {
-          into.push(chunk.toString());
-          done();
-        },
-      });
     const chaos = chaosBenchmark({
       startWorker: processWorkerLauncher({ env: { FS_LOG_LEVEL: 'warn' } }),
       env: { FS_KAFKA_BROKERS: BROKERS.join(','), FS_REDIS_URL: REDIS_URL },
-      stdout: sink(printed),
-      stderr: sink([]),
+      stdout: collect(printed),
+      stderr: discard(),
     });
     const flags = ['--smoke', '--json', '--quiet', '--out', out, '--clients', KAFKA_CLIENT];
     const code = await chaos(

@@ -16,7 +16,8 @@ import type {
   KafkaTransaction,
   TransactionalProducer,
 } from './kafka-client';
-import type { PartitionOffset, TopicMessages } from './records';
+import type { PartitionOffset } from './records';
+import { seamAdmin, seamProducer, toKafkajsMessages } from './kafkajs-api';
 
 // kafkajs error types after which a transactional producer is unusable.
 const FENCED = new Set([
@@ -49,15 +50,8 @@ export class KafkajsClient implements KafkaClient {
     return this.kafka;
   }
 
-  async producer(): Promise<KafkaProducer> {
-    const producer = this.newProducer();
-    await producer.connect();
-    return {
-      send: async (batches) => {
-        await producer.sendBatch({ topicMessages: toKafkajs(batches), acks: -1 });
-      },
-      disconnect: () => producer.disconnect(),
-    };
+  producer(): Promise<KafkaProducer> {
+    return seamProducer(this.newProducer(), -1);
   }
 
   async transactionalProducer(transactionalId: string): Promise<TransactionalProducer> {
@@ -73,10 +67,8 @@ export class KafkajsClient implements KafkaClient {
     return new KafkajsConsumer(this.kafka, options, this.options.logger);
   }
 
-  async admin(): Promise<KafkaAdmin> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    return { listTopics: () => admin.listTopics(), disconnect: () => admin.disconnect() };
+  admin(): Promise<KafkaAdmin> {
+    return seamAdmin(this.kafka.admin());
   }
 
   isFencedError(error: unknown): boolean {
@@ -110,7 +102,7 @@ export class KafkajsClient implements KafkaClient {
 function kafkajsTransaction(t: Transaction): KafkaTransaction {
   return {
     send: async (batches) => {
-      await t.sendBatch({ topicMessages: toKafkajs(batches) });
+      await t.sendBatch({ topicMessages: toKafkajsMessages(batches) });
     },
     async commit(consumer: GroupConsumer, position: PartitionOffset) {
       if (!(consumer instanceof KafkajsConsumer)) {
@@ -131,21 +123,6 @@ function kafkajsTransaction(t: Transaction): KafkaTransaction {
       if (t.isActive()) await t.abort();
     },
   };
-}
-
-/** The seam's messages in kafkajs' shape (kafkajs wants mutable arrays). */
-export function toKafkajs(batches: readonly TopicMessages[]): {
-  topic: string;
-  messages: {
-    key: Buffer | string | null;
-    value: Buffer;
-    headers: Record<string, Buffer | string>;
-  }[];
-}[] {
-  return batches.map((b) => ({
-    topic: b.topic,
-    messages: b.messages.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers } })),
-  }));
 }
 
 function kafkajsVersion(): string {

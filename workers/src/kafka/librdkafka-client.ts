@@ -17,7 +17,8 @@ import type {
   TransactionalProducer,
 } from './kafka-client';
 import { LibrdkafkaConsumer } from './librdkafka-consumer';
-import type { PartitionOffset, TopicMessages } from './records';
+import type { PartitionOffset } from './records';
+import { seamAdmin, seamProducer, toKafkajsMessages } from './kafkajs-api';
 
 /** The librdkafka implementation of {@link KafkaClient}. */
 export class LibrdkafkaClient implements KafkaClient {
@@ -38,15 +39,9 @@ export class LibrdkafkaClient implements KafkaClient {
     this.version = `librdkafka ${librdkafkaVersion} (@confluentinc/kafka-javascript ${packageVersion()})`;
   }
 
-  async producer(): Promise<KafkaProducer> {
-    const producer = this.newProducer();
-    await producer.connect();
-    return {
-      send: async (batches) => {
-        await producer.sendBatch({ topicMessages: toLibrdkafka(batches) });
-      },
-      disconnect: () => producer.disconnect(),
-    };
+  producer(): Promise<KafkaProducer> {
+    // acks=all is in the producer's configuration (newProducer).
+    return seamProducer(this.newProducer());
   }
 
   async transactionalProducer(transactionalId: string): Promise<TransactionalProducer> {
@@ -62,10 +57,8 @@ export class LibrdkafkaClient implements KafkaClient {
     return new LibrdkafkaConsumer(this.kafka, options, this.options.logger);
   }
 
-  async admin(): Promise<KafkaAdmin> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    return { listTopics: () => admin.listTopics(), disconnect: () => admin.disconnect() };
+  admin(): Promise<KafkaAdmin> {
+    return seamAdmin(this.kafka.admin());
   }
 
   isFencedError(error: unknown): boolean {
@@ -110,7 +103,7 @@ export class LibrdkafkaClient implements KafkaClient {
 function librdkafkaTransaction(t: KafkaJS.Transaction): KafkaTransaction {
   return {
     send: async (batches) => {
-      await t.sendBatch({ topicMessages: toLibrdkafka(batches) });
+      await t.sendBatch({ topicMessages: toKafkajsMessages(batches) });
     },
     async commit(consumer: GroupConsumer, position: PartitionOffset) {
       if (!(consumer instanceof LibrdkafkaConsumer)) {
@@ -133,13 +126,6 @@ function librdkafkaTransaction(t: KafkaJS.Transaction): KafkaTransaction {
       if (t.isActive()) await t.abort();
     },
   };
-}
-
-function toLibrdkafka(batches: readonly TopicMessages[]): KafkaJS.TopicMessages[] {
-  return batches.map((b) => ({
-    topic: b.topic,
-    messages: b.messages.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers } })),
-  }));
 }
 
 /** Maps a worker log level to the client's; below WARN is noise for operators. */
