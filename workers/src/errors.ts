@@ -176,6 +176,19 @@ export class TraceLookupError extends WorkerError {
   }
 }
 
+/**
+ * `error` and the errors it wraps, outermost first: through `cause`, or kafkajs' `originalError`
+ * where it has no cause; at most `maxDepth` of them, objects only.
+ */
+export function* causeChain(error: unknown, maxDepth = 6): Generator<object> {
+  let e: unknown = error;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < maxDepth; depth += 1) {
+    yield e;
+    const { cause, originalError } = e as { cause?: unknown; originalError?: unknown };
+    e = cause ?? originalError;
+  }
+}
+
 /** The installed kafkajs is not the version whose internals a client fix was written for. */
 export class KafkajsVersionError extends WorkerError {
   override readonly name = 'KafkajsVersionError';

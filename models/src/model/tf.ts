@@ -22,7 +22,9 @@ export function loadTf(): Tf {
   // when libtensorflow starts; set the variable to override.
   process.env.TF_NUM_INTRAOP_THREADS ??= '1';
   // tfjs-node 4.22 (the latest) calls util.isNullOrUndefined, which Node 23 removed; the fix
-  // (tensorflow/tfjs#8425) is merged but unreleased (tensorflow/tfjs#8609).
+  // (tensorflow/tfjs#8425) is merged but unreleased (tensorflow/tfjs#8609). The shim must go on
+  // the very object tfjs-node's require('util') returns: an `import * as` under esModuleInterop
+  // is a copy of it, hence require.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const nodeUtil = require('util') as { isNullOrUndefined?: (v: unknown) => boolean };
   if (typeof nodeUtil.isNullOrUndefined !== 'function') {

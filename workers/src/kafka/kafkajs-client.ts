@@ -3,6 +3,7 @@
 // timer commit instead of kafkajs' per-batch auto-commit (offset-committer.ts, kafkajs-consumer.ts).
 import { createRequire } from 'node:module';
 import { Kafka, Partitioners, type Producer, type Transaction } from 'kafkajs';
+import { causeChain } from '../errors';
 import { KafkajsConsumer } from './kafkajs-consumer';
 import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 import { kafkaLogCreator, kafkaLogLevel } from './kafkajs-log';
@@ -72,16 +73,9 @@ export class KafkajsClient implements KafkaClient {
   }
 
   isFencedError(error: unknown): boolean {
-    for (
-      let e: unknown = error, depth = 0;
-      typeof e === 'object' && e !== null && depth < 5;
-      depth += 1
-    ) {
+    for (const e of causeChain(error, 5)) {
       const type = (e as { type?: unknown }).type;
       if (typeof type === 'string' && FENCED.has(type)) return true;
-      e =
-        (e as { originalError?: unknown; cause?: unknown }).originalError ??
-        (e as { cause?: unknown }).cause;
     }
     return false;
   }

@@ -5,6 +5,7 @@
 // This module loads the native addon: only create-kafka-client.ts imports it, on demand.
 import { createRequire } from 'node:module';
 import { KafkaJS, librdkafkaVersion } from '@confluentinc/kafka-javascript';
+import { causeChain } from '../errors';
 import type { Logger, LogLevel } from '../logging/logger';
 import type {
   GroupConsumer,
@@ -19,6 +20,15 @@ import type {
 import { LibrdkafkaConsumer } from './librdkafka-consumer';
 import type { PartitionOffset } from './records';
 import { seamAdmin, seamProducer, toKafkajsMessages } from './kafkajs-api';
+
+// librdkafka error codes after which a transactional producer is unusable.
+const FENCED = new Set([
+  KafkaJS.ErrorCodes.ERR__FENCED,
+  KafkaJS.ErrorCodes.ERR__FATAL,
+  KafkaJS.ErrorCodes.ERR_PRODUCER_FENCED,
+  KafkaJS.ErrorCodes.ERR_INVALID_PRODUCER_EPOCH,
+  KafkaJS.ErrorCodes.ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+]);
 
 /** The librdkafka implementation of {@link KafkaClient}. */
 export class LibrdkafkaClient implements KafkaClient {
@@ -62,24 +72,11 @@ export class LibrdkafkaClient implements KafkaClient {
   }
 
   isFencedError(error: unknown): boolean {
-    const codes = KafkaJS.ErrorCodes;
-    const fenced = new Set([
-      codes.ERR__FENCED,
-      codes.ERR__FATAL,
-      codes.ERR_PRODUCER_FENCED,
-      codes.ERR_INVALID_PRODUCER_EPOCH,
-      codes.ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-    ]);
-    for (
-      let e: unknown = error, depth = 0;
-      typeof e === 'object' && e !== null && depth < 5;
-      depth += 1
-    ) {
+    for (const e of causeChain(error, 5)) {
       // librdkafka marks an error fatal when the producer can never be used again.
       if ((e as { fatal?: unknown }).fatal === true) return true;
       const code = (e as { code?: unknown }).code;
-      if (typeof code === 'number' && fenced.has(code)) return true;
-      e = (e as { cause?: unknown }).cause;
+      if (typeof code === 'number' && FENCED.has(code)) return true;
     }
     return false;
   }

@@ -12,7 +12,6 @@ export class LibrdkafkaConsumer implements GroupConsumer {
   private readonly consumer: KafkaJS.Consumer;
   private readonly logger: Logger;
   private readonly assigned = new Set<number>();
-  private assignment: number[] = [];
   private connected = false;
   private paused = false;
   private stopRequested = false;
@@ -109,7 +108,7 @@ export class LibrdkafkaConsumer implements GroupConsumer {
   }
 
   get partitions(): readonly number[] {
-    return this.assignment;
+    return [...this.assigned].sort((a, b) => a - b);
   }
 
   get isConnected(): boolean {
@@ -123,7 +122,7 @@ export class LibrdkafkaConsumer implements GroupConsumer {
   pause(): void {
     this.paused = true;
     // The client refuses pause() before the group is joined; the handler pauses what comes later.
-    if (this.connected && this.assignment.length > 0) {
+    if (this.connected && this.assigned.size > 0) {
       this.consumer.pause([{ topic: this.options.topic }]);
     }
   }
@@ -136,7 +135,7 @@ export class LibrdkafkaConsumer implements GroupConsumer {
   async stop(): Promise<void> {
     if (!this.stopRequested) {
       this.stopRequested = true;
-      if (this.connected && this.assignment.length > 0) {
+      if (this.connected && this.assigned.size > 0) {
         this.consumer.pause([{ topic: this.options.topic }]);
       }
       if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
@@ -146,7 +145,6 @@ export class LibrdkafkaConsumer implements GroupConsumer {
     await this.consumer.disconnect();
     this.connected = false;
     this.assigned.clear();
-    this.assignment = [];
   }
 
   /** "EAGER", "COOPERATIVE" or "NONE" (not in a group yet). */
@@ -154,9 +152,9 @@ export class LibrdkafkaConsumer implements GroupConsumer {
     return (this.consumer as ConsumerWithProtocol).rebalanceProtocol();
   }
 
-  private onRebalance(error: KafkaJS.LibrdKafkaError, partitions: KafkaJS.TopicPartition[]): void {
-    const mine = partitions.filter((p) => p.topic === this.options.topic).map((p) => p.partition);
-    const previous = this.assignment;
+  private onRebalance(error: KafkaJS.LibrdKafkaError, changed: KafkaJS.TopicPartition[]): void {
+    const mine = changed.filter((p) => p.topic === this.options.topic).map((p) => p.partition);
+    const previous = this.partitions;
     const codes = KafkaJS.ErrorCodes;
     if (error.code === codes.ERR__ASSIGN_PARTITIONS) {
       // Eager protocols hand over the whole assignment, cooperative ones only what is added.
@@ -168,14 +166,14 @@ export class LibrdkafkaConsumer implements GroupConsumer {
       this.logger.warn('rebalance failed; librdkafka rejoins the group', { error });
       return;
     }
-    this.assignment = [...this.assigned].sort((a, b) => a - b);
+    const partitions = this.partitions;
     const revoked = previous.filter((p) => !this.assigned.has(p));
     this.logger.info('partitions assigned', {
-      partitions: this.assignment,
+      partitions,
       revoked,
       protocol: this.rebalanceProtocol(),
     });
-    this.options.onAssignment?.(this.assignment, revoked);
+    this.options.onAssignment?.(partitions, revoked);
   }
 }
 

@@ -1,16 +1,9 @@
 // Which failures count as a failed call to Kafka or Redis on fraudstream_errors_total, and
 // under which code. Codes, never messages: the label set must stay small (metrics.ts also folds
 // any excess into `other`).
+import { causeChain } from '../errors';
 import { isProgrammerError, isRedisUnreachable } from '../pipeline/failure';
 import { errorType } from '../telemetry';
-
-// How deep to follow `cause` / `originalError` chains (ours wrap kafkajs's, which wrap sockets').
-const MAX_DEPTH = 6;
-
-function causeOf(e: object): unknown {
-  const { cause, originalError } = e as { cause?: unknown; originalError?: unknown };
-  return cause ?? originalError;
-}
 
 /**
  * The code under which `error` counts as a Kafka failure, or undefined when Kafka is not what
@@ -18,14 +11,13 @@ function causeOf(e: object): unknown {
  * protocol error type (`NOT_COORDINATOR`...) or its class name (`KafkaJSConnectionError`...).
  */
 export function kafkaErrorCode(error: unknown): string | undefined {
-  let e: unknown = error;
-  for (let depth = 0; typeof e === 'object' && e !== null && depth < MAX_DEPTH; depth += 1) {
+  // Ours wrap kafkajs's errors, which wrap the sockets'.
+  for (const e of causeChain(error)) {
     const { code, name, type } = e as { code?: unknown; name?: unknown; type?: unknown };
     if (code === 'FS_PRODUCE_FAILED' || code === 'FS_KAFKA_CRASH') return code;
     if (typeof name === 'string' && name.startsWith('KafkaJS')) {
       return typeof type === 'string' && type !== '' ? type : name;
     }
-    e = causeOf(e);
   }
   return undefined;
 }
@@ -42,8 +34,7 @@ export function redisErrorCode(error: unknown): string | undefined {
   if (isRedisUnreachable(error) || isProgrammerError(error)) return undefined;
   const own = (error as { code?: unknown } | null)?.code;
   if (typeof own === 'string' && own !== '') return own;
-  let e: unknown = error;
-  for (let depth = 0; typeof e === 'object' && e !== null && depth < MAX_DEPTH; depth += 1) {
+  for (const e of causeChain(error)) {
     const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
     if (name === 'ReplyError' && typeof message === 'string') {
       const prefix = /^[A-Z]{2,}/.exec(message)?.[0];
@@ -52,7 +43,6 @@ export function redisErrorCode(error: unknown): string | undefined {
     // ioredis has no code for a timed-out command, only this message.
     if (typeof message === 'string' && message.includes('Command timed out')) return 'TIMEOUT';
     if (typeof code === 'string' && code !== '') return code;
-    e = causeOf(e);
   }
   return errorType(error);
 }
