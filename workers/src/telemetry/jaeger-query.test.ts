@@ -145,6 +145,28 @@ describe('formatTraceBreakdown', () => {
     ]);
     expect(kafkaWaitsMs(view)).toEqual([0.5]);
   });
+
+  it('orders stages that start in the same millisecond by their place in the pipeline', () => {
+    const tied: JaegerTrace = {
+      traceID: T,
+      processes: { p2: { serviceName: 'fraudstream-worker' } },
+      spans: [
+        span('s1', 'process transactions', 'p2', 0, 5_000),
+        span('s3', 'features', 'p2', 1_000, 2_000, child('s1'), {
+          'fraudstream.stage': 'features',
+        }),
+        span('s2', 'decode', 'p2', 1_000, 50, child('s1'), { 'fraudstream.stage': 'decode' }),
+        span('s4', 'send decisions', 'p2', 3_000, 500, child('s1'), {
+          'fraudstream.stage': 'produce',
+        }),
+      ],
+    };
+    expect(stageTotals(toTraceView(tied)).map((s) => s.stage)).toEqual([
+      'decode',
+      'features',
+      'produce',
+    ]);
+  });
 });
 
 describe('findTransactionTraces', () => {

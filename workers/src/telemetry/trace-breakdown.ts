@@ -15,6 +15,7 @@ import {
   ATTR_MESSAGING_DESTINATION_PARTITION_ID,
 } from './attributes';
 import type { TraceSpanView, TraceView } from './jaeger-query';
+import { PIPELINE_STAGES } from './types';
 
 /** Attributes worth a column in the breakdown, with their short label, in print order. */
 const KEY_ATTRIBUTES: readonly (readonly [string, string])[] = [
@@ -39,7 +40,17 @@ export interface StageTotal {
   readonly spans: number;
 }
 
-/** Sums the stage spans (`fraudstream.stage` attribute) of a trace, in order of first start. */
+/** Position of a stage in the pipeline; unknown stages sort after the known ones. */
+function pipelineRank(stage: string): number {
+  const i = (PIPELINE_STAGES as readonly string[]).indexOf(stage);
+  return i < 0 ? PIPELINE_STAGES.length : i;
+}
+
+/**
+ * Sums the stage spans (`fraudstream.stage` attribute) of a trace, in order of first start.
+ * Starts tie often: the SDK stamps a span's start from `Date.now()` (whole milliseconds), so
+ * stages that begin within one millisecond are ordered by their place in the pipeline.
+ */
 export function stageTotals(view: TraceView): StageTotal[] {
   const totals = new Map<string, { durationUs: number; spans: number; firstUs: number }>();
   for (const s of view.spans) {
@@ -52,7 +63,7 @@ export function stageTotals(view: TraceView): StageTotal[] {
     totals.set(stage, t);
   }
   return [...totals.entries()]
-    .sort((a, b) => a[1].firstUs - b[1].firstUs)
+    .sort((a, b) => a[1].firstUs - b[1].firstUs || pipelineRank(a[0]) - pipelineRank(b[0]))
     .map(([stage, t]) => ({ stage, durationMs: t.durationUs / 1000, spans: t.spans }));
 }
 
