@@ -13,6 +13,7 @@ import type { Admin } from 'kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
 import type { EchoWorkerHandle } from './loadgen-echo-worker';
 import { startEchoWorker } from './loadgen-echo-worker';
+import { KAFKA_CLIENT } from '../support/services';
 
 const BROKERS = (process.env.FS_KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
 
@@ -102,6 +103,8 @@ describe('loadgen: runLoad against the real Kafka', () => {
     });
     report = await runLoad({
       brokers: BROKERS,
+      // loadgen's producers and verdict reader on the seam, on the client of this pass.
+      kafkaClient: KAFKA_CLIENT,
       topics,
       profile: { kind: 'constant', tps: 100 },
       durationMs: 3000,

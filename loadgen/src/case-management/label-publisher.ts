@@ -1,7 +1,7 @@
 // Sends case management's FraudLabels (key = customer id) through their own producer, in
 // batches with one request in flight, off the transactions' path so labels never delay or
 // share an ack with the traffic being measured.
-import type { Producer } from 'kafkajs';
+import type { KafkaProducer } from '@fraudstream/workers/kafka';
 import { BatchingSender } from '../wire/batching-sender';
 import type { FraudLabelRecord, LoadCodec } from '../wire/wire-codec';
 import type { DueLabel } from './case-desk';
@@ -30,13 +30,13 @@ export class LabelPublisher {
 
   /** `now` is any monotonic clock in ms. */
   constructor(
-    producer: Producer,
+    producer: KafkaProducer,
     topic: string,
     private readonly codec: LoadCodec,
     now: () => number,
   ) {
     this.sender = new BatchingSender(
-      (messages) => producer.send({ topic, messages, acks: -1 }),
+      (messages) => producer.send([{ topic, messages }]),
       { maxBatchRecords: 1000, maxInFlight: 1 },
       {
         acked: (from, to) => {
@@ -57,6 +57,7 @@ export class LabelPublisher {
       this.sender.enqueue(this.next, {
         key: record.customer_id,
         value: this.codec.encodeFraudLabel(record),
+        headers: {},
       });
       this.next += 1;
     }

@@ -3,10 +3,11 @@
 // input partition and hand-off time, and every verdict and dead letter read back into it. Built
 // from the load generator's own parts (feed, batching sender, verdict reader, Kafka clients).
 import { randomBytes } from 'node:crypto';
-import type { Admin, Message, PartitionMetadata, Producer } from 'kafkajs';
+import type { PartitionMetadata } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
+import type { KafkaAdmin, KafkaClientName, KafkaProducer } from '@fraudstream/workers/kafka';
 import { AvroLoadCodec } from '../load/avro-load-codec';
-import { createIdempotentProducer, createKafka } from '../load/kafka-clients';
+import { createLoadKafka, createLoadProducer } from '../load/kafka-clients';
 import type { LoadTopics } from '../load/load-options';
 import { DEFAULT_LOAD_OPTIONS } from '../load/load-options';
 import { TransactionFeed, TransactionIds } from '../load/transaction-feed';
@@ -23,6 +24,8 @@ const MAX_BATCH_RECORDS = 500;
 /** What a {@link SteadyLoad} needs. */
 export interface SteadyLoadSpec {
   readonly brokers: readonly string[];
+  /** The client library of loadgen's own producer and readers. @defaultValue 'kafkajs' */
+  readonly kafkaClient?: KafkaClientName;
   readonly topics: LoadTopics;
   readonly partitions: number;
   readonly rateTps: number;
@@ -43,8 +46,9 @@ export interface SteadyLoadEnd {
 }
 
 /**
- * The input partition of `key` as the load generator's producer picks it (kafkajs'
- * Java-compatible default partitioner), computed here so that the ledger knows it before the send.
+ * The input partition of `key` as any of our producers picks it (the Java-compatible murmur2
+ * partitioner: kafkajs' default, and librdkafka's under its KafkaJS-compatible API), computed
+ * here so that the ledger knows it before the send.
  */
 export function partitionOf(
   partitioner: ReturnType<typeof Partitioners.DefaultPartitioner>,
@@ -64,8 +68,8 @@ export class SteadyLoad {
 
   private constructor(
     private readonly spec: SteadyLoadSpec,
-    private readonly admin: Admin,
-    private readonly producer: Producer,
+    private readonly admin: KafkaAdmin,
+    private readonly producer: KafkaProducer,
     private readonly reader: VerdictReader,
     private readonly feed: TransactionFeed,
     private readonly codec: AvroLoadCodec,
@@ -75,10 +79,14 @@ export class SteadyLoad {
   static async start(spec: SteadyLoadSpec): Promise<SteadyLoad> {
     const runId = `chaos-${randomBytes(4).toString('hex')}-`;
     const codec = await new AvroLoadCodec().prepare();
-    const kafka = createKafka('fraudstream-chaos', spec.brokers);
-    const admin = kafka.admin();
+    const kafka = await createLoadKafka(
+      spec.kafkaClient ?? 'kafkajs',
+      'fraudstream-chaos',
+      spec.brokers,
+    );
+    let admin: KafkaAdmin;
     try {
-      await admin.connect();
+      admin = await kafka.admin();
     } catch (error) {
       throw new LoadKafkaError('connect the chaos admin client', error);
     }
@@ -114,13 +122,13 @@ export class SteadyLoad {
       await admin.disconnect().catch(() => undefined);
       throw error;
     }
-    const producer = createIdempotentProducer(kafka);
+    let producer: KafkaProducer;
     try {
-      await producer.connect();
+      producer = await createLoadProducer(kafka, 'transactions');
     } catch (error) {
       await reader.stop();
       await admin.disconnect().catch(() => undefined);
-      throw new LoadKafkaError('connect the transactions producer', error);
+      throw error;
     }
     const feed = new TransactionFeed({ days: DEFAULT_LOAD_OPTIONS.simulationDays }, ids, 'now', 0);
     // The simulator's set-up costs seconds of CPU: paid now, not in the first tick.
@@ -141,8 +149,8 @@ export class SteadyLoad {
       isr: [0],
       offlineReplicas: [],
     }));
-    const sender = new BatchingSender<Message>(
-      (messages) => this.producer.send({ topic, messages, acks: -1 }),
+    const sender = new BatchingSender(
+      (messages) => this.producer.send([{ topic, messages }]),
       { maxBatchRecords: MAX_BATCH_RECORDS, maxInFlight: 1 },
       {
         acked: () => undefined,
@@ -169,6 +177,7 @@ export class SteadyLoad {
             key,
             partition,
             value: this.codec.encodeTransaction(fed.record),
+            headers: {},
           });
         }
         sender.pump();
@@ -182,7 +191,7 @@ export class SteadyLoad {
     return this.sendStartMs;
   }
 
-  private sender: BatchingSender<Message> | undefined;
+  private sender: BatchingSender | undefined;
 
   /** The pacing loop's error, if it stopped on one. */
   get error(): unknown {

@@ -77,7 +77,7 @@ export const demoCommand: CliCommand = {
     // earlier one's offsets or counts its customers' history twice.
     const runTag = Date.now().toString(36);
     const groupId = `fraudstream-demo-${runTag}`;
-    const { topics } = readStackEnv(process.env);
+    const { topics, kafkaClient } = readStackEnv(process.env);
     const logDir = path.join(process.env.FRAUDSTREAM_HOME ?? '.fraudstream', 'logs');
     mkdirSync(logDir, { recursive: true });
     const logFile = path.join(logDir, `demo-workers-${runTag}.log`);
@@ -133,6 +133,7 @@ export const demoCommand: CliCommand = {
           {
             traceSend: traceSendFor(telemetry.tracer),
             brokers: endpoints.kafkaBrokers,
+            kafkaClient,
             profile: { kind: 'constant', tps },
             durationMs,
             topics,

@@ -176,6 +176,7 @@ export function loadgenCommand(deps: LoadgenCommandDeps = {}): CliCommand {
       });
       const options: LoadOptions = {
         brokers: values.brokers ?? env.brokers,
+        kafkaClient: env.kafkaClient,
         topics: env.topics,
         profile,
         durationMs:

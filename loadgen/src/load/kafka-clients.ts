@@ -1,9 +1,25 @@
-// Kafka clients of a load run, configured once: quiet logging (errors only), the Java-compatible
-// partitioner (the same partition for a key as any other client), idempotent producers with
-// acks=all and one request in flight (kafkajs' idempotence requires it).
-import type { Producer } from 'kafkajs';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import { applyKafkajsIdleFix } from '@fraudstream/workers/kafka';
+// Kafka clients of the load generator. What it measures with (the transactions and labels
+// producers, the verdict reader, the lag sampler) goes through the worker's Kafka seam, on the
+// client FS_KAFKA_CLIENT names, so loadgen exercises the same client code as the workers.
+// Topic set-up and group inspection for benchmarks (createKafka) stay on kafkajs' admin API:
+// tooling the seam does not need to offer the workers.
+import { Kafka, logLevel } from 'kafkajs';
+import { createJsonLogger } from '@fraudstream/workers';
+import {
+  applyKafkajsIdleFix,
+  createKafkaClient,
+  type KafkaClient,
+  type KafkaClientName,
+  type KafkaProducer,
+} from '@fraudstream/workers/kafka';
+import { LoadKafkaError } from '../errors';
+
+/**
+ * How long a load generator's send may retry before it fails: about 25 s, long enough for a
+ * loaded single-broker machine to elect leaders of new topics, short enough that a run ends and
+ * reports the failure when Kafka goes away for good.
+ */
+export const LOAD_DELIVERY_TIMEOUT_MS = 25_000;
 
 /**
  * A kafkajs client for `brokers`, logging errors only (or nothing: `quiet` for admin clients
@@ -22,17 +38,29 @@ export function createKafka(clientId: string, brokers: readonly string[], quiet 
   });
 }
 
-/**
- * An idempotent producer (acks=all, one request in flight, no topic auto-creation). Its retries
- * are bounded (kafkajs would retry an idempotent send forever): a load run must end, and report
- * a send that failed, when Kafka goes away for good.
- */
-export function createIdempotentProducer(kafka: Kafka): Producer {
-  return kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    retry: { retries: 8, initialRetryTime: 100 },
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
+/** The seam's client `name` for `brokers`, logging errors as JSON lines on stderr. */
+export function createLoadKafka(
+  name: KafkaClientName,
+  clientId: string,
+  brokers: readonly string[],
+): Promise<KafkaClient> {
+  const logger = createJsonLogger({
+    level: 'error',
+    // stdout may carry a command's `--json`.
+    write: (line) => void process.stderr.write(line),
+    bindings: { component: 'loadgen-kafka', clientId },
   });
+  return createKafkaClient(name, { clientId, brokers, logger, logLevel: 'error' });
+}
+
+/** A connected idempotent producer (acks=all) whose sends give up after LOAD_DELIVERY_TIMEOUT_MS. */
+export async function createLoadProducer(
+  client: KafkaClient,
+  purpose: string,
+): Promise<KafkaProducer> {
+  try {
+    return await client.producer({ deliveryTimeoutMs: LOAD_DELIVERY_TIMEOUT_MS });
+  } catch (error) {
+    throw new LoadKafkaError(`connect the ${purpose} producer`, error);
+  }
 }

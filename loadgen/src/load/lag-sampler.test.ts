@@ -3,9 +3,9 @@ import { computeLag } from './lag-sampler';
 describe('computeLag', () => {
   it('sums end minus committed, counting never-committed partitions from the run start', () => {
     const ends = [
-      { partition: 0, high: '100' },
-      { partition: 1, high: '50' },
-      { partition: 2, high: '10' },
+      { partition: 0, offset: '100' },
+      { partition: 1, offset: '50' },
+      { partition: 2, offset: '10' },
     ];
     const committed = [
       { partition: 0, offset: '90' },

@@ -2,7 +2,7 @@
 // the group's committed offsets, summed over partitions, sampled on a timer. A partition the
 // group has never committed counts from where the topic ended when the run started. Sampling
 // never throws: a failed sample is counted and the last good value kept.
-import type { Admin } from 'kafkajs';
+import type { KafkaAdmin, PartitionPosition } from '@fraudstream/workers/kafka';
 
 /** One lag sample. */
 export interface LagSample {
@@ -12,18 +12,18 @@ export interface LagSample {
   readonly lag: number;
 }
 
-/** Sums `high - committed` over partitions; `startOffsets` stand in for never-committed ones. */
+/** Sums `end - committed` over partitions; `startOffsets` stand in for never-committed ones. */
 export function computeLag(
-  ends: readonly { partition: number; high: string }[],
-  committed: readonly { partition: number; offset: string }[],
+  ends: readonly PartitionPosition[],
+  committed: readonly PartitionPosition[],
   startOffsets: ReadonlyMap<number, number>,
 ): number {
   const byPartition = new Map(committed.map((c) => [c.partition, Number(c.offset)]));
   let lag = 0;
-  for (const { partition, high } of ends) {
+  for (const { partition, offset } of ends) {
     const c = byPartition.get(partition) ?? -1;
     const from = c >= 0 ? c : (startOffsets.get(partition) ?? 0);
-    lag += Math.max(0, Number(high) - from);
+    lag += Math.max(0, Number(offset) - from);
   }
   return lag;
 }
@@ -39,7 +39,7 @@ export class LagSampler {
 
   /** `now` is the run clock. */
   constructor(
-    private readonly admin: Admin,
+    private readonly admin: KafkaAdmin,
     private readonly groupId: string,
     private readonly topic: string,
     private readonly intervalMs: number,
@@ -48,8 +48,8 @@ export class LagSampler {
 
   /** Reads the starting offsets, takes a first sample and starts the timer. */
   async start(): Promise<void> {
-    const ends = await this.admin.fetchTopicOffsets(this.topic);
-    this.startOffsets = new Map(ends.map((e) => [e.partition, Number(e.high)]));
+    const ends = await this.admin.topicEndOffsets(this.topic);
+    this.startOffsets = new Map(ends.map((e) => [e.partition, Number(e.offset)]));
     await this.sample();
     this.timer = setInterval(() => void this.sample(), this.intervalMs);
   }
@@ -82,11 +82,10 @@ export class LagSampler {
     if (this.inFlight) return; // a slow admin call must not pile up behind itself
     this.inFlight = true;
     try {
-      const [ends, groups] = await Promise.all([
-        this.admin.fetchTopicOffsets(this.topic),
-        this.admin.fetchOffsets({ groupId: this.groupId, topics: [this.topic] }),
+      const [ends, committed] = await Promise.all([
+        this.admin.topicEndOffsets(this.topic),
+        this.admin.groupOffsets(this.groupId, this.topic),
       ]);
-      const committed = groups.find((g) => g.topic === this.topic)?.partitions ?? [];
       this.latestSample = { atMs: this.now(), lag: computeLag(ends, committed, this.startOffsets) };
     } catch (error) {
       this.errors += 1;

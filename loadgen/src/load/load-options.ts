@@ -4,6 +4,7 @@ import type { WatchedProcess } from '../measure/cpu-sampler';
 import type { SimulationParams } from '@fraudstream/simulator';
 import { DEFAULT_HISTORY_DAYS } from '@fraudstream/simulator';
 import { DEFAULT_TELEMETRY_OPTIONS, WORKER_SETTINGS } from '@fraudstream/workers';
+import { KAFKA_CLIENT_NAMES, type KafkaClientName } from '@fraudstream/workers/kafka';
 import { LoadOptionsError } from '../errors';
 import type { RateProfile, RatePhase } from './rate-profile';
 import { profileDurationMs, ratePhases, scheduledCount, validateRateProfile } from './rate-profile';
@@ -53,6 +54,11 @@ export interface LoadOptions {
   readonly count?: number;
   /** Kafka client id prefix. @defaultValue 'fraudstream-loadgen' */
   readonly clientId?: string;
+  /**
+   * The Kafka client library loadgen's own producers and readers run on, through the worker's
+   * seam. @defaultValue 'kafkajs'
+   */
+  readonly kafkaClient?: KafkaClientName;
   /** @defaultValue {@link DEFAULT_LOAD_TOPICS} */
   readonly topics?: Partial<LoadTopics>;
   /** Simulator parameters (seed, customers...). @defaultValue 10 years of the book's defaults */
@@ -124,6 +130,7 @@ export const DEFAULT_LOAD_TOPICS: Readonly<LoadTopics> = Object.freeze({
 /** Defaults of the optional settings of {@link LoadOptions}. */
 export const DEFAULT_LOAD_OPTIONS = Object.freeze({
   clientId: 'fraudstream-loadgen',
+  kafkaClient: 'kafkajs',
   eventTime: 'now',
   labels: true,
   flaggedLabelDelayMs: 2000,
@@ -149,6 +156,7 @@ export interface CompiledLoadOptions {
   readonly brokers: readonly string[];
   readonly profile: RateProfile;
   readonly clientId: string;
+  readonly kafkaClient: KafkaClientName;
   readonly topics: LoadTopics;
   readonly simulation: Partial<SimulationParams>;
   readonly skipDays: number;
@@ -252,6 +260,7 @@ export function compileLoadOptions(raw: LoadOptions, randomId: () => string): Co
     brokers: raw.brokers,
     profile: raw.profile,
     clientId: raw.clientId ?? d.clientId,
+    kafkaClient: kafkaClientName(raw.kafkaClient ?? d.kafkaClient),
     topics,
     simulation: { days: d.simulationDays, ...raw.simulation },
     skipDays: nonNegativeInt('skipDays', raw.skipDays ?? d.skipDays),
@@ -306,4 +315,12 @@ export function timeToReach(profile: RateProfile, count: number): number {
     else lo = mid;
   }
   return Math.ceil(hi);
+}
+
+function kafkaClientName(name: string): KafkaClientName {
+  const known: readonly string[] = KAFKA_CLIENT_NAMES;
+  if (!known.includes(name)) {
+    throw new LoadOptionsError('kafkaClient', `one of ${KAFKA_CLIENT_NAMES.join(', ')}`, name);
+  }
+  return name as KafkaClientName;
 }

@@ -4,7 +4,7 @@
 // loadgen/README.md ("Load generator").
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Admin, Producer } from 'kafkajs';
+import type { KafkaAdmin, KafkaProducer } from '@fraudstream/workers/kafka';
 import { CaseDesk } from '../case-management/case-desk';
 import { LabelPublisher } from '../case-management/label-publisher';
 import { CpuSampler } from '../measure/cpu-sampler';
@@ -13,7 +13,7 @@ import { RunMonitor } from './run-monitor';
 import { AvroLoadCodec } from './avro-load-codec';
 import { BatchingSender } from '../wire/batching-sender';
 import { buildLoadReport } from './build-report';
-import { createIdempotentProducer, createKafka } from './kafka-clients';
+import { createLoadKafka, createLoadProducer } from './kafka-clients';
 import { LagSampler } from './lag-sampler';
 import { LoadKafkaError } from '../errors';
 import type { CompiledLoadOptions, LoadOptions } from './load-options';
@@ -44,11 +44,10 @@ export async function runLoad(
   const machine = describeMachine();
   const startedAt = new Date();
   const codec = o.codec ?? (await new AvroLoadCodec().prepare());
-  const kafka = createKafka(o.clientId, o.brokers);
-  const admin = kafka.admin();
+  const kafka = await createLoadKafka(o.kafkaClient, o.clientId, o.brokers);
   const resources: { close(): Promise<void> | void }[] = [];
   try {
-    await connect(admin, 'connect the admin client');
+    const admin = await connectAdmin(kafka.admin());
     resources.push({ close: () => admin.disconnect() });
     const run = new LoadRun(o, observer, codec);
     const reader = await VerdictReader.start(
@@ -76,13 +75,11 @@ export async function runLoad(
       const sampler = lag;
       resources.push({ close: () => sampler.stop() });
     }
-    const producer = createIdempotentProducer(kafka);
-    await connect(producer, 'connect the transactions producer');
+    const producer = await createLoadProducer(kafka, 'transactions');
     resources.push({ close: () => producer.disconnect() });
     let labels: LabelPublisher | undefined;
     if (o.labels) {
-      const labelProducer = createIdempotentProducer(kafka);
-      await connect(labelProducer, 'connect the labels producer');
+      const labelProducer = await createLoadProducer(kafka, 'labels');
       resources.push({ close: () => labelProducer.disconnect() });
       labels = new LabelPublisher(labelProducer, o.topics.labels, codec, () => performance.now());
     }
@@ -104,11 +101,11 @@ export async function runLoad(
   }
 }
 
-async function connect(client: Admin | Producer, operation: string): Promise<void> {
+async function connectAdmin(admin: Promise<KafkaAdmin>): Promise<KafkaAdmin> {
   try {
-    await client.connect();
+    return await admin;
   } catch (error) {
-    throw new LoadKafkaError(operation, error);
+    throw new LoadKafkaError('connect the admin client', error);
   }
 }
 
@@ -171,13 +168,13 @@ class LoadRun {
 
   /** Sends on schedule, waits out the grace period, and says how sending ended. */
   async execute(
-    producer: Producer,
+    producer: KafkaProducer,
     labels: LabelPublisher | undefined,
     lag: LagSampler | undefined,
   ): Promise<{ stopReason: StopReason; sendingEndMs: number; maxDeficit: number }> {
     const o = this.o;
     const sender = new BatchingSender(
-      (messages) => producer.send({ topic: o.topics.transactions, messages, acks: -1 }),
+      (messages) => producer.send([{ topic: o.topics.transactions, messages }]),
       { maxBatchRecords: o.maxBatchRecords, maxInFlight: 1 },
       {
         acked: (from, to, at, queued, send) => {

@@ -12,15 +12,18 @@ describe('readStackEnv', () => {
         deadLetters: 'transactions-dlq',
       },
       workerGroupId: 'fraudstream-scoring',
+      kafkaClient: 'kafkajs',
     });
     const env = readStackEnv({
       FS_KAFKA_BROKERS: 'a:1,b:2',
       FS_TOPIC_DECISIONS: 'v',
       FS_CONSUMER_GROUP: 'g',
+      FS_KAFKA_CLIENT: 'librdkafka',
     });
     expect(env.brokers).toEqual(['a:1', 'b:2']);
     expect(env.topics.decisions).toBe('v');
     expect(env.workerGroupId).toBe('g');
+    expect(env.kafkaClient).toBe('librdkafka');
   });
 
   it('stops on a bad value, naming the variable', () => {

@@ -3,7 +3,8 @@
 // FS_CONSUMER_GROUP), so the load generator and the workers agree on names and defaults. Bad
 // values stop with the variable's name.
 import { readSettings, type SettingSource } from '@fraudstream/settings';
-import { WORKER_SETTINGS } from '@fraudstream/workers';
+import { SERVICE_SETTINGS, WORKER_SETTINGS } from '@fraudstream/workers';
+import type { KafkaClientName } from '@fraudstream/workers/kafka';
 import type { LoadTopics } from './load-options';
 
 /** Settings from the environment. */
@@ -12,6 +13,8 @@ export interface StackEnv {
   readonly topics: LoadTopics;
   /** The scoring workers' consumer group (for lag; a passthrough worker joins it). */
   readonly workerGroupId: string;
+  /** The Kafka client library of the environment's services (FS_KAFKA_CLIENT). */
+  readonly kafkaClient: KafkaClientName;
 }
 
 /** The worker settings the load generator reads. */
@@ -22,9 +25,10 @@ export const STACK_ENV_SETTINGS = {
   labelsTopic: WORKER_SETTINGS.labelsTopic,
   deadLetterTopic: WORKER_SETTINGS.deadLetterTopic,
   consumerGroup: WORKER_SETTINGS.consumerGroup,
+  kafkaClient: SERVICE_SETTINGS.kafkaClient,
 };
 
-/** Reads FS_KAFKA_BROKERS, FS_TOPIC_* and FS_CONSUMER_GROUP (defaults: the local stack's). */
+/** Reads FS_KAFKA_BROKERS, FS_TOPIC_*, FS_CONSUMER_GROUP and FS_KAFKA_CLIENT (defaults: the local stack's). */
 export function readStackEnv(env: SettingSource): StackEnv {
   const s = readSettings(STACK_ENV_SETTINGS, env);
   return {
@@ -36,5 +40,6 @@ export function readStackEnv(env: SettingSource): StackEnv {
       deadLetters: s.deadLetterTopic,
     },
     workerGroupId: s.consumerGroup,
+    kafkaClient: s.kafkaClient,
   };
 }

@@ -5,7 +5,7 @@
 // On the sending hot path: headers are rendered 1,024 at a time into one buffer (one random
 // fill, one hex conversion) and handed out as zero-copy slices, instead of two hex strings, a
 // template string and a Buffer conversion per record.
-import type { IHeaders } from 'kafkajs';
+import type { OutboundMessage } from '@fraudstream/workers/kafka';
 import { randomFillSync } from 'node:crypto';
 
 const ID_BYTES = 24; // 16 trace id + 8 parent span id
@@ -28,7 +28,7 @@ export class TraceparentFactory {
   ) {}
 
   /** Headers of one record: `{ traceparent: '00-<32 hex>-<16 hex>-0x' }` (as bytes). */
-  headers(): IHeaders {
+  headers(): OutboundMessage['headers'] {
     if (this.used === POOL_RECORDS) this.refill();
     const at = this.used * HEADER_LENGTH;
     this.used += 1;

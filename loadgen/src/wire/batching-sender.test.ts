@@ -1,8 +1,8 @@
-import type { Message } from 'kafkajs';
+import type { OutboundMessage } from '@fraudstream/workers/kafka';
 import { BatchingSender } from './batching-sender';
 
 interface Pending {
-  messages: Message[];
+  messages: OutboundMessage[];
   resolve: () => void;
   reject: (e: Error) => void;
 }
@@ -33,7 +33,11 @@ function setup(maxBatchRecords = 3): {
   return { sender, sends, acks, failures, clock };
 }
 
-const msg = (i: number): Message => ({ key: String(i), value: Buffer.from([i]) });
+const msg = (i: number): OutboundMessage => ({
+  key: String(i),
+  value: Buffer.from([i]),
+  headers: {},
+});
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('BatchingSender', () => {

@@ -3,7 +3,7 @@
 // the load generator keeps one in flight: whatever becomes due while a send is out goes in the
 // next one. Batches grow with the rate on their own, which is what lets one Node process offer
 // thousands of transactions a second. Every record of a send shares that send's ack time.
-import type { Message } from 'kafkajs';
+import type { OutboundMessage } from '@fraudstream/workers/kafka';
 
 /** Callbacks of a {@link BatchingSender}; times are the sender clock's milliseconds. */
 export interface SendHandlers {
@@ -23,9 +23,9 @@ export interface BatchingSenderOptions {
 
 /**
  * Queue of records numbered by consecutive sequence numbers, sent in order. `M` is the message
- * shape of whatever client sends them (kafkajs' by default, the Kafka seam's for the passthrough).
+ * shape of whatever client sends them (the Kafka seam's by default).
  */
-export class BatchingSender<M = Message> {
+export class BatchingSender<M = OutboundMessage> {
   private queue: M[] = [];
   private enqueuedAt: number[] = [];
   private headSeq = 0;

@@ -3,7 +3,7 @@
 // default implementation is @fraudstream/schemas' Avro serde (see avro-load-codec.ts); tests
 // and experiments can pass another.
 import type { FraudLabel, Transaction } from '@fraudstream/schemas';
-import type { IHeaders } from 'kafkajs';
+import type { OutboundMessage } from '@fraudstream/workers/kafka';
 import type { DecisionBand } from '../measure/run-ledger';
 
 /** A Transaction record as the load generator writes it: the fields of Transaction v1. */
@@ -15,7 +15,7 @@ export type TransactionRecord = Pick<
 /** Trace context of one transaction's send: headers for the record, and what to do on its ack. */
 export interface SendTracing {
   /** Headers to put on the record (W3C `traceparent`, `tracestate`). */
-  readonly headers: IHeaders;
+  readonly headers: OutboundMessage['headers'];
   /** Called once Kafka acknowledged the record (`error` undefined) or the send failed. */
   readonly end?: (error?: unknown) => void;
 }

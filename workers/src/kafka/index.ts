@@ -12,6 +12,8 @@ export type {
   KafkaClientOptions,
   KafkaProducer,
   KafkaTransaction,
+  PartitionPosition,
+  ProducerOptions,
   TransactionalProducer,
 } from './kafka-client';
 export type {

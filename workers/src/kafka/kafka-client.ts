@@ -75,6 +75,13 @@ export interface GroupConsumerOptions {
   readonly groupProtocol?: GroupProtocol;
   /** The consumer stopped for good (the client will not restart it). */
   readonly onCrash: (error: WorkerError) => void;
+  /**
+   * Where to start reading partitions this member is given, by partition (a fresh group's
+   * starting point, e.g. a topic's end offsets taken before anything of interest was written):
+   * applied at the first assignment of each, so nothing written after them can be skipped
+   * however late the join completes. Unset: the committed offset, else the topic's beginning.
+   */
+  readonly startOffsets?: ReadonlyMap<number, string>;
   /** Told after each rebalance with the new assignment and the partitions taken away. */
   readonly onAssignment?: (partitions: readonly number[], revoked: readonly number[]) => void;
 }
@@ -98,6 +105,16 @@ export interface GroupConsumer {
    * a member of the group, then leaves it. Safe to call twice.
    */
   stop(): Promise<void>;
+}
+
+/** Options of {@link KafkaClient.producer}. */
+export interface ProducerOptions {
+  /**
+   * Give up on a send after about this long (the send rejects). Unset: the client's own bound
+   * (kafkajs retries an idempotent send a few times, librdkafka for five minutes). A load
+   * generator sets it so that a run ends when Kafka goes away for good.
+   */
+  readonly deliveryTimeoutMs?: number;
 }
 
 /** An idempotent producer with acks=all. */
@@ -124,10 +141,23 @@ export interface TransactionalProducer {
   disconnect(): Promise<void>;
 }
 
-/** The few admin calls the worker makes. */
+/** One partition's offset. */
+export interface PartitionPosition {
+  readonly partition: number;
+  /** Decimal string; -1 where a group has committed nothing. */
+  readonly offset: string;
+}
+
+/** The few admin calls the worker and the load generator make. */
 export interface KafkaAdmin {
   /** Names of the topics that exist. */
   listTopics(): Promise<string[]>;
+  /** Each partition's end offset (the next offset to be written), ascending by partition. */
+  topicEndOffsets(topic: string): Promise<PartitionPosition[]>;
+  /** A group's committed offsets on a topic, one per partition (-1 where none). */
+  groupOffsets(groupId: string, topic: string): Promise<PartitionPosition[]>;
+  /** Deletes consumer groups that have no members. */
+  deleteGroups(groupIds: readonly string[]): Promise<void>;
   disconnect(): Promise<void>;
 }
 
@@ -137,7 +167,7 @@ export interface KafkaClient {
   /** Library and version, e.g. `kafkajs 2.2.4` or `librdkafka 2.15.1 (@confluentinc/kafka-javascript 1.10.1)`. */
   readonly version: string;
   /** A connected idempotent producer (acks=all, ordered per partition). */
-  producer(): Promise<KafkaProducer>;
+  producer(options?: ProducerOptions): Promise<KafkaProducer>;
   /** A connected transactional producer with the given transactional id. */
   transactionalProducer(transactionalId: string): Promise<TransactionalProducer>;
   /** A consumer group member; {@link GroupConsumer.start} joins. */

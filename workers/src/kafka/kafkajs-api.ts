@@ -12,6 +12,7 @@ export interface KafkajsTopicMessages {
     key: Buffer | string | null;
     value: Buffer;
     headers: Record<string, Buffer | string>;
+    partition?: number;
   }[];
 }
 
@@ -27,13 +28,23 @@ export interface KafkajsShapedAdmin {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   listTopics(): Promise<string[]>;
+  fetchTopicOffsets(topic: string): Promise<{ partition: number; high: string }[]>;
+  fetchOffsets(options: {
+    groupId: string;
+    topics: string[];
+  }): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
+  deleteGroups(groupIds: string[]): Promise<unknown>;
 }
 
 /** The seam's messages in both APIs' shape. */
 export function toKafkajsMessages(batches: readonly TopicMessages[]): KafkajsTopicMessages[] {
   return batches.map((b) => ({
     topic: b.topic,
-    messages: b.messages.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers } })),
+    messages: b.messages.map((m) =>
+      m.partition === undefined
+        ? { key: m.key, value: m.value, headers: { ...m.headers } }
+        : { key: m.key, value: m.value, headers: { ...m.headers }, partition: m.partition },
+    ),
   }));
 }
 
@@ -58,5 +69,21 @@ export async function seamProducer(
 /** Connects `admin` and wraps it as the seam's admin client. */
 export async function seamAdmin(admin: KafkajsShapedAdmin): Promise<KafkaAdmin> {
   await admin.connect();
-  return { listTopics: () => admin.listTopics(), disconnect: () => admin.disconnect() };
+  return {
+    listTopics: () => admin.listTopics(),
+    topicEndOffsets: async (topic) =>
+      (await admin.fetchTopicOffsets(topic))
+        .map((p) => ({ partition: p.partition, offset: p.high }))
+        .sort((a, b) => a.partition - b.partition),
+    groupOffsets: async (groupId, topic) => {
+      const topics = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return (topics.find((t) => t.topic === topic)?.partitions ?? [])
+        .map((p) => ({ partition: p.partition, offset: p.offset }))
+        .sort((a, b) => a.partition - b.partition);
+    },
+    deleteGroups: async (groupIds) => {
+      await admin.deleteGroups([...groupIds]);
+    },
+    disconnect: () => admin.disconnect(),
+  };
 }

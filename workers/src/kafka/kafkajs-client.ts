@@ -15,6 +15,7 @@ import type {
   KafkaClientOptions,
   KafkaProducer,
   KafkaTransaction,
+  ProducerOptions,
   TransactionalProducer,
 } from './kafka-client';
 import type { PartitionOffset } from './records';
@@ -51,8 +52,8 @@ export class KafkajsClient implements KafkaClient {
     return this.kafka;
   }
 
-  producer(): Promise<KafkaProducer> {
-    return seamProducer(this.newProducer(), -1);
+  producer(options: ProducerOptions = {}): Promise<KafkaProducer> {
+    return seamProducer(this.newProducer(undefined, options.deliveryTimeoutMs), -1);
   }
 
   async transactionalProducer(transactionalId: string): Promise<TransactionalProducer> {
@@ -80,9 +81,10 @@ export class KafkajsClient implements KafkaClient {
     return false;
   }
 
-  private newProducer(transactionalId?: string): Producer {
+  private newProducer(transactionalId?: string, deliveryTimeoutMs?: number): Producer {
     return this.kafka.producer({
       transactionalId,
+      ...(deliveryTimeoutMs === undefined ? {} : { retry: retryWithin(deliveryTimeoutMs) }),
       idempotent: true,
       // kafkajs only guarantees ordering with idempotence when one request is in flight.
       maxInFlightRequests: 1,
@@ -91,6 +93,20 @@ export class KafkajsClient implements KafkaClient {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
   }
+}
+
+/**
+ * kafkajs bounds a send's retries by count, not time: back-offs of 100, 200, 400... ms add up
+ * to 100 × (2^n − 1) after n retries, so this is the smallest n that waits `ms` in all.
+ */
+export function retryWithin(ms: number): {
+  retries: number;
+  initialRetryTime: number;
+  maxRetryTime: number;
+} {
+  const initialRetryTime = 100;
+  const retries = Math.max(1, Math.ceil(Math.log2(ms / initialRetryTime + 1)));
+  return { retries, initialRetryTime, maxRetryTime: Math.max(initialRetryTime, ms) };
 }
 
 function kafkajsTransaction(t: Transaction): KafkaTransaction {

@@ -144,6 +144,10 @@ export class KafkajsConsumer implements GroupConsumer {
           }
         : eachBatch,
     });
+    // kafkajs keeps seeks of partitions not yet assigned and applies them at their first fetch.
+    for (const [partition, offset] of this.options.startOffsets ?? []) {
+      this.consumer.seek({ topic: this.options.topic, partition, offset });
+    }
   }
 
   /** Partitions currently assigned to this member. */

@@ -15,6 +15,7 @@ import type {
   KafkaClientOptions,
   KafkaProducer,
   KafkaTransaction,
+  ProducerOptions,
   TransactionalProducer,
 } from './kafka-client';
 import { LibrdkafkaConsumer } from './librdkafka-consumer';
@@ -49,9 +50,9 @@ export class LibrdkafkaClient implements KafkaClient {
     this.version = `librdkafka ${librdkafkaVersion} (@confluentinc/kafka-javascript ${packageVersion()})`;
   }
 
-  producer(): Promise<KafkaProducer> {
+  producer(options: ProducerOptions = {}): Promise<KafkaProducer> {
     // acks=all is in the producer's configuration (newProducer).
-    return seamProducer(this.newProducer());
+    return seamProducer(this.newProducer(undefined, options.deliveryTimeoutMs));
   }
 
   async transactionalProducer(transactionalId: string): Promise<TransactionalProducer> {
@@ -81,7 +82,7 @@ export class LibrdkafkaClient implements KafkaClient {
     return false;
   }
 
-  private newProducer(transactionalId?: string): KafkaJS.Producer {
+  private newProducer(transactionalId?: string, deliveryTimeoutMs?: number): KafkaJS.Producer {
     return this.kafka.producer({
       kafkaJS: {
         // Only present when set: the client reads a key with an undefined value as set.
@@ -93,6 +94,7 @@ export class LibrdkafkaClient implements KafkaClient {
       // librdkafka waits 5 ms by default to fill a batch; the pipeline already sends a chunk's
       // verdicts in one call, so waiting only adds latency.
       'linger.ms': 0,
+      ...(deliveryTimeoutMs === undefined ? {} : { 'message.timeout.ms': deliveryTimeoutMs }),
     });
   }
 }

@@ -70,6 +70,10 @@ export class LibrdkafkaConsumer implements GroupConsumer {
     await this.consumer.connect();
     this.connected = true;
     await this.consumer.subscribe({ topics: [this.options.topic] });
+    // The client keeps seeks of partitions not yet assigned and applies them at the assignment.
+    for (const [partition, offset] of this.options.startOffsets ?? []) {
+      this.consumer.seek({ topic: this.options.topic, partition, offset });
+    }
     await this.consumer.run({
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,

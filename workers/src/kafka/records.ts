@@ -13,6 +13,8 @@ export interface OutboundMessage {
   readonly key: Buffer | string | null;
   readonly value: Buffer;
   readonly headers: Readonly<Record<string, Buffer | string>>;
+  /** The partition to write to; unset: the key's partition (Java-compatible murmur2). */
+  readonly partition?: number;
 }
 
 /** Messages for one topic. */
