@@ -5,7 +5,7 @@
 // This module loads the native addon: only create-kafka-client.ts imports it, on demand.
 import { createRequire } from 'node:module';
 import { KafkaJS, librdkafkaVersion } from '@confluentinc/kafka-javascript';
-import { causeChain } from '../errors';
+import { causeChain, KafkaCrashError } from '../errors';
 import type { Logger, LogLevel } from '../logging/logger';
 import type {
   GroupConsumer,
@@ -65,7 +65,14 @@ export class LibrdkafkaClient implements KafkaClient {
   }
 
   consumer(options: GroupConsumerOptions): GroupConsumer {
-    return new LibrdkafkaConsumer(this.kafka, options, this.options.logger);
+    const name = `consumer of ${options.topic} (group ${options.groupId})`;
+    // The KafkaJS-compatible API only logs a consumer's fatal error (a static member fenced by
+    // another with its group.instance.id, say) and leaves the consumer idle for good, so its
+    // error log is where the worker learns that it must stop.
+    const logger = librdkafkaLogger(this.options.logger, this.options.logLevel, (message) =>
+      options.onCrash(new KafkaCrashError(name, { cause: new Error(message) })),
+    );
+    return new LibrdkafkaConsumer(this.kafka, options, this.options.logger, logger);
   }
 
   admin(): Promise<KafkaAdmin> {
@@ -133,14 +140,31 @@ function librdkafkaLogLevel(level: LogLevel): KafkaJS.logLevel {
   return level === 'error' ? KafkaJS.logLevel.ERROR : KafkaJS.logLevel.WARN;
 }
 
-/** The client's logger interface, writing into the worker's JSON logger. */
-function librdkafkaLogger(logger: Logger, level: LogLevel): KafkaJS.Logger {
+/** librdkafka's text for RD_KAFKA_RESP_ERR__FATAL (rd_kafka_err2str), in the client's error logs. */
+const FATAL_ERROR_TEXT = 'Local: Fatal error';
+
+/**
+ * The client's logger interface, writing into the worker's JSON logger. `onFatal` is told once
+ * when an error log reports librdkafka's fatal error, whatever the log level.
+ */
+export function librdkafkaLogger(
+  logger: Logger,
+  level: LogLevel,
+  onFatal?: (message: string) => void,
+): KafkaJS.Logger {
+  let fatal = false;
   const make = (component: string, threshold: KafkaJS.logLevel): KafkaJS.Logger => {
     const log = logger.child({ component });
     let current = threshold;
     const fields = (extra?: object): Record<string, unknown> => ({ ...extra });
     return {
-      error: (m, extra) => current >= KafkaJS.logLevel.ERROR && log.error(m, fields(extra)),
+      error: (m, extra) => {
+        if (current >= KafkaJS.logLevel.ERROR) log.error(m, fields(extra));
+        if (onFatal !== undefined && !fatal && m.includes(FATAL_ERROR_TEXT)) {
+          fatal = true;
+          onFatal(m);
+        }
+      },
       warn: (m, extra) => current >= KafkaJS.logLevel.WARN && log.warn(m, fields(extra)),
       info: (m, extra) => current >= KafkaJS.logLevel.INFO && log.info(m, fields(extra)),
       debug: (m, extra) => current >= KafkaJS.logLevel.DEBUG && log.debug(m, fields(extra)),

@@ -23,6 +23,7 @@ export class LibrdkafkaConsumer implements GroupConsumer {
     kafka: KafkaJS.Kafka,
     private readonly options: GroupConsumerOptions,
     logger: Logger = SILENT_LOGGER,
+    clientLogger?: KafkaJS.Logger,
   ) {
     this.logger = logger.child({
       component: 'consumer',
@@ -40,6 +41,7 @@ export class LibrdkafkaConsumer implements GroupConsumer {
         maxBytesPerPartition: options.maxBytesPerPartition,
         readUncommitted: !(options.readCommitted ?? true),
         allowAutoTopicCreation: false,
+        ...(clientLogger === undefined ? {} : { logger: clientLogger }),
         // With KIP-848 the broker owns assignment, session and heartbeat settings.
         ...(classic
           ? {
