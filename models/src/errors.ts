@@ -23,8 +23,9 @@ export class ModelsError extends FraudstreamError<ModelErrorCode> {
 }
 
 /**
- * The feature state could not be read or written. Timeouts and an unreachable Redis are
- * retriable (the worker retries or pauses); a script or options error is not.
+ * The feature state could not be read or written. Timeouts, an unreachable Redis and one that
+ * refuses commands for now (OOM, READONLY...) are retriable (the worker pauses until Redis takes
+ * writes again); a script or options error is not.
  */
 export class FeatureStoreError extends ModelsError {
   override readonly name = 'FeatureStoreError';

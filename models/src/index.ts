@@ -40,7 +40,9 @@ export { DEFAULT_MEMORY_FEATURE_STORE_OPTIONS, MemoryFeatureStore } from './feat
 export type { RedisFeatureStoreOptions } from './features/redis-store';
 export {
   DEFAULT_REDIS_FEATURE_STORE_OPTIONS,
+  REDIS_UNAVAILABLE_REPLIES,
   RedisFeatureStore,
+  redisUnavailableReply,
   toFeatureStoreError,
 } from './features/redis-store';
 

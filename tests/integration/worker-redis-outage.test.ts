@@ -47,7 +47,7 @@ describe('scoring worker: Redis outage', () => {
     await redis.down();
     await produceTransactions(producer, fixture.topics.transactions, during, encoder);
     await waitFor('the worker to pause', () =>
-      logs.find((l) => l.msg === 'Redis unreachable: pausing consumption until it answers'),
+      logs.find((l) => l.msg === 'Redis unavailable: pausing consumption until it accepts writes'),
     );
     await sleep(3_000);
     const scoredWhileDown = collector.verdictIds().size;

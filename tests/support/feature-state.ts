@@ -1,6 +1,7 @@
-// Reads the feature store's per-card transaction counts, to check that no transaction was
-// counted twice.
+// Reads the feature store's per-card transaction counts and per-terminal fraud counts, to check
+// that no transaction or label was counted twice, or lost.
 import { RedisFeatureStore } from '@fraudstream/models';
+import Redis from 'ioredis';
 
 /** Transactions the feature store counted for each customer. */
 export async function customerCounts(
@@ -31,4 +32,30 @@ export function expectedCounts(
     ids.set(tx.customer_id, set);
   }
   return new Map([...ids].map(([c, s]) => [c, s.size]));
+}
+
+/**
+ * Known frauds the feature store counted for each terminal (labels applied). A terminal series
+ * ends with its running sums (transactions, frauds; models/src/features/redis-scripts.ts), so
+ * its last double is every fraud counted since the state was created.
+ */
+export async function terminalFraudCounts(
+  redisUrl: string,
+  prefix: string,
+  terminals: Iterable<string>,
+): Promise<Map<string, number>> {
+  const store = new RedisFeatureStore({ url: redisUrl, keyPrefix: prefix });
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const out = new Map<string, number>();
+  try {
+    for (const terminal of terminals) {
+      const key = store.keysOf({ customer_id: '', terminal_id: terminal, transaction_id: '' });
+      const series = await redis.getBuffer(key.terminal);
+      out.set(terminal, series === null ? 0 : series.readDoubleLE(series.length - 8));
+    }
+  } finally {
+    redis.disconnect();
+    await store.close();
+  }
+  return out;
 }

@@ -30,8 +30,10 @@ export class WorkerError extends FraudstreamError<WorkerErrorCode> {
 }
 
 /**
- * Redis (feature state or retry queue) cannot be reached. Not a per-record failure: the worker
- * pauses its partitions and probes until Redis answers again, so nothing is retried or lost.
+ * Redis (feature state or retry queue) takes no writes for now: unreachable, refusing commands
+ * (OOM, READONLY, BUSY, MISCONF, LOADING...) or not answering in time. Not a per-record failure:
+ * the worker pauses its partitions and probes until Redis accepts a write again, so nothing is
+ * retried, dead-lettered or lost.
  */
 export class RedisUnavailableError extends WorkerError {
   override readonly name = 'RedisUnavailableError';
@@ -40,7 +42,7 @@ export class RedisUnavailableError extends WorkerError {
   constructor(what: string, options?: { cause?: unknown }) {
     super(
       'FS_REDIS_UNAVAILABLE',
-      `${what}: Redis is unreachable (${causeText(options?.cause)})`,
+      `${what}: Redis is unavailable (${causeText(options?.cause)})`,
       true,
       options,
     );

@@ -88,7 +88,7 @@ export type {
   RetryRequest,
   ShadowScore,
 } from './pipeline/types';
-export { classifyFailure, isRedisUnreachable } from './pipeline/failure';
+export { classifyFailure, isRedisUnavailable } from './pipeline/failure';
 export type { FailureKind } from './pipeline/failure';
 export { backoffCapMs, fullJitterDelayMs, FULL_JITTER_BACKOFF } from './retry/backoff';
 export type { BackoffOptions } from './retry/backoff';

@@ -26,7 +26,15 @@ import { createPublishStage } from './pipeline/publish-stage';
 import { createScoreStage } from './pipeline/score-stage';
 import { telemetryObserver } from './observability/telemetry-observer';
 import { tracedFeatures } from './observability/traced-features';
-import { bullmqRedis, featureRedis, queueRedis, quit, waitForRedis } from './redis/redis-clients';
+import {
+  bullmqRedis,
+  featureRedis,
+  healthKey,
+  probeWrite,
+  queueRedis,
+  quit,
+  waitForRedis,
+} from './redis/redis-clients';
 import type { WorkerDependencies } from './worker-dependencies';
 import type { RetryJobData } from './retry/retry-job';
 import { RetryProcessor } from './retry/retry-processor';
@@ -43,6 +51,7 @@ export class ScoringWorker {
   private consumers: GroupConsumer[] = [];
   private transactions: GroupConsumer | undefined;
   private redis: Redis | undefined;
+  private gate: RedisGate | undefined;
   private port = 0;
   readonly logger: Logger;
   /** The model registry (tests call `checkNow()` to swap without waiting for the poll). */
@@ -90,10 +99,11 @@ export class ScoringWorker {
     return this.port;
   }
 
-  /** Named readiness checks: connected, assigned, model loaded. */
+  /** Named readiness checks: connected, assigned, model loaded, Redis taking writes. */
   readiness(): Record<string, ReadinessCheck> {
     const c = this.transactions;
     const parts = c?.partitions ?? [];
+    const gate = this.gate?.state;
     return {
       started: {
         ok: this.started && this.stopping === undefined,
@@ -108,6 +118,16 @@ export class ScoringWorker {
         detail: parts.length > 0 ? `partitions ${parts.join(',')}` : 'no partitions assigned',
       },
       model: { ok: this.models?.loaded ?? false, detail: this.models?.version ?? 'not loaded' },
+      // A paused worker scores nothing: a balancer or a rollout must not count it as serving.
+      redis: {
+        ok: gate?.open ?? false,
+        detail:
+          gate === undefined
+            ? 'not connected'
+            : gate.open
+              ? 'accepting writes'
+              : `paused since ${new Date(gate.closedSince ?? 0).toISOString()}: ${gate.reason ?? 'unknown'}`,
+      },
     };
   }
 
@@ -239,10 +259,9 @@ export class ScoringWorker {
     const observer = deps.observer ?? traced ?? NOOP_OBSERVER;
     const pipeline = new ScoringPipeline(stages, observer);
 
+    const probeKey = healthKey(config);
     const gate = new RedisGate({
-      probe: async () => {
-        await redis.ping();
-      },
+      probe: () => probeWrite(redis, probeKey),
       intervalMs: config.redisProbeIntervalMs,
       onClose: () => {
         telemetry?.metrics.countError('redis', 'FS_REDIS_UNAVAILABLE');
@@ -251,6 +270,7 @@ export class ScoringWorker {
       onOpen: () => this.consumers.forEach((c) => c.resume()),
       logger,
     });
+    this.gate = gate;
     this.closers.push({ name: 'redis gate', close: () => gate.stop() });
 
     const consumerOptions = {
@@ -384,6 +404,7 @@ export class ScoringWorker {
       exactlyOnce: this.config.exactlyOnce,
       redis: this.redis?.status ?? 'not connected',
       paused: this.consumers.some((c) => c.isPaused),
+      redisGate: this.gate?.state ?? null,
     };
   }
 

@@ -56,6 +56,32 @@ type ScriptedPipeline = ChainableCommander & {
   fsLabel(...args: (string | number)[]): ScriptedPipeline;
 };
 
+/**
+ * Error replies with which a running Redis refuses commands for a while, and accepts them again
+ * without anyone changing the request: out of memory, a read-only replica, a long script, a
+ * failed snapshot, a dataset still loading, too few replicas.
+ */
+export const REDIS_UNAVAILABLE_REPLIES = [
+  'OOM',
+  'READONLY',
+  'BUSY',
+  'MISCONF',
+  'LOADING',
+  'MASTERDOWN',
+  'NOREPLICAS',
+  'TRYAGAIN',
+] as const;
+
+// Redis 7 keeps the code at the start even when a script's command is refused ("OOM command not
+// allowed... script: <sha>, on @user_script:12."); Redis 6 wraps it in the script error ("ERR
+// Error running script ...: @user_script: 12: -OOM command not allowed...").
+const UNAVAILABLE_REPLY = new RegExp(`(?:^|\\s-)(${REDIS_UNAVAILABLE_REPLIES.join('|')})\\b`);
+
+/** The code of an error reply that means Redis refuses commands for now (`OOM`...), else undefined. */
+export function redisUnavailableReply(message: string): string | undefined {
+  return UNAVAILABLE_REPLY.exec(message)?.[1];
+}
+
 /** Maps a client error to a typed, retriable-or-not FeatureStoreError. */
 export function toFeatureStoreError(err: unknown, what: string): FeatureStoreError {
   if (err instanceof FeatureStoreError) return err;
@@ -68,9 +94,19 @@ export function toFeatureStoreError(err: unknown, what: string): FeatureStoreErr
       { cause: err },
     );
   }
+  // Checked before the script errors: the request is fine, Redis will take it again by itself.
+  if (redisUnavailableReply(message) !== undefined) {
+    return new FeatureStoreError(
+      'FS_FEATURE_STORE_UNAVAILABLE',
+      `${what}: Redis refuses commands for now (${message}); check its memory (maxmemory), role and persistence`,
+      true,
+      { cause: err },
+    );
+  }
   // Redis answered with an error reply (the script or the data is wrong): retrying won't help.
+  // NOSCRIPT never gets here: ioredis resends a defined command as EVAL when it sees one.
   const isReply = err instanceof Error && err.name === 'ReplyError';
-  if (isReply || /^(ERR|NOSCRIPT|WRONGTYPE|BUSY)\b/.test(message)) {
+  if (isReply || /^(ERR|NOSCRIPT|WRONGTYPE)\b/.test(message)) {
     return new FeatureStoreError('FS_FEATURE_STORE_SCRIPT', `${what}: ${message}`, false, {
       cause: err,
     });

@@ -1,11 +1,14 @@
-// When Redis is unreachable, nothing can be scored correctly and no retry job can be stored, so
-// the worker stops taking records instead of failing them: it pauses its partitions (their
-// unacknowledged records stay in Kafka) and probes Redis until it answers, then resumes.
+// When Redis takes no writes (unreachable, out of memory, a read-only replica, busy, loading...),
+// nothing can be scored correctly and no retry job can be stored, so the worker stops taking
+// records instead of failing them: it pauses its partitions (their unacknowledged records stay in
+// Kafka) and probes Redis with a write until one succeeds, then resumes. The probe must be a
+// write: a PING succeeds on a Redis that refuses every write, and the gate would flap open.
+import { causeText } from '../errors';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 
 /** Options of {@link RedisGate}. */
 export interface RedisGateOptions {
-  /** Resolves when Redis answers (a PING); rejects otherwise. */
+  /** Resolves when Redis accepts a write (see {@link probeWrite}); rejects otherwise. */
   readonly probe: () => Promise<void>;
   /** How often to probe while closed (FS_REDIS_PROBE_INTERVAL_MS). */
   readonly intervalMs: number;
@@ -14,18 +17,32 @@ export interface RedisGateOptions {
   /** Resume consumption. */
   readonly onOpen: () => void;
   readonly logger?: Logger;
+  /** Clock. @defaultValue Date.now */
+  readonly now?: () => number;
 }
 
-/** Open while Redis is reachable; closed (partitions paused) while it is not. */
+/** Why and since when the gate is closed (health endpoints). */
+export interface RedisGateState {
+  readonly open: boolean;
+  /** Epoch ms of the trip, or null while open. */
+  readonly closedSince: number | null;
+  /** `code: message` of the failure that closed the gate, or of the last failed probe. */
+  readonly reason: string | null;
+}
+
+/** Open while Redis accepts writes; closed (partitions paused) while it does not. */
 export class RedisGate {
   private closedSince: number | undefined;
+  private reason: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly logger: Logger;
+  private readonly now: () => number;
 
   /** Starts open. */
   constructor(private readonly options: RedisGateOptions) {
     this.logger = (options.logger ?? SILENT_LOGGER).child({ component: 'redis-gate' });
+    this.now = options.now ?? Date.now;
   }
 
   /** True while records may be processed. */
@@ -33,11 +50,23 @@ export class RedisGate {
     return this.closedSince === undefined;
   }
 
-  /** Closes the gate (pausing consumption) and probes until Redis is back; idempotent. */
+  /** Open or closed, since when and why. */
+  get state(): RedisGateState {
+    return {
+      open: this.open,
+      closedSince: this.closedSince ?? null,
+      reason: this.reason ?? null,
+    };
+  }
+
+  /** Closes the gate (pausing consumption) and probes until Redis accepts a write; idempotent. */
   trip(cause: unknown): void {
     if (this.closedSince !== undefined || this.stopped) return;
-    this.closedSince = Date.now();
-    this.logger.warn('Redis unreachable: pausing consumption until it answers', { error: cause });
+    this.closedSince = this.now();
+    this.reason = causeText(cause);
+    this.logger.warn('Redis unavailable: pausing consumption until it accepts writes', {
+      error: cause,
+    });
     this.options.onClose();
     this.schedule();
   }
@@ -54,17 +83,20 @@ export class RedisGate {
     this.timer = setTimeout(() => void this.probeOnce(), this.options.intervalMs);
   }
 
-  // A background loop: a failed probe schedules the next one, nothing is thrown.
+  // A background loop: a failed probe is recorded as the reason and schedules the next one.
   private async probeOnce(): Promise<void> {
     try {
       await this.options.probe();
-    } catch {
+    } catch (error: unknown) {
+      this.reason = causeText(error);
+      this.logger.debug('Redis probe failed; still paused', { error });
       this.schedule();
       return;
     }
     if (this.stopped) return;
-    const pausedMs = Date.now() - (this.closedSince ?? Date.now());
+    const pausedMs = this.now() - (this.closedSince ?? this.now());
     this.closedSince = undefined;
+    this.reason = undefined;
     this.logger.info('Redis is back: resuming consumption', { pausedMs });
     this.options.onOpen();
   }

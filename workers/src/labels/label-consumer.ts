@@ -1,17 +1,21 @@
 // The fraud-label consumer: confirmed outcomes from case management feed the terminal and
 // customer fraud state in Redis. Applying labels is idempotent per transaction id, so a
 // redelivered batch changes nothing; the terminal risk of later transactions reflects a label
-// once the feedback delay has passed (the feature windows end at t − D).
+// once the feedback delay has passed (the feature windows end at t − D). Failures are handled
+// as in the scoring path: Redis unavailable pauses (the labels wait in Kafka), a label that can
+// never be applied (a script or data error) is isolated and dead-lettered, and nothing stops the
+// consumer for good.
 import type { BatchHandler } from '../kafka/kafka-client';
+import { RedisUnavailableError } from '../errors';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { RedisGate } from '../consumer/redis-gate';
 import { toSourceRecord } from '../consumer/batch-runner';
 import type { DeliverySession } from '../pipeline/commit';
 import type { FraudLabel } from '../pipeline/contracts';
 import type { CodecFailure } from '../pipeline/decode-stage';
-import { classifyFailure } from '../pipeline/failure';
+import { classifyFailure, reasonCodeOf } from '../pipeline/failure';
 import type { PublishStage } from '../pipeline/publish-stage';
-import type { Rejection } from '../pipeline/types';
+import type { Rejection, SourceRecord } from '../pipeline/types';
 
 /** Outcome of decoding one label record. */
 export type LabelDecodeOutcome =
@@ -32,6 +36,12 @@ export interface LabelSinkPorts {
   decodeLabels(values: readonly (Buffer | null)[]): Promise<LabelDecodeOutcome[]>;
   /** Idempotent per transaction id. */
   applyLabels(labels: readonly LabelUpdate[]): Promise<unknown>;
+}
+
+/** A decoded label waiting to be applied, with the record it came from. */
+interface PendingLabel {
+  readonly record: SourceRecord;
+  readonly update: LabelUpdate;
 }
 
 /** Options of {@link createLabelBatchHandler}. */
@@ -64,6 +74,42 @@ export function toLabelUpdate(label: FraudLabel): LabelUpdate {
 export function createLabelBatchHandler(options: LabelConsumerOptions): BatchHandler {
   const logger = (options.logger ?? SILENT_LOGGER).child({ component: 'labels' });
   const now = options.now ?? Date.now;
+
+  // Applies the labels; a failure that no retry can fix is isolated by applying each label alone
+  // (idempotent, so the ones already applied change nothing), and only the labels that still
+  // fail are returned, to be dead-lettered. Any other failure is thrown for the caller.
+  const apply = async (
+    labels: readonly PendingLabel[],
+  ): Promise<{ applied: number; failed: Rejection[] }> => {
+    if (labels.length === 0) return { applied: 0, failed: [] };
+    try {
+      await options.ports.applyLabels(labels.map((l) => l.update));
+      return { applied: labels.length, failed: [] };
+    } catch (error: unknown) {
+      if (classifyFailure(error) !== 'internal') throw error;
+      const [only] = labels;
+      if (labels.length === 1 && only !== undefined) {
+        logger.warn('a label cannot be applied; dead-lettered', {
+          error,
+          partition: only.record.partition,
+          offset: only.record.offset,
+        });
+        const message = error instanceof Error ? error.message : String(error);
+        return {
+          applied: 0,
+          failed: [{ record: only.record, code: reasonCodeOf(error), message }],
+        };
+      }
+      const out = { applied: 0, failed: [] as Rejection[] };
+      for (const label of labels) {
+        const one = await apply([label]);
+        out.applied += one.applied;
+        out.failed.push(...one.failed);
+      }
+      return out;
+    }
+  };
+
   return async (batch, control) => {
     if (!options.gate.open || batch.records.length === 0) return;
     const receivedAt = now();
@@ -76,11 +122,11 @@ export function createLabelBatchHandler(options: LabelConsumerOptions): BatchHan
       const lastOffset = chunk[chunk.length - 1]?.offset;
       if (lastOffset === undefined) return;
       const outcomes = await options.ports.decodeLabels(chunk.map((r) => r.value));
-      const updates: LabelUpdate[] = [];
+      const updates: PendingLabel[] = [];
       const rejected: Rejection[] = [];
       chunk.forEach((record, i) => {
         const o = outcomes[i];
-        if (o?.ok) updates.push(toLabelUpdate(o.value));
+        if (o?.ok) updates.push({ record, update: toLabelUpdate(o.value) });
         else
           rejected.push({
             record,
@@ -88,11 +134,17 @@ export function createLabelBatchHandler(options: LabelConsumerOptions): BatchHan
             message: o?.error.message ?? 'no decode outcome',
           });
       });
+      let updated: { applied: number; failed: Rejection[] };
       try {
-        if (updates.length > 0) await options.ports.applyLabels(updates);
+        updated = await apply(updates);
       } catch (error: unknown) {
         if (classifyFailure(error) === 'redis-unavailable') {
-          options.gate.trip(error);
+          // Nothing resolved: the labels are fetched again once the gate reopens.
+          options.gate.trip(
+            error instanceof RedisUnavailableError
+              ? error
+              : new RedisUnavailableError('labels', { cause: error }),
+          );
           return;
         }
         // Applying is idempotent: the client hands the batch over again from the last resolved offset.
@@ -103,6 +155,7 @@ export function createLabelBatchHandler(options: LabelConsumerOptions): BatchHan
         });
         throw error;
       }
+      rejected.push(...updated.failed);
       // Resolving is enough: the consumer commits resolved offsets on its timer.
       const session = options.session(() => {
         control.resolveOffset(lastOffset);
@@ -110,7 +163,7 @@ export function createLabelBatchHandler(options: LabelConsumerOptions): BatchHan
       });
       await options.publish.run([], rejected, session);
       await session.commit();
-      options.onApplied?.(updates.length, rejected.length);
+      options.onApplied?.(updated.applied, rejected.length);
       await control.heartbeat();
     }
   };

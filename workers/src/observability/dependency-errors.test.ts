@@ -37,19 +37,31 @@ describe('kafkaErrorCode', () => {
 });
 
 describe('redisErrorCode', () => {
-  it('leaves an unreachable Redis to the gate, and bugs to nobody', () => {
+  it('leaves an unavailable Redis to the gate, and bugs to nobody', () => {
     expect(redisErrorCode(new RedisUnavailableError('features'))).toBeUndefined();
     expect(redisErrorCode(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBeUndefined();
     expect(redisErrorCode(new Error('Connection is closed.'))).toBeUndefined();
     expect(redisErrorCode(new TypeError('undefined is not a function'))).toBeUndefined();
+    // Refusing writes or timing out is unavailability too: one count per pause, not per call.
+    const oom = Object.assign(
+      new Error("OOM command not allowed when used memory > 'maxmemory'."),
+      {
+        name: 'ReplyError',
+      },
+    );
+    expect(redisErrorCode(new RetryEnqueueError('q', { cause: oom }))).toBeUndefined();
+    const store = Object.assign(new Error('timed out'), { code: 'FS_FEATURE_STORE_TIMEOUT' });
+    expect(redisErrorCode(store)).toBeUndefined();
+    expect(redisErrorCode(new Error('Command timed out'))).toBeUndefined();
   });
 
-  it("prefers the feature store's own code, then the reply's error code, then TIMEOUT", () => {
-    const store = Object.assign(new Error('timed out'), { code: 'FS_FEATURE_STORE_TIMEOUT' });
-    expect(redisErrorCode(store)).toBe('FS_FEATURE_STORE_TIMEOUT');
-    const reply = Object.assign(new Error('OOM command not allowed'), { name: 'ReplyError' });
-    expect(redisErrorCode(new Error('wrapped', { cause: reply }))).toBe('OOM');
-    expect(redisErrorCode(new Error('Command timed out'))).toBe('TIMEOUT');
+  it("prefers the feature store's own code, then the reply's error code", () => {
+    const store = Object.assign(new Error('bad script'), { code: 'FS_FEATURE_STORE_SCRIPT' });
+    expect(redisErrorCode(store)).toBe('FS_FEATURE_STORE_SCRIPT');
+    const reply = Object.assign(new Error('WRONGTYPE Operation against a key'), {
+      name: 'ReplyError',
+    });
+    expect(redisErrorCode(new Error('wrapped', { cause: reply }))).toBe('WRONGTYPE');
     expect(redisErrorCode(new RetryEnqueueError('q', { cause: reply }))).toBe(
       'FS_RETRY_ENQUEUE_FAILED',
     );

@@ -2,7 +2,7 @@
 // under which code. Codes, never messages: the label set must stay small (metrics.ts also folds
 // any excess into `other`).
 import { causeChain } from '../errors';
-import { isProgrammerError, isRedisUnreachable } from '../pipeline/failure';
+import { isProgrammerError, isRedisUnavailable } from '../pipeline/failure';
 import { errorType } from '../telemetry';
 
 /**
@@ -24,14 +24,15 @@ export function kafkaErrorCode(error: unknown): string | undefined {
 
 /**
  * The code under which a failed Redis call counts, or undefined when it must not be counted
- * here: an unreachable Redis is counted once per pause by the worker's Redis gate (each chunk
- * that finds it gone would otherwise count again), and a programmer error is ours. The feature store's own codes
- * (FS_FEATURE_STORE_TIMEOUT, FS_FEATURE_STORE_SCRIPT) win; a bare ioredis error counts under
- * the error code its reply starts with ("OOM ...", "BUSY ...") or TIMEOUT.
+ * here: an unavailable Redis (unreachable, refusing writes with OOM, READONLY..., timing out) is
+ * counted once per pause by the worker's Redis gate (each chunk that finds it so would otherwise
+ * count again), and a programmer error is ours. The feature store's own code
+ * (FS_FEATURE_STORE_SCRIPT) wins; a bare ioredis error counts under the error code its reply
+ * starts with ("WRONGTYPE ...", "ERR ...").
  */
 export function redisErrorCode(error: unknown): string | undefined {
   // A bug in the caller (TypeError...) is not Redis failing.
-  if (isRedisUnreachable(error) || isProgrammerError(error)) return undefined;
+  if (isRedisUnavailable(error) || isProgrammerError(error)) return undefined;
   const own = (error as { code?: unknown } | null)?.code;
   if (typeof own === 'string' && own !== '') return own;
   for (const e of causeChain(error)) {
@@ -40,8 +41,6 @@ export function redisErrorCode(error: unknown): string | undefined {
       const prefix = /^[A-Z]{2,}/.exec(message)?.[0];
       if (prefix !== undefined) return prefix;
     }
-    // ioredis has no code for a timed-out command, only this message.
-    if (typeof message === 'string' && message.includes('Command timed out')) return 'TIMEOUT';
     if (typeof code === 'string' && code !== '') return code;
   }
   return errorType(error);

@@ -18,23 +18,26 @@ describe('tracedFeatures', () => {
   it('counts each failed round trip as a Redis error under its code', async () => {
     const telemetry = initTelemetry({ tracingEnabled: false });
     const failure = (): Error =>
-      Object.assign(new Error('slow'), { code: 'FS_FEATURE_STORE_TIMEOUT' });
+      Object.assign(new Error('bad script'), { code: 'FS_FEATURE_STORE_SCRIPT' });
     const features = tracedFeatures(backend(failure), telemetry);
-    await expect(features.computeBatch([])).rejects.toThrow('slow');
-    await expect(features.applyLabels([])).rejects.toThrow('slow');
+    await expect(features.computeBatch([])).rejects.toThrow('bad script');
+    await expect(features.applyLabels([])).rejects.toThrow('bad script');
     const metrics = await telemetry.renderMetrics();
     await telemetry.shutdown();
     expect(metrics).toMatch(
-      /fraudstream_errors_total\{component="redis",code="FS_FEATURE_STORE_TIMEOUT"\} 2/,
+      /fraudstream_errors_total\{component="redis",code="FS_FEATURE_STORE_SCRIPT"\} 2/,
     );
   });
 
-  it('leaves an unreachable Redis to the gate (one count per pause)', async () => {
+  it('leaves an unavailable Redis to the gate (one count per pause)', async () => {
     const telemetry = initTelemetry({ tracingEnabled: false });
     const failure = (): Error =>
       Object.assign(new Error('gone'), { code: 'FS_FEATURE_STORE_UNAVAILABLE' });
     const features = tracedFeatures(backend(failure), telemetry);
     await expect(features.computeBatch([])).rejects.toThrow('gone');
+    const slow = (): Error =>
+      Object.assign(new Error('slow'), { code: 'FS_FEATURE_STORE_TIMEOUT' });
+    await expect(tracedFeatures(backend(slow), telemetry).applyLabels([])).rejects.toThrow('slow');
     const metrics = await telemetry.renderMetrics();
     await telemetry.shutdown();
     expect(metrics).not.toMatch(/fraudstream_errors_total\{component="redis"/);

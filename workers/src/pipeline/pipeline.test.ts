@@ -1,3 +1,4 @@
+import { toFeatureStoreError } from '@fraudstream/models';
 import type { AvroSerde } from '@fraudstream/schemas';
 import { SchemasCodec } from '../adapters/schemas-codec';
 import { RedisUnavailableError, TransientStageError } from '../errors';
@@ -170,6 +171,43 @@ describe('ScoringPipeline', () => {
         retry,
       }),
     ).rejects.toBeInstanceOf(RedisUnavailableError);
+    expect(session.sent).toEqual([]);
+    expect(session.commits).toBe(0);
+    expect(retry.requests).toEqual([]);
+  });
+
+  it.each([
+    [
+      'OOM',
+      "OOM command not allowed when used memory > 'maxmemory'. script: 5849fad0, on @user_script:1.",
+    ],
+    ['READONLY', "READONLY You can't write against a read only replica."],
+    ['a timeout', 'Command timed out'],
+  ])('pauses instead of dead-lettering when Redis refuses writes (%s)', async (_what, reply) => {
+    const features = new MemoryFeatures();
+    // What the models package's Redis store throws for the reply.
+    features.computeBatch = () =>
+      Promise.reject(
+        toFeatureStoreError(
+          Object.assign(new Error(reply), { name: 'ReplyError' }),
+          'computeBatch',
+        ),
+      );
+    const { pipeline } = build({ features });
+    const session = new RecordingSession();
+    const retry = new RecordingRetrySink();
+    const error: unknown = await pipeline
+      .process(sourceRecords([encodedTransaction(serde, 0), encodedTransaction(serde, 1)]), {
+        models: { champion: fakeModel() },
+        session,
+        retry,
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(RedisUnavailableError);
+    expect((error as RedisUnavailableError).retriable).toBe(true);
     expect(session.sent).toEqual([]);
     expect(session.commits).toBe(0);
     expect(retry.requests).toEqual([]);

@@ -46,6 +46,25 @@ export function bullmqRedis(config: WorkerConfig, logger: Logger): Redis {
   return redis;
 }
 
+/**
+ * How long the Redis gate's health key lives: only the write matters, so it vanishes soon after
+ * the last probe (a fleet of short-lived instance ids leaves nothing behind).
+ */
+export const HEALTH_KEY_TTL_MS = 10_000;
+
+/** The Redis gate's health key of one worker instance, under the feature key prefix. */
+export function healthKey(config: Pick<WorkerConfig, 'featureKeyPrefix' | 'instanceId'>): string {
+  return `${config.featureKeyPrefix}health:${config.instanceId}`;
+}
+
+/**
+ * Resolves when Redis accepts a write: a SET with a short TTL on `key`. A PING would not do: a
+ * Redis out of memory, read-only, or failing to persist answers PING but refuses every write.
+ */
+export async function probeWrite(redis: Redis, key: string): Promise<void> {
+  await redis.set(key, String(Date.now()), 'PX', HEALTH_KEY_TTL_MS);
+}
+
 /** Closes a client politely, or at once when Redis is gone. */
 export async function quit(redis: Redis): Promise<void> {
   try {

@@ -8,7 +8,7 @@ import { RedisUnavailableError, RetryExhaustedError } from '../errors';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { ModelProvider } from '../model-registry/model-registry';
 import { standaloneSession } from '../pipeline/commit';
-import { classifyFailure, isRedisUnreachable } from '../pipeline/failure';
+import { classifyFailure, isRedisUnavailable } from '../pipeline/failure';
 import type { RetrySink, ScoringPipeline } from '../pipeline/pipeline';
 import type { RetryRequest, SourceRecord } from '../pipeline/types';
 import { FULL_JITTER_BACKOFF, fullJitterDelayMs, type BackoffOptions } from './backoff';
@@ -91,8 +91,8 @@ export class RetryProcessor {
     // Background errors (Redis down) are reported, never thrown: the worker reconnects by itself.
     this.worker.on('error', (error) => {
       // While Redis is down BullMQ reports every reconnect attempt; the gate already said so once.
-      if (isRedisUnreachable(error))
-        this.logger.debug('retry worker cannot reach Redis', { error });
+      if (isRedisUnavailable(error))
+        this.logger.debug('retry worker: Redis unavailable', { error });
       else this.logger.warn('retry worker error', { error });
     });
   }

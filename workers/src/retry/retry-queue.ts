@@ -3,7 +3,7 @@
 // Redis, so a crash in between redelivers the record and the job id de-duplicates it.
 import type { Queue } from 'bullmq';
 import { RedisUnavailableError, RetryEnqueueError } from '../errors';
-import { isRedisUnreachable, reasonCodeOf } from '../pipeline/failure';
+import { isRedisUnavailable, reasonCodeOf } from '../pipeline/failure';
 import type { RetrySink } from '../pipeline/pipeline';
 import type { RetryRequest, SourceRecord } from '../pipeline/types';
 import { FULL_JITTER_BACKOFF, fullJitterDelayMs, type BackoffOptions } from './backoff';
@@ -54,7 +54,7 @@ export class BullRetryQueue implements RetrySink {
     try {
       await this.queue.addBulk(jobs);
     } catch (error: unknown) {
-      if (isRedisUnreachable(error))
+      if (isRedisUnavailable(error))
         throw new RedisUnavailableError(`retry queue ${this.queue.name}`, { cause: error });
       throw new RetryEnqueueError(this.queue.name, { cause: error });
     }
