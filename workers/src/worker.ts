@@ -190,7 +190,8 @@ export class ScoringWorker {
     const redis = featureRedis(config, logger);
     this.redis = redis;
     this.closers.push({ name: 'redis', close: () => quit(redis) });
-    await waitForRedis(redis, logger, () => this.stopping !== undefined);
+    const probeKey = healthKey(config);
+    await waitForRedis(redis, probeKey, logger, () => this.stopping !== undefined);
     this.checkpoint();
 
     const backend = await deps.features(redis, config, models.champion());
@@ -259,7 +260,6 @@ export class ScoringWorker {
     const observer = deps.observer ?? traced ?? NOOP_OBSERVER;
     const pipeline = new ScoringPipeline(stages, observer);
 
-    const probeKey = healthKey(config);
     const gate = new RedisGate({
       probe: () => probeWrite(redis, probeKey),
       intervalMs: config.redisProbeIntervalMs,

@@ -75,18 +75,20 @@ export async function quit(redis: Redis): Promise<void> {
 }
 
 /**
- * Connects, retrying until Redis answers or `cancelled()` says to give up: a worker started
- * before Redis waits for it (not ready meanwhile).
+ * Connects, retrying until Redis accepts a write on `probeKey` (see {@link probeWrite}) or
+ * `cancelled()` says to give up: a worker started before Redis, or while it refuses writes,
+ * waits for it (not ready meanwhile) instead of joining the group only to pause at once.
  */
 export async function waitForRedis(
   redis: Redis,
+  probeKey: string,
   logger: Logger,
   cancelled: () => boolean,
 ): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
-      await redis.ping();
+      await probeWrite(redis, probeKey);
       return;
     } catch (error: unknown) {
       if (cancelled()) throw error;
