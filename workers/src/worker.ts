@@ -176,6 +176,7 @@ export class ScoringWorker {
       challenger: config.challengerModel,
       logger,
       onSwap: (_from, to) => telemetry?.metrics.setModelVersion(to, 'champion'),
+      onLoadFailure: (error) => telemetry?.metrics.countError('model', error.code),
     });
     this.models = models;
     this.closers.push({ name: 'models', close: () => models.stop() });

@@ -3,6 +3,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-node';
 import { ModelArtifactError } from '../errors';
+import {
+  digestMismatches,
+  fileDigests,
+  GOLDEN_TOLERANCE,
+  goldenMismatch,
+  goldenRows,
+} from './integrity';
 import type { ModelManifest } from './manifest';
 import { MANIFEST_FORMAT } from './manifest';
 import { Scorer } from './scorer';
@@ -20,12 +27,13 @@ export const CURRENT_FILE = 'CURRENT';
 
 /**
  * Writes a model artifact directory: model.json (TF.js layers format), weights.bin and
- * manifest.json. Contents depend only on the model and manifest (no timestamps).
+ * manifest.json with the files' checksums and golden scores. Contents depend only on the model
+ * and manifest (no timestamps).
  */
 export async function saveModelArtifact(
   dir: string,
   model: LayersModel,
-  manifest: Omit<ModelManifest, 'files' | 'format'>,
+  manifest: Omit<ModelManifest, 'files' | 'format' | 'integrity'>,
 ): Promise<ModelManifest> {
   const tf = loadTf();
   await mkdir(dir, { recursive: true });
@@ -51,13 +59,25 @@ export async function saveModelArtifact(
     modelTopology: saved.modelTopology,
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: saved.weightSpecs }],
   };
+  await writeFile(path.join(dir, TOPOLOGY_FILE), `${JSON.stringify(topology)}\n`);
+  await writeFile(path.join(dir, WEIGHTS_FILE), Buffer.from(weights));
+  const files = { topology: TOPOLOGY_FILE, weights: WEIGHTS_FILE };
+  // The golden scores come from the same scoring path a loader checks them with.
+  const scorer = new Scorer(tf, model, {
+    format: MANIFEST_FORMAT,
+    ...manifest,
+    files,
+  } as ModelManifest);
+  const rows = goldenRows(manifest.normalisation);
   const full: ModelManifest = {
     format: MANIFEST_FORMAT,
     ...manifest,
-    files: { topology: TOPOLOGY_FILE, weights: WEIGHTS_FILE },
+    files,
+    integrity: {
+      sha256: await fileDigests(dir, [TOPOLOGY_FILE, WEIGHTS_FILE]),
+      golden: { rows, scores: Array.from(scorer.scoreBatch(rows)), tolerance: GOLDEN_TOLERANCE },
+    },
   };
-  await writeFile(path.join(dir, TOPOLOGY_FILE), `${JSON.stringify(topology)}\n`);
-  await writeFile(path.join(dir, WEIGHTS_FILE), Buffer.from(weights));
   await writeFile(path.join(dir, MANIFEST_FILE), `${JSON.stringify(full, null, 2)}\n`);
   return full;
 }
@@ -94,6 +114,22 @@ export async function readManifest(dir: string): Promise<ModelManifest> {
   if (!(typeof t?.review === 'number' && typeof t.decline === 'number' && t.review <= t.decline)) {
     throw new ModelArtifactError(dir, `${MANIFEST_FILE}: thresholds must satisfy review ≤ decline`);
   }
+  const integrity = manifest.integrity as Partial<ModelManifest['integrity']> | undefined;
+  const golden = integrity?.golden;
+  if (
+    typeof integrity?.sha256?.[manifest.files?.topology] !== 'string' ||
+    typeof integrity.sha256[manifest.files.weights] !== 'string' ||
+    !Array.isArray(golden?.rows) ||
+    golden.rows.length === 0 ||
+    golden.rows.some((r) => !Array.isArray(r) || r.length !== n) ||
+    golden.scores?.length !== golden.rows.length ||
+    typeof golden.tolerance !== 'number'
+  ) {
+    throw new ModelArtifactError(
+      dir,
+      `${MANIFEST_FILE}: the integrity section needs the sha256 of both files and golden rows of ${n} features with one score each`,
+    );
+  }
   return manifest;
 }
 
@@ -104,6 +140,23 @@ export async function readManifest(dir: string): Promise<ModelManifest> {
 export async function loadModel(dir: string): Promise<Scorer> {
   const tf = loadTf();
   const manifest = await readManifest(dir);
+  const { files, integrity } = manifest;
+  let digests: Record<string, string>;
+  try {
+    digests = await fileDigests(dir, [files.topology, files.weights]);
+  } catch (err) {
+    throw new ModelArtifactError(dir, `cannot read the model files: ${String(err)}`, {
+      cause: err,
+    });
+  }
+  const mismatches = digestMismatches(integrity.sha256, digests);
+  if (mismatches.length > 0) {
+    // A file still being copied looks like this too: the loader may try again later.
+    throw new ModelArtifactError(
+      dir,
+      `model files differ from the manifest: ${mismatches.join('; ')}`,
+    );
+  }
   let model: LayersModel;
   try {
     model = await tf.loadLayersModel(`file://${path.resolve(dir, manifest.files.topology)}`);
@@ -120,7 +173,24 @@ export async function loadModel(dir: string): Promise<Scorer> {
       `model takes ${String(inputs)} inputs, manifest lists ${manifest.features.length} features`,
     );
   }
-  return new Scorer(tf, model, manifest);
+  const scorer = new Scorer(tf, model, manifest);
+  let mismatch: string | undefined;
+  try {
+    mismatch = goldenMismatch(integrity.golden, scorer.scoreBatch(integrity.golden.rows));
+  } catch (err) {
+    scorer.dispose();
+    throw new ModelArtifactError(dir, `cannot score the golden rows: ${String(err)}`, {
+      cause: err,
+    });
+  }
+  if (mismatch !== undefined) {
+    scorer.dispose();
+    throw new ModelArtifactError(
+      dir,
+      `the model does not reproduce its golden scores: ${mismatch}`,
+    );
+  }
+  return scorer;
 }
 
 /** Resolves the artifacts root's default version directory (from its CURRENT file). */

@@ -1,10 +1,11 @@
 import type { FeatureOptions } from '../features/options';
+import type { ArtifactIntegrity } from './integrity';
 import type { Normalisation } from './normalisation';
 import type { Thresholds } from './thresholds';
 import type { TrainingOptions } from './training-options';
 
-/** Format tag of manifest.json; bump on an incompatible change. */
-export const MANIFEST_FORMAT = 'fraudstream-model/1';
+/** Format tag of manifest.json; bump on an incompatible change (2: the integrity section). */
+export const MANIFEST_FORMAT = 'fraudstream-model/2';
 
 /** Figures a model was accepted with (evaluate's JSON, summarised). */
 export interface AcceptanceMetrics {
@@ -42,4 +43,6 @@ export interface ModelManifest {
   metrics: AcceptanceMetrics;
   /** Files of the TF.js model in the directory. */
   files: { topology: string; weights: string };
+  /** Checksums of those files and golden vectors, checked on every load. */
+  integrity: ArtifactIntegrity;
 }

@@ -73,16 +73,39 @@ describe('ModelRegistry', () => {
 
   it('keeps the current model when the new one fails to load, and tries the next pointer value', async () => {
     await point('v1');
-    const registry = new ModelRegistry({ modelDir: dir, loader, pollMs: 60_000 });
+    const failures: string[] = [];
+    const registry = new ModelRegistry({
+      modelDir: dir,
+      loader,
+      pollMs: 60_000,
+      onLoadFailure: (error) => failures.push(error.code),
+    });
     await registry.start();
     failing.add('broken');
     await point('broken');
     await registry.checkNow();
+    // Not tried again before its back-off (two poll intervals) has passed.
     await registry.checkNow();
     expect(registry.version).toBe('v1');
+    expect(failures).toEqual(['FS_MODEL_LOAD']);
     await point('v3');
     await registry.checkNow();
     expect(registry.version).toBe('v3');
+    await registry.stop();
+  });
+
+  it('tries a version that failed again after a back-off: its files may have been still copying', async () => {
+    await point('v1');
+    const registry = new ModelRegistry({ modelDir: dir, loader, pollMs: 10, maxRetryMs: 40 });
+    await registry.start();
+    failing.add('v2');
+    await point('v2');
+    await registry.checkNow();
+    expect(registry.version).toBe('v1');
+    failing.delete('v2'); // the copy has finished
+    for (let i = 0; i < 100 && registry.version !== 'v2'; i += 1)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(registry.version).toBe('v2');
     await registry.stop();
   });
 

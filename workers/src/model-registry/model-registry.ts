@@ -47,6 +47,17 @@ export interface ModelRegistryOptions {
   readonly logger?: Logger;
   /** Told after every swap (metrics, logs). */
   readonly onSwap?: (from: string, to: string) => void;
+  /** Told each time the version the pointer names fails to load (metrics). */
+  readonly onLoadFailure?: (error: ModelLoadError) => void;
+  /** Longest wait before a version that failed is tried again. @defaultValue 60 s */
+  readonly maxRetryMs?: number;
+}
+
+/** A version the pointer names that failed to load, and when to try it again. */
+interface FailedLoad {
+  readonly dir: string;
+  readonly attempts: number;
+  readonly retryAtMs: number;
 }
 
 interface Entry {
@@ -62,7 +73,7 @@ export class ModelRegistry implements ModelProvider {
   private challenger: Entry | undefined;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
-  private failedDir: string | undefined;
+  private failed: FailedLoad | undefined;
   private stopped = false;
   private readonly logger: Logger;
 
@@ -174,19 +185,30 @@ export class ModelRegistry implements ModelProvider {
       return;
     }
     const current = this.championEntry;
-    if (this.stopped || !current || resolve(dir) === resolve(current.dir) || dir === this.failedDir)
-      return;
+    if (this.stopped || !current || resolve(dir) === resolve(current.dir)) return;
+    const failed = this.failed?.dir === dir ? this.failed : undefined;
+    if (failed !== undefined && Date.now() < failed.retryAtMs) return;
     let next: Entry;
     try {
       next = await this.loadEntry(dir);
     } catch (error: unknown) {
-      // Remember the bad version so it is not reloaded every poll; a new pointer value is tried.
-      this.failedDir = dir;
+      // The same version is tried again, less and less often: the pointer may have been moved
+      // before the version's files finished copying, and they may yet be complete. A new pointer
+      // value is tried at the next poll.
+      const attempts = (failed?.attempts ?? 0) + 1;
+      const waitMs = Math.min(
+        this.options.pollMs * 2 ** attempts,
+        this.options.maxRetryMs ?? 60_000,
+      );
+      this.failed = { dir, attempts, retryAtMs: Date.now() + waitMs };
       this.logger.error('new model failed to load; keeping the current model', {
         error,
         dir,
+        attempts,
+        retryInMs: waitMs,
         modelVersion: current.model.version,
       });
+      if (error instanceof ModelLoadError) this.options.onLoadFailure?.(error);
       return;
     }
     if (this.stopped) {
@@ -194,7 +216,7 @@ export class ModelRegistry implements ModelProvider {
       return;
     }
     this.championEntry = next;
-    this.failedDir = undefined;
+    this.failed = undefined;
     this.retire(current);
     this.logger.info('model swapped', { from: current.model.version, to: next.model.version, dir });
     this.options.onSwap?.(current.model.version, next.model.version);

@@ -38,7 +38,7 @@ export type VerdictDecision = 'APPROVE' | 'REVIEW' | 'DECLINE';
 export type DeadLetterCause = 'bad_input' | 'retries_exhausted';
 
 /** A dependency whose failures fraudstream_errors_total counts. */
-export type ErrorComponent = 'redis' | 'kafka' | 'telemetry';
+export type ErrorComponent = 'redis' | 'kafka' | 'telemetry' | 'model';
 
 /** A model's role: the one deciding, or one scored in shadow beside it. */
 export type ModelRole = 'champion' | 'challenger';
