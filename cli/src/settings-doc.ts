@@ -109,7 +109,8 @@ export const COMMAND_FLAGS: readonly CommandFlags[] = [
   },
   {
     command: 'bench chaos',
-    about: 'worker faults (kill, kill and restart, rolling restart, stop) under a steady load',
+    about:
+      'worker faults (kill, kill and restart, rolling restart, stop) and stack faults (a Kafka node killed; Redis stopped, killed or out of memory) under a steady load',
     group: CHAOS_FLAGS,
   },
   { command: 'trace', about: summaryOf('trace'), group: TRACE_FLAGS },

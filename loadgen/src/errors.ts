@@ -8,6 +8,8 @@ export const LOAD_ERROR_CODES = [
   'FS_BENCH_ABORTED',
   'FS_BENCH_PROFILE_MALFORMED',
   'FS_BENCH_BACKEND',
+  'FS_BENCH_STACK_UNAVAILABLE',
+  'FS_BENCH_FAULT_NOT_RESTORED',
 ] as const;
 
 /** One of the load generator's error codes. */
@@ -120,5 +122,44 @@ export class BenchmarkBackendError extends LoadError {
     options?: { cause?: unknown },
   ) {
     super('FS_BENCH_BACKEND', `backend "${wanted}": ${message}`, false, options);
+  }
+}
+
+/**
+ * A stack fault of `bench chaos` cannot be injected: the local stack's process is not running,
+ * or it is not the Kafka or Redis the run's workers use (FRAUDSTREAM_HOME against FS_REDIS_URL and
+ * FS_KAFKA_BROKERS). Checked before anything starts. Not retriable: the stack or the settings
+ * must change first.
+ */
+export class StackUnavailableError extends LoadError {
+  override readonly name = 'StackUnavailableError';
+
+  /** `message` says which component and what is wrong with it. */
+  constructor(message: string) {
+    super('FS_BENCH_STACK_UNAVAILABLE', message, false);
+  }
+}
+
+/**
+ * A `bench chaos` fault left the stack broken: the component it hit did not come back (or its
+ * settings could not be put back) within the restore timeout, after trying. The run stops at
+ * once; the stack needs a look (bash deploy/local/stack.sh status) before anything else runs on
+ * it, so this is not retriable.
+ */
+export class FaultNotRestoredError extends LoadError {
+  override readonly name = 'FaultNotRestoredError';
+
+  /** `fault` is the step's name (e.g. `5-redis-stop`), `what` what is still broken. */
+  constructor(
+    readonly fault: string,
+    what: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'FS_BENCH_FAULT_NOT_RESTORED',
+      `fault ${fault} could not be restored: ${what}${options?.cause instanceof Error ? ` (${options.cause.message})` : ''}; check the stack: bash deploy/local/stack.sh status`,
+      false,
+      options,
+    );
   }
 }

@@ -32,12 +32,14 @@ export type { LoadErrorCode } from './errors';
 export {
   BenchmarkBackendError,
   CpuProfileFormatError,
+  FaultNotRestoredError,
   FleetNotReadyError,
   LOAD_ERROR_CODES,
   LoadError,
   LoadAbortedError,
   LoadKafkaError,
   LoadOptionsError,
+  StackUnavailableError,
 } from './errors';
 export type { DecisionBand } from './measure/run-ledger';
 export type { LatencySummary } from './measure/latency-histogram';
@@ -53,12 +55,18 @@ export type { BenchLoadOptions, BenchOptions, BenchScenario } from './bench/benc
 export { BENCH_SCENARIOS, DEFAULT_BENCH_OPTIONS } from './bench/bench-options';
 export type { BenchFigures, BenchResult, BenchRun, TargetCheck } from './bench/bench-result';
 export { NO_LATENCY_FIGURES, median } from './bench/bench-result';
-// `fraudstream bench chaos`: worker faults under a steady load.
+// `fraudstream bench chaos`: worker, Kafka and Redis faults under a steady load.
 export { runChaos } from './chaos/run-chaos';
 export type { ChaosClientRun, ChaosResult } from './chaos/run-chaos';
 export type { ChaosOptions, FaultKind, GroupProtocol } from './chaos/chaos-options';
 export { FAULT_KINDS, compileChaosOptions } from './chaos/chaos-options';
-export type { ChaosFigures, FaultFigures, FaultWindow } from './chaos/chaos-figures';
+export type {
+  ChaosFigures,
+  FaultAction,
+  FaultFigures,
+  FaultTarget,
+  FaultWindow,
+} from './chaos/chaos-figures';
 export { reduceChaos } from './chaos/chaos-figures';
 export { planFaults } from './chaos/fault-schedule';
 export type { FaultSchedule, FaultStep } from './chaos/fault-schedule';

@@ -1,6 +1,7 @@
 // Every `fraudstream bench` scenario in smoke mode against the real Kafka, with the echo
 // worker standing in for the scoring worker: the scenarios keep working and produce their
 // figures and reports. Figures are printed, never asserted against targets (no timing checks).
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import {
 } from '@fraudstream/loadgen';
 import type { CompactProfile } from '@fraudstream/loadgen';
 import { loadTf } from '@fraudstream/models';
+import Redis from 'ioredis';
 import { countKeys } from '../support/redis';
 import { KAFKA_CLIENT, REDIS_URL } from '../support/services';
 import { startEchoWorker, type EchoWorkerHandle } from './loadgen-echo-worker';
@@ -54,6 +56,18 @@ function collect(into: string[]): NodeJS.WritableStream {
 /** A stream that drops what is written to it. */
 function discard(): NodeJS.WritableStream {
   return new Writable({ write: (_chunk, _encoding, done) => done() });
+}
+
+/** Redis's memory settings, which the redis-oom fault changes and must put back. */
+async function redisMemorySettings(url: string): Promise<Record<string, string>> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    const [, maxmemory] = (await redis.config('GET', 'maxmemory')) as string[];
+    const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    return { maxmemory: maxmemory ?? '?', 'maxmemory-policy': policy ?? '?' };
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** A port nothing listens on (bound, then released). */
@@ -382,7 +396,10 @@ describe('models: micro-benchmarks in smoke mode', () => {
       stdout: collect(printed),
       stderr: discard(),
     });
-    const flags = ['--smoke', '--json', '--quiet', '--out', out, '--clients', KAFKA_CLIENT];
+    const flags = [
+      ...['--smoke', '--json', '--quiet', '--out', out, '--clients', KAFKA_CLIENT],
+      ...['--faults', 'kill-restart,rolling,kill'],
+    ];
     const code = await chaos(
       KAFKA_CLIENT === 'librdkafka' ? [...flags, '--static-membership'] : flags,
     );
@@ -402,4 +419,71 @@ describe('models: micro-benchmarks in smoke mode', () => {
     expect(json.faults.map((f) => f.kind)).toEqual(['kill-restart', 'rolling', 'kill']);
     for (const f of json.faults) expect(f.lost).toBe(0);
   });
+
+  // Against the suite's own stack, which the tests after this one use: the faults must leave it
+  // whole (every process up, Redis's memory settings as they were), and the test says so.
+  it(`chaos kills, stops and starves the stack's Kafka and Redis (${KAFKA_CLIENT}) and accounts for every transaction`, async () => {
+    const before = await redisMemorySettings(REDIS_URL);
+    const printed: string[] = [];
+    const chaos = chaosBenchmark({
+      startWorker: processWorkerLauncher({ env: { FS_LOG_LEVEL: 'warn' } }),
+      // FRAUDSTREAM_HOME (and the rest) from the suite's environment: the stack the faults hit.
+      env: { ...process.env, FS_KAFKA_BROKERS: BROKERS.join(','), FS_REDIS_URL: REDIS_URL },
+      stdout: collect(printed),
+      stderr: discard(),
+    });
+    const faults = ['redis-stop', 'redis-kill', 'redis-oom', 'broker-kill'];
+    let code: number;
+    try {
+      code = await chaos([
+        ...['--smoke', '--json', '--quiet', '--out', out, '--clients', KAFKA_CLIENT],
+        ...['--faults', faults.join(',')],
+      ]);
+    } finally {
+      const status = spawnSync(
+        'bash',
+        [path.join(__dirname, '..', '..', 'deploy', 'local', 'stack.sh'), 'status'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(`${status.stdout}${status.stderr}exit ${String(status.status)}`).toMatch(/exit 0$/);
+      expect(await redisMemorySettings(REDIS_URL)).toEqual(before);
+    }
+    expect(code).toBe(0);
+    const json = JSON.parse(printed.join('')) as {
+      sent: number;
+      lost: number;
+      exactly_once: boolean;
+      every_transaction_once: boolean;
+      stopped_early: string | null;
+      faults: Record<string, unknown>[];
+    };
+    console.log(
+      `bench chaos --smoke --json --faults ${faults.join(',')} (${KAFKA_CLIENT}): ${JSON.stringify(json)}`,
+    );
+    expect(json.stopped_early).toBeNull();
+    expect(json.exactly_once).toBe(false);
+    expect(typeof json.every_transaction_once).toBe('boolean');
+    expect(json.sent).toBeGreaterThan(0);
+    expect(json.faults.map((f) => f.kind)).toEqual(faults);
+    for (const f of json.faults) {
+      for (const key of [
+        'stall_s',
+        'stalled_partitions',
+        'sent',
+        'over_100ms',
+        'over_1s',
+        'lost',
+        'duplicates',
+        'dead_letters',
+        'within_100ms_share',
+      ]) {
+        expect(f).toHaveProperty(key);
+      }
+      expect(f.sent).toBeGreaterThan(0);
+      expect(f.lost).toBe(0);
+    }
+    expect(json.lost).toBe(0);
+  }, 400_000);
 });

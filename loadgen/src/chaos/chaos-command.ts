@@ -96,6 +96,10 @@ export const CHAOS_FLAGS = {
     WORKER_SETTINGS.kafkaBrokers.type,
     `Kafka (default FS_KAFKA_BROKERS or ${formatDefault(WORKER_SETTINGS.kafkaBrokers)})`,
   ),
+  exactlyOnce: switchFlag(
+    'exactly-once',
+    'run the workers with FS_EXACTLY_ONCE=true (Kafka transactions; default: FS_EXACTLY_ONCE of the environment)',
+  ),
   keepTopics: switchFlag('keep-topics', "keep each run's topics"),
   quiet: switchFlag('quiet', 'no step lines on stderr'),
 };
@@ -106,7 +110,14 @@ processes while faults are injected one after the other, quiet load between them
   kill-restart  SIGKILL one worker and start its replacement at once (same slot, same instance id)
   rolling       replace every worker in turn: start the new one, wait for /readyz, SIGTERM the old
   stop          SIGSTOP one worker past the session timeout, then SIGCONT (a zombie)
-Figures come from the load generator's own ledger: stall, late, lost and duplicated verdicts per fault.`;
+  broker-kill   SIGKILL a Kafka node of the local stack, restart it (stack.sh up), wait until it answers
+  redis-stop    SIGSTOP the local stack's Redis for 10 s, then SIGCONT
+  redis-kill    SIGKILL the local stack's Redis, restart it (stack.sh up)
+  redis-oom     squeeze Redis's maxmemory below its use (writes fail with OOM) for 20 s, then restore it
+Stack faults act on the local stack in FRAUDSTREAM_HOME (default: the repository's .fraudstream),
+which must be the Kafka and Redis of FS_KAFKA_BROKERS and FS_REDIS_URL; a fault that cannot be
+undone fails the run. Figures come from the load generator's own ledger: stall, late, lost and
+duplicated verdicts per fault.`;
 
 /** The `--help` text of `fraudstream bench chaos`. */
 const USAGE = `${commandHelp('fraudstream bench chaos [options]', ABOUT, CHAOS_FLAGS)}\n`;
@@ -117,6 +128,7 @@ export function chaosJson(run: ChaosClientRun): Record<string, unknown> {
   return {
     static_membership: run.staticMembership,
     group_protocol: run.groupProtocol,
+    exactly_once: run.exactlyOnce,
     ...f,
     faults: f.faults.map((x) => ({
       name: x.name,
@@ -134,6 +146,7 @@ export function chaosJson(run: ChaosClientRun): Record<string, unknown> {
       within_100ms_share: x.within_100ms_share,
     })),
     send_failures: run.sendFailures,
+    resends: run.resends,
     stopped_early: run.stoppedEarly,
   };
 }
@@ -166,7 +179,8 @@ function scalarFigures(run: ChaosClientRun, rateTps: number): ScenarioFigures {
     duplicates: f.duplicates,
     duplicates_identical: f.duplicates_identical,
     dead_letters: f.dead_letters,
-    exactly_once: f.exactly_once,
+    exactly_once: run.exactlyOnce,
+    every_transaction_once: f.every_transaction_once,
     longest_stall_s: Math.max(0, ...f.faults.map((x) => x.stall_s)),
   };
 }
@@ -284,6 +298,10 @@ export function chaosBenchmark(deps: ChaosCommandDeps = {}): (argv: string[]) =>
       rateTps: values.rate,
       workers: values.workers,
       faults: values.faults,
+      // The workers' own FS_EXACTLY_ONCE unless the flag asks for transactions.
+      exactlyOnce: values.exactlyOnce || env.exactlyOnce,
+      redisUrl: env.redisUrl,
+      stackEnv: source,
       // The workers' own FS_KAFKA_CLIENT, as the other benchmarks default to.
       clients: values.clients ?? [defaultKafkaClient(source)],
       sessionTimeoutMs: values.sessionTimeoutMs,

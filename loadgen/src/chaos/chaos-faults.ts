@@ -1,28 +1,13 @@
-// What each fault kind does to the fleet. A kind is a function from its planned step to the
-// actions it took; broker and Redis faults are meant to be added here as more kinds, with the
+// What each fault kind does. A kind is a function from its planned step to the actions it took:
+// the worker faults here, the stack faults (a Kafka node, Redis) in stack-faults.ts, all with the
 // same window bookkeeping.
 import type { FaultKind } from './chaos-options';
 import type { FaultAction, FaultWindow } from './chaos-figures';
-import type { FaultStep } from './fault-schedule';
+import type { FaultContext, FaultRunner } from './fault-context';
+import { STACK_FAULT_RUNNERS } from './stack-faults';
 import type { WorkerSlots } from './worker-slots';
 
-/** What a fault is given to act with. */
-export interface FaultContext {
-  readonly step: FaultStep;
-  readonly slots: WorkerSlots;
-  /** Slots of the fleet. */
-  readonly workers: number;
-  /** Run clock, ms. */
-  readonly now: () => number;
-  /** Sleeps `ms`, or less when the run is stopped. */
-  readonly wait: (ms: number) => Promise<void>;
-  readonly log: (line: string) => void;
-  /** True once the run has been asked to stop (a fault then finishes its cleanup quickly). */
-  readonly aborted: () => boolean;
-}
-
-/** Applies one fault, appending each action it takes (those a stall is measured from). */
-export type FaultRunner = (ctx: FaultContext, actions: FaultAction[]) => Promise<void>;
+export type { FaultContext, FaultRunner } from './fault-context';
 
 async function startReplacement(
   ctx: FaultContext,
@@ -31,9 +16,16 @@ async function startReplacement(
 ): Promise<void> {
   const w = await ctx.slots.start(slot);
   // The join of the new member is what rebalances (or, with static membership, does not).
-  actions.push({ atMs: ctx.now(), action: 'start', slot, pid: w.pid });
+  actions.push({ atMs: ctx.now(), action: 'start', target: 'worker', slot, pid: w.pid });
   await ctx.slots.ready(w);
   ctx.log(`worker slot ${slot} ready again (pid ${w.pid})`);
+}
+
+/** The slot of a worker fault's step. */
+function slotOf(ctx: FaultContext): number {
+  const { slot } = ctx.step;
+  if (slot === undefined) throw new RangeError(`fault ${ctx.step.name} has no worker slot`);
+  return slot;
 }
 
 function current(ctx: FaultContext, slot: number): NonNullable<ReturnType<WorkerSlots['worker']>> {
@@ -46,7 +38,7 @@ function current(ctx: FaultContext, slot: number): NonNullable<ReturnType<Worker
 export const FAULT_RUNNERS: Readonly<Record<FaultKind, FaultRunner>> = {
   // SIGKILL, no replacement until the window ends: the group notices only at its session timeout.
   kill: async (ctx, actions) => {
-    const { slot } = ctx.step;
+    const slot = slotOf(ctx);
     const victim = current(ctx, slot);
     actions.push(ctx.slots.signal(slot, 'SIGKILL'));
     await ctx.slots.retire(victim);
@@ -56,7 +48,7 @@ export const FAULT_RUNNERS: Readonly<Record<FaultKind, FaultRunner>> = {
   // SIGKILL and a replacement at once, with the slot's instance id: with static membership the
   // replacement takes the dead member's place (and partitions) without a rebalance.
   'kill-restart': async (ctx, actions) => {
-    const { slot } = ctx.step;
+    const slot = slotOf(ctx);
     const victim = current(ctx, slot);
     actions.push(ctx.slots.signal(slot, 'SIGKILL'));
     await Promise.all([ctx.slots.retire(victim), startReplacement(ctx, slot, actions)]);
@@ -67,7 +59,7 @@ export const FAULT_RUNNERS: Readonly<Record<FaultKind, FaultRunner>> = {
     for (let slot = 0; slot < ctx.workers && !ctx.aborted(); slot += 1) {
       const old = current(ctx, slot);
       await startReplacement(ctx, slot, actions);
-      actions.push({ atMs: ctx.now(), action: 'SIGTERM', slot, pid: old.pid });
+      actions.push({ atMs: ctx.now(), action: 'SIGTERM', target: 'worker', slot, pid: old.pid });
       ctx.log(`SIGTERM worker slot ${slot} (pid ${old.pid})`);
       await ctx.slots.retire(old);
     }
@@ -76,7 +68,7 @@ export const FAULT_RUNNERS: Readonly<Record<FaultKind, FaultRunner>> = {
   // SIGSTOP past the session timeout, then SIGCONT: the group has moved on, the worker has not
   // heard yet (a zombie that may still write what it had in hand).
   stop: async (ctx, actions) => {
-    const { slot } = ctx.step;
+    const slot = slotOf(ctx);
     actions.push(ctx.slots.signal(slot, 'SIGSTOP'));
     try {
       await ctx.wait(ctx.step.holdMs);
@@ -85,6 +77,7 @@ export const FAULT_RUNNERS: Readonly<Record<FaultKind, FaultRunner>> = {
     }
     await ctx.wait(ctx.step.afterMs);
   },
+  ...STACK_FAULT_RUNNERS,
 };
 
 /** Runs one fault and returns its window on the run clock. */

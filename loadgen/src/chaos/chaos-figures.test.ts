@@ -24,7 +24,7 @@ const WINDOW: FaultWindow = {
   kind: 'kill',
   startMs: 1000,
   endMs: 5000,
-  actions: [{ atMs: 1000, action: 'SIGKILL', slot: 0 }],
+  actions: [{ atMs: 1000, action: 'SIGKILL', target: 'worker', slot: 0 }],
 };
 
 describe('partitionStall', () => {
@@ -77,7 +77,7 @@ describe('reduceChaos', () => {
     expect(w?.within_100ms_share).toBeCloseTo(280 / 405);
     expect(f.within_100ms_share_outside_faults).toBe(1);
     expect(f.within_100ms_share).toBeCloseTo(675 / 800);
-    expect(f.exactly_once).toBe(true);
+    expect(f.every_transaction_once).toBe(true);
   });
 
   it('reports no stall when every partition keeps flowing', () => {
@@ -102,7 +102,7 @@ describe('reduceChaos', () => {
     expect(f.dead_letters).toBe(1);
     expect(f.dead_letters_by_reason).toEqual({ DESERIALIZATION: 1 });
     expect(f.faults[0]?.dead_letters_by_reason).toEqual({ DESERIALIZATION: 1 });
-    expect(f.exactly_once).toBe(false);
+    expect(f.every_transaction_once).toBe(false);
     expect(l.unmatched).toBe(1);
   });
 

@@ -5,14 +5,24 @@
 import type { LedgerEntry } from './chaos-ledger';
 import { settledAtMs } from './chaos-ledger';
 
-/** One thing done to the fleet during a fault (a signal sent, a worker started). */
+/** What an action hit: a worker of the fleet, a Kafka node or Redis of the local stack. */
+export type FaultTarget = 'worker' | 'kafka' | 'redis';
+
+/** One thing done during a fault (a signal sent, a process started, Redis reconfigured). */
 export interface FaultAction {
   /** Run clock, ms. */
   readonly atMs: number;
-  /** e.g. `SIGKILL`, `start`, `SIGTERM`, `SIGSTOP`, `SIGCONT`, `ready`. */
+  /**
+   * e.g. `SIGKILL`, `start`, `SIGTERM`, `SIGSTOP`, `SIGCONT` (processes), `maxmemory-squeeze`,
+   * `maxmemory-restore` (Redis settings).
+   */
   readonly action: string;
-  readonly slot: number;
-  /** Process id of the worker acted on (started: the new one's). */
+  readonly target: FaultTarget;
+  /** The worker slot (worker actions). */
+  readonly slot?: number;
+  /** The Kafka node, 1-based as in deploy/local (kafka actions). */
+  readonly node?: number;
+  /** Process id acted on (started: the new one's). */
   readonly pid?: number;
 }
 
@@ -72,8 +82,11 @@ export interface ChaosFigures {
   readonly max_ms: number | null;
   readonly within_100ms_share_in_faults: number | null;
   readonly within_100ms_share_outside_faults: number | null;
-  /** Every transaction sent got exactly one verdict or dead letter: none lost, none duplicated. */
-  readonly exactly_once: boolean;
+  /**
+   * Every transaction sent got exactly one verdict or dead letter: none lost, none duplicated.
+   * (Not the workers' delivery mode: that is the run's `exactly_once`.)
+   */
+  readonly every_transaction_once: boolean;
   readonly faults: readonly FaultFigures[];
 }
 
@@ -268,7 +281,7 @@ export function reduceChaos(
     max_ms: latencies.length === 0 ? null : round3(latencies[latencies.length - 1] ?? 0),
     within_100ms_share_in_faults: share(inFaults),
     within_100ms_share_outside_faults: share(outside),
-    exactly_once: all.lost === 0 && all.duplicates === 0,
+    every_transaction_once: all.lost === 0 && all.duplicates === 0,
     faults,
   };
 }

@@ -5,7 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import type { PartitionMetadata } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
-import type { KafkaAdmin, KafkaClientName, KafkaProducer } from '@fraudstream/workers/kafka';
+import type {
+  KafkaAdmin,
+  KafkaClientName,
+  KafkaProducer,
+  OutboundMessage,
+} from '@fraudstream/workers/kafka';
 import { AvroLoadCodec } from '../load/avro-load-codec';
 import { createLoadKafka, createLoadProducer } from '../load/kafka-clients';
 import type { LoadTopics } from '../load/load-options';
@@ -20,6 +25,8 @@ import type { ChaosLedger } from './chaos-ledger';
 const TICK_MS = 10;
 /** Most records per produce request (a few ticks' worth at chaos rates). */
 const MAX_BATCH_RECORDS = 500;
+/** Between a send the producer gave up on and the next try, ms. */
+const RESEND_PAUSE_MS = 500;
 
 /** What a {@link SteadyLoad} needs. */
 export interface SteadyLoadSpec {
@@ -33,6 +40,15 @@ export interface SteadyLoadSpec {
   /** Run clock, ms (monotonic). */
   readonly now: () => number;
   readonly readyTimeoutMs: number;
+  /**
+   * How long a send the producer gave up on is tried again before its records count as send
+   * failures (lost), ms: longer than any Kafka outage the run causes, since a record dropped for
+   * Kafka's absence measures the load generator, not the workers. The producer gives up on its
+   * own within LOAD_DELIVERY_TIMEOUT_MS (kafkajs sooner, once it cannot reconnect). A resend
+   * after an ambiguous failure may put a transaction on Kafka twice: its second verdict then
+   * counts as a duplicate. @defaultValue 0 (never)
+   */
+  readonly resendForMs?: number;
 }
 
 /** How the sending ended. */
@@ -65,6 +81,8 @@ export class SteadyLoad {
   private sendStartMs = 0;
   private sendFailures = 0;
   private failure: unknown;
+  private closing = false;
+  private resent = 0;
 
   private constructor(
     private readonly spec: SteadyLoadSpec,
@@ -150,7 +168,7 @@ export class SteadyLoad {
       offlineReplicas: [],
     }));
     const sender = new BatchingSender(
-      (messages) => this.producer.send([{ topic, messages }]),
+      (messages: OutboundMessage[]) => this.sendOrResend(topic, messages),
       { maxBatchRecords: MAX_BATCH_RECORDS, maxInFlight: 1 },
       {
         acked: () => undefined,
@@ -193,6 +211,26 @@ export class SteadyLoad {
 
   private sender: BatchingSender | undefined;
 
+  /** Sends, and sends again while the producer gives up within `resendForMs` of the first try. */
+  private async sendOrResend(topic: string, messages: OutboundMessage[]): Promise<void> {
+    const first = this.spec.now();
+    for (;;) {
+      try {
+        await this.producer.send([{ topic, messages }]);
+        return;
+      } catch (error) {
+        if (this.closing || this.spec.now() - first >= (this.spec.resendForMs ?? 0)) throw error;
+      }
+      this.resent += 1;
+      await new Promise((resolve) => setTimeout(resolve, RESEND_PAUSE_MS));
+    }
+  }
+
+  /** Sends the producer gave up on that were made again. */
+  get resends(): number {
+    return this.resent;
+  }
+
   /** The pacing loop's error, if it stopped on one. */
   get error(): unknown {
     return this.failure;
@@ -224,6 +262,7 @@ export class SteadyLoad {
 
   /** Disconnects everything; safe after {@link finish}. */
   async close(): Promise<void> {
+    this.closing = true;
     clearTimeout(this.timer);
     await this.reader.stop().catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);

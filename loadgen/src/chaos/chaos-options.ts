@@ -1,16 +1,42 @@
 // Options of `fraudstream bench chaos`: the steady load, the worker fleet, the faults and their
-// durations, with a smoke mode that shrinks every duration to seconds. Worker faults only for
-// now; broker and Redis faults are meant to join FAULT_KINDS as more kinds of the same schedule.
+// durations, with a smoke mode that shrinks every duration to seconds. Worker faults act on the
+// run's own worker processes; stack faults (a Kafka node, Redis) on the local stack that
+// deploy/local/stack.sh runs, found through FRAUDSTREAM_HOME.
+import { DEFAULT_SERVICE_ENDPOINTS } from '@fraudstream/workers';
 import { KAFKA_CLIENT_NAMES, type KafkaClientName } from '@fraudstream/workers/kafka';
 import { LoadOptionsError } from '../errors';
 import { DEFAULT_BENCH_PARTITIONS } from '../bench/bench-topics';
 import type { StartWorker } from '../bench/bench-types';
+import type { FaultTarget } from './chaos-figures';
 
 /** The faults `--faults` chooses from (each is one window of the run). */
-export const FAULT_KINDS = ['kill', 'kill-restart', 'rolling', 'stop'] as const;
+export const FAULT_KINDS = [
+  'kill',
+  'kill-restart',
+  'rolling',
+  'stop',
+  'broker-kill',
+  'redis-stop',
+  'redis-kill',
+  'redis-oom',
+] as const;
 
 /** One of {@link FAULT_KINDS}. */
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** The faults that act on the local stack rather than on the run's workers. */
+export const STACK_FAULT_KINDS: readonly FaultKind[] = [
+  'broker-kill',
+  'redis-stop',
+  'redis-kill',
+  'redis-oom',
+];
+
+/** What a fault kind acts on. */
+export function faultTarget(kind: FaultKind): FaultTarget {
+  if (kind === 'broker-kill') return 'kafka';
+  return kind.startsWith('redis-') ? 'redis' : 'worker';
+}
 
 /** The consumer group protocols of the workers (FS_KAFKA_GROUP_PROTOCOL). */
 export const GROUP_PROTOCOLS = ['classic', 'consumer'] as const;
@@ -32,7 +58,23 @@ export interface ChaosDurations {
   readonly rollingSettleMs: number;
   /** stop: the window after SIGCONT (the SIGSTOP itself lasts {@link ChaosOptions.stopMs}). */
   readonly stopAfterMs: number;
-  /** After sending stops: how long verdicts of what was sent are still waited for. */
+  /** broker-kill: the window after the restarted node answers again. */
+  readonly brokerKillMs: number;
+  /** redis-stop: how long Redis stays stopped (SIGSTOP to SIGCONT). */
+  readonly redisStopMs: number;
+  /** redis-stop: the window after SIGCONT. */
+  readonly redisStopAfterMs: number;
+  /** redis-kill: the window after the restarted Redis answers again. */
+  readonly redisKillMs: number;
+  /** redis-oom: how long Redis answers writes with OOM errors. */
+  readonly redisOomMs: number;
+  /** redis-oom: the window after its memory limit is restored. */
+  readonly redisOomAfterMs: number;
+  /**
+   * After sending stops: how long verdicts of what was sent are still waited for (the wait ends
+   * as soon as every transaction has one). At least {@link BROKER_FAULT_GRACE_MS} when a Kafka
+   * node is killed, unless set.
+   */
   readonly graceMs: number;
 }
 
@@ -45,8 +87,25 @@ export interface ChaosOptions {
   readonly rateTps?: number;
   /** @defaultValue 3 */
   readonly workers?: number;
-  /** The faults in order. @defaultValue kill-restart, rolling, kill */
+  /** The faults in order. @defaultValue {@link DEFAULT_FAULTS} */
   readonly faults?: readonly FaultKind[];
+  /** FS_EXACTLY_ONCE of the workers (Kafka transactions). @defaultValue false */
+  readonly exactlyOnce?: boolean;
+  /**
+   * The workers' Redis (their FS_REDIS_URL), where the Redis faults act: it must be the local
+   * stack's. @defaultValue FS_REDIS_URL's default, the local stack's
+   */
+  readonly redisUrl?: string;
+  /**
+   * The environment the local stack is found in (FRAUDSTREAM_HOME, else the repository's
+   * .fraudstream) and `stack.sh up` runs in; only stack faults use it. @defaultValue process.env
+   */
+  readonly stackEnv?: Readonly<Record<string, string | undefined>>;
+  /**
+   * How long a stack component hit by a fault may take to answer again (stack.sh up included)
+   * before the run fails with FaultNotRestoredError. @defaultValue 180000
+   */
+  readonly restoreTimeoutMs?: number;
   /** The whole sequence runs once per client, on fresh topics and a fleet of its own. @defaultValue [kafkajs] */
   readonly clients?: readonly KafkaClientName[];
   /** FS_SESSION_TIMEOUT_MS of the workers. @defaultValue 6000 */
@@ -87,6 +146,12 @@ export const DEFAULT_CHAOS_DURATIONS: ChaosDurations = Object.freeze({
   killRestartMs: 20_000,
   rollingSettleMs: 10_000,
   stopAfterMs: 20_000,
+  brokerKillMs: 20_000,
+  redisStopMs: 10_000,
+  redisStopAfterMs: 20_000,
+  redisKillMs: 20_000,
+  redisOomMs: 20_000,
+  redisOomAfterMs: 20_000,
   graceMs: 20_000,
 });
 
@@ -101,11 +166,33 @@ export const SMOKE_CHAOS_DURATIONS: ChaosDurations = Object.freeze({
   killRestartMs: 4000,
   rollingSettleMs: 2000,
   stopAfterMs: 5000,
+  brokerKillMs: 3000,
+  redisStopMs: 3000,
+  redisStopAfterMs: 3000,
+  redisKillMs: 3000,
+  redisOomMs: 4000,
+  redisOomAfterMs: 3000,
   graceMs: 8000,
 });
 
+/**
+ * The least grace of a run with a broker fault: after a Kafka node's restart the consumer groups
+ * (the workers', the load generator's verdict readers) took 25 to 45 s to deliver again here, so
+ * a shorter wait would count late verdicts as lost.
+ */
+export const BROKER_FAULT_GRACE_MS = 90_000;
+
 /** The default fault sequence. */
-export const DEFAULT_FAULTS: readonly FaultKind[] = ['kill-restart', 'rolling', 'kill'];
+export const DEFAULT_FAULTS: readonly FaultKind[] = [
+  'kill-restart',
+  'stop',
+  'rolling',
+  'broker-kill',
+  'redis-stop',
+  'redis-kill',
+  'redis-oom',
+  'kill',
+];
 
 /** Chaos options with defaults applied. */
 export interface CompiledChaosOptions {
@@ -114,6 +201,10 @@ export interface CompiledChaosOptions {
   readonly rateTps: number;
   readonly workers: number;
   readonly faults: readonly FaultKind[];
+  readonly exactlyOnce: boolean;
+  readonly redisUrl: string;
+  readonly stackEnv: Readonly<Record<string, string | undefined>>;
+  readonly restoreTimeoutMs: number;
   readonly clients: readonly KafkaClientName[];
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
@@ -214,6 +305,9 @@ export function compileChaosOptions(raw: ChaosOptions): CompiledChaosOptions {
   }
   const base = smoke ? SMOKE_CHAOS_DURATIONS : DEFAULT_CHAOS_DURATIONS;
   const durations = { ...base, ...raw.durations };
+  if (faults.includes('broker-kill') && raw.durations?.graceMs === undefined) {
+    durations.graceMs = Math.max(durations.graceMs, BROKER_FAULT_GRACE_MS);
+  }
   for (const [k, v] of Object.entries(durations)) positive(`durations.${k}`, v, true);
   // A zombie is only a zombie if the group has given up on it before it wakes.
   const stopMs = positive('stopMs', raw.stopMs ?? sessionTimeoutMs + (smoke ? 1000 : 4000), true);
@@ -223,6 +317,10 @@ export function compileChaosOptions(raw: ChaosOptions): CompiledChaosOptions {
     rateTps: positive('rateTps', raw.rateTps ?? 100),
     workers: positive('workers', raw.workers ?? 3, true),
     faults,
+    exactlyOnce: raw.exactlyOnce ?? false,
+    redisUrl: raw.redisUrl ?? DEFAULT_SERVICE_ENDPOINTS.redisUrl,
+    stackEnv: raw.stackEnv ?? process.env,
+    restoreTimeoutMs: positive('restoreTimeoutMs', raw.restoreTimeoutMs ?? 180_000, true),
     clients,
     sessionTimeoutMs,
     heartbeatIntervalMs,

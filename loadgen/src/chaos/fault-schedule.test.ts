@@ -1,22 +1,44 @@
 import type { WorkerHandle } from '../bench/bench-types';
-import { compileChaosOptions, settingsFor, SMOKE_CHAOS_DURATIONS } from './chaos-options';
+import type { FaultKind } from './chaos-options';
+import {
+  BROKER_FAULT_GRACE_MS,
+  compileChaosOptions,
+  settingsFor,
+  SMOKE_CHAOS_DURATIONS,
+} from './chaos-options';
 import { planFaults } from './fault-schedule';
 
 const startWorker = (): Promise<WorkerHandle> => Promise.resolve({ stop: () => Promise.resolve() });
 
 describe('planFaults', () => {
-  it('plans the default sequence: kill-restart, rolling, kill with a replacement at its end', () => {
+  it('plans the default sequence: worker faults on rotating slots, stack faults on the stack', () => {
     const o = compileChaosOptions({ brokers: ['k:1'], startWorker });
     const plan = planFaults(o);
-    expect(plan.steps.map((s) => [s.name, s.slot, s.replaceAtEnd])).toEqual([
-      ['1-kill-restart', 0, false],
-      ['2-rolling', 1, false],
-      ['3-kill', 2, true],
+    expect(plan.steps.map((s) => [s.name, s.target, s.slot, s.replaceAtEnd])).toEqual([
+      ['1-kill-restart', 'worker', 0, false],
+      ['2-stop', 'worker', 1, false],
+      ['3-rolling', 'worker', 2, false],
+      ['4-broker-kill', 'kafka', undefined, false],
+      ['5-redis-stop', 'redis', undefined, false],
+      ['6-redis-kill', 'redis', undefined, false],
+      ['7-redis-oom', 'redis', undefined, false],
+      ['8-kill', 'worker', 0, true],
     ]);
-    expect(plan.steps.map((s) => s.holdMs)).toEqual([20_000, 10_000, 30_000]);
+    expect(plan.steps.map((s) => [s.holdMs, s.afterMs])).toEqual([
+      [20_000, 0],
+      [10_000, 20_000],
+      [10_000, 0],
+      [20_000, 0],
+      [10_000, 20_000],
+      [20_000, 0],
+      [20_000, 20_000],
+      [30_000, 0],
+    ]);
     expect(plan.steps.every((s) => s.quietAfterMs === 20_000)).toBe(true);
     expect(plan.leadInMs).toBe(20_000);
-    expect(plan.minimumMs).toBe(20_000 + 20_000 + 10_000 + 30_000 + 3 * 20_000);
+    expect(plan.minimumMs).toBe(
+      20_000 + (20_000 + 30_000 + 10_000 + 20_000 + 30_000 + 20_000 + 40_000 + 30_000) + 8 * 20_000,
+    );
   });
 
   it('rotates the slot hit over the fleet', () => {
@@ -45,7 +67,8 @@ describe('planFaults', () => {
     const o = compileChaosOptions({ brokers: ['k:1'], startWorker, smoke: true });
     const plan = planFaults(o);
     expect(plan.leadInMs).toBe(SMOKE_CHAOS_DURATIONS.leadInMs);
-    expect(plan.minimumMs).toBeLessThan(40_000);
+    for (const s of plan.steps) expect(s.holdMs + s.afterMs).toBeLessThanOrEqual(12_000);
+    expect(plan.minimumMs).toBeLessThan(80_000);
     // kill still outlasts the session timeout, or the recovery would fall outside its window.
     expect(plan.steps.find((s) => s.kind === 'kill')?.holdMs).toBeGreaterThan(6000);
   });
@@ -93,6 +116,20 @@ describe('compileChaosOptions', () => {
         heartbeatIntervalMs: 2500,
       }),
     ).toThrow(/heartbeatIntervalMs/);
+  });
+
+  it('waits longer for the last verdicts after a broker fault, unless told otherwise', () => {
+    const grace = (faults: FaultKind[], graceMs?: number): number =>
+      compileChaosOptions({
+        brokers: ['k:1'],
+        startWorker,
+        smoke: true,
+        faults,
+        ...(graceMs === undefined ? {} : { durations: { graceMs } }),
+      }).durations.graceMs;
+    expect(grace(['redis-stop'])).toBe(SMOKE_CHAOS_DURATIONS.graceMs);
+    expect(grace(['redis-stop', 'broker-kill'])).toBe(BROKER_FAULT_GRACE_MS);
+    expect(grace(['broker-kill'], 5000)).toBe(5000);
   });
 
   it('refuses an empty or repeated client list', () => {

@@ -1,12 +1,13 @@
 // `runChaos(options)`: the fault-injection benchmark (docs/benchmarks.md, "bench chaos"). For each
 // Kafka client: fresh topics, a fleet of N worker processes, a steady load, the scripted faults
-// with quiet periods between them, then the figures from the load generator's own ledger.
+// (on the workers, or on the local stack's Kafka and Redis) with quiet periods between them, then
+// the figures from the load generator's own ledger.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Admin } from 'kafkajs';
 import type { KafkaClientName } from '@fraudstream/workers/kafka';
 import { createKafka } from '../load/kafka-clients';
-import { LoadKafkaError } from '../errors';
+import { FaultNotRestoredError, LoadKafkaError, StackUnavailableError } from '../errors';
 import { describeMachine, type MachineInfo } from '../measure/machine-info';
 import { createRunTopics, deleteRunTopics, runTopicNames } from '../bench/bench-topics';
 import { waitForGroup, workerEnv, type FleetSpec } from '../bench/fleet';
@@ -17,8 +18,11 @@ import { reduceChaos } from './chaos-figures';
 import { runFault } from './chaos-faults';
 import { SteadyLoad } from './chaos-load';
 import type { ChaosOptions, CompiledChaosOptions, GroupProtocol } from './chaos-options';
-import { compileChaosOptions, settingsFor } from './chaos-options';
+import { STACK_FAULT_KINDS, compileChaosOptions, faultTarget, settingsFor } from './chaos-options';
 import { planFaults } from './fault-schedule';
+import { LocalStack } from './local-stack';
+import { RedisControl } from './redis-control';
+import type { StackTools } from './stack-faults';
 import { WorkerSlots } from './worker-slots';
 
 /** The run of one Kafka client. */
@@ -28,6 +32,8 @@ export interface ChaosClientRun {
   readonly staticMembership: boolean;
   /** FS_KAFKA_GROUP_PROTOCOL of the run (classic for kafkajs). */
   readonly groupProtocol: GroupProtocol;
+  /** FS_EXACTLY_ONCE of the workers: they committed in Kafka transactions. */
+  readonly exactlyOnce: boolean;
   readonly groupId: string;
   readonly topics: LoadTopics;
   readonly figures: ChaosFigures;
@@ -37,6 +43,8 @@ export interface ChaosClientRun {
   readonly sendSeconds: number;
   /** Records the producer gave up on (counted in lost). */
   readonly sendFailures: number;
+  /** Sends the producer gave up on that were made again (a broker fault's outage). */
+  readonly resends: number;
   /** Records read back that were no transaction of this run (or did not decode). */
   readonly unmatched: number;
   /** Set when the run stopped early (Ctrl-C or an error after sending began). */
@@ -55,9 +63,36 @@ export interface ChaosResult {
   readonly runs: readonly ChaosClientRun[];
 }
 
+/**
+ * The local stack and the Redis of the workers, when the run has stack faults: checked before
+ * anything starts, so that a fault can only hit the Kafka and Redis the workers use.
+ */
+async function openStack(o: CompiledChaosOptions): Promise<LocalStack | undefined> {
+  const kinds = o.faults.filter((k) => STACK_FAULT_KINDS.includes(k));
+  if (kinds.length === 0) return undefined;
+  const stack = LocalStack.open({
+    env: o.stackEnv,
+    brokers: o.brokers,
+    redisUrl: o.redisUrl,
+    needsKafka: kinds.some((k) => faultTarget(k) === 'kafka'),
+    needsRedis: kinds.some((k) => faultTarget(k) === 'redis'),
+    log: o.log,
+  });
+  if (
+    kinds.some((k) => faultTarget(k) === 'redis') &&
+    !(await new RedisControl(o.redisUrl).answers())
+  ) {
+    throw new StackUnavailableError(
+      `the local stack's Redis (127.0.0.1:${stack.layout.redisPort}) does not answer PING`,
+    );
+  }
+  return stack;
+}
+
 /** Runs the fault sequence once per client against the Kafka at `options.brokers`. */
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const o = compileChaosOptions(options);
+  const stack = await openStack(o);
   const startedAt = new Date().toISOString();
   const admin = createKafka('fraudstream-chaos', o.brokers, true).admin();
   try {
@@ -69,7 +104,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   try {
     for (const client of o.clients) {
       if (o.signal?.aborted === true) break;
-      runs.push(await runClient(o, admin, client));
+      runs.push(await runClient(o, admin, client, stack));
     }
   } finally {
     await admin.disconnect().catch(() => undefined);
@@ -85,6 +120,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       rate_tps: o.rateTps,
       workers: o.workers,
       faults: o.faults,
+      exactly_once: o.exactlyOnce,
       clients: o.clients,
       partitions: o.partitions,
       session_timeout_ms: o.sessionTimeoutMs,
@@ -92,6 +128,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       static_membership: o.staticMembership,
       group_protocol: o.groupProtocol,
       stop_ms: o.stopMs,
+      restore_timeout_ms: o.restoreTimeoutMs,
       stall_threshold_ms: o.stallThresholdMs,
       budget_ms: o.budgetMs,
       durations_ms: o.durations,
@@ -114,10 +151,68 @@ function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<vo
   });
 }
 
+/** Settles `p`, or undefined after `ms` (a call to a broker that is not back yet). */
+function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** The stack faults' tools for one client's run (its admin client and input topic). */
+function stackTools(
+  o: CompiledChaosOptions,
+  stack: LocalStack,
+  admin: Admin,
+  topics: LoadTopics,
+  runTag: string,
+): StackTools {
+  return {
+    stack,
+    redis: new RedisControl(o.redisUrl),
+    restoreTimeoutMs: o.restoreTimeoutMs,
+    probeKey: `fs:bench:${runTag}:oom-probe`,
+    // The node leading most of the run's input partitions: its loss moves the most leaders.
+    pickKafkaNode: async () => {
+      if (stack.layout.kafkaNodes === 1) return 1;
+      const meta = await admin.fetchTopicMetadata({ topics: [topics.transactions] });
+      const led = new Map<number, number>();
+      for (const p of meta.topics[0]?.partitions ?? [])
+        led.set(p.leader, (led.get(p.leader) ?? 0) + 1);
+      let best = 1;
+      for (const [node, n] of led) {
+        const bestN = led.get(best) ?? 0;
+        if (
+          node >= 1 &&
+          node <= stack.layout.kafkaNodes &&
+          (n > bestN || (n === bestN && node < best))
+        ) {
+          best = node;
+        }
+      }
+      return best;
+    },
+    kafkaNodeAnswers: async (node, timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const cluster = await within(
+          admin.describeCluster().catch(() => undefined),
+          5000,
+        );
+        if (cluster?.brokers.some((b) => b.nodeId === node) === true) return true;
+        if (Date.now() > deadline) return false;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    },
+  };
+}
+
 async function runClient(
   o: CompiledChaosOptions,
   admin: Admin,
   client: KafkaClientName,
+  stack: LocalStack | undefined,
 ): Promise<ChaosClientRun> {
   const runTag = `chaos-${client}-${randomBytes(3).toString('hex')}`;
   const topics = runTopicNames(runTag);
@@ -134,6 +229,9 @@ async function runClient(
     runTag,
     readyTimeoutMs: o.readyTimeoutMs,
     env: (slot) => ({
+      // The Redis the faults act on, and the delivery mode the report names.
+      FS_REDIS_URL: o.redisUrl,
+      FS_EXACTLY_ONCE: String(o.exactlyOnce),
       FS_SESSION_TIMEOUT_MS: String(o.sessionTimeoutMs),
       FS_HEARTBEAT_INTERVAL_MS: String(o.heartbeatIntervalMs),
       FS_KAFKA_GROUP_PROTOCOL: groupProtocol,
@@ -163,6 +261,9 @@ async function runClient(
       ledger,
       now,
       readyTimeoutMs: o.readyTimeoutMs,
+      // Through a whole broker outage and its restart: a payment gateway would not drop a
+      // transaction because Kafka was away for half a minute.
+      resendForMs: o.restoreTimeoutMs + 30_000,
     });
     log(
       `starting ${o.workers} workers (${groupProtocol} protocol, ${staticMembership ? 'static' : 'dynamic'} membership)`,
@@ -177,14 +278,28 @@ async function runClient(
     const sendStartMs = load.begin();
     const wait = (ms: number): Promise<void> => abortableSleep(ms, o.signal);
     const aborted = (): boolean => o.signal?.aborted === true;
+    const tools = stack === undefined ? undefined : stackTools(o, stack, admin, topics, runTag);
     await wait(schedule.leadInMs);
     try {
       for (const step of schedule.steps) {
         if (aborted()) break;
-        windows.push(await runFault({ step, slots, workers: o.workers, now, wait, log, aborted }));
+        windows.push(
+          await runFault({
+            step,
+            slots,
+            workers: o.workers,
+            now,
+            wait,
+            log,
+            aborted,
+            ...(tools === undefined ? {} : { stack: tools }),
+          }),
+        );
         await wait(step.quietAfterMs);
       }
     } catch (error) {
+      // The stack is still broken: no figure is worth more than saying so, loudly.
+      if (error instanceof FaultNotRestoredError) throw error;
       // A fault that went wrong still leaves a run worth reporting; say why it is short.
       stoppedEarly = error instanceof Error ? error.message : String(error);
       log(`stopped early: ${stoppedEarly}`);
@@ -205,6 +320,7 @@ async function runClient(
       client,
       staticMembership,
       groupProtocol,
+      exactlyOnce: o.exactlyOnce,
       groupId,
       topics,
       figures,
@@ -216,6 +332,7 @@ async function runClient(
       })),
       sendSeconds: (end.sendEndMs - end.sendStartMs) / 1000,
       sendFailures: end.sendFailures,
+      resends: load.resends,
       unmatched: ledger.unmatched,
       stoppedEarly,
     };

@@ -120,7 +120,7 @@ export class WorkerSlots {
     process.kill(w.pid, signal);
     if (signal === 'SIGKILL') this.current.delete(slot);
     this.spec.log(`${signal} worker slot ${slot} (pid ${w.pid})`);
-    return { atMs, action: signal, slot, pid: w.pid };
+    return { atMs, action: signal, target: 'worker', slot, pid: w.pid };
   }
 
   /** Waits for the exit of `w` (after a SIGKILL) or asks it to stop (SIGTERM) and waits. */

@@ -30,7 +30,7 @@ import type { TraceSend } from '../wire/wire-codec';
 import { renderLoadPlots } from '../report/load-plots';
 import { reportDir, writeBenchReport } from '../report/write-report';
 import { readStackEnv } from '../load/stack-env';
-import { stackProcesses } from './stack-processes';
+import { stackProcesses } from '../load/stack-processes';
 import { terminalProgress } from './progress';
 
 /** A micro-benchmark run by `fraudstream bench <name> [args]`; resolves to the exit code. */
@@ -178,7 +178,7 @@ const ABOUT = `End-to-end scenarios (docs/benchmarks.md), each on fresh topics a
   fleet        capacity with 1, 2 and 4 workers: scaling per added process
   tracing      capacity with the workers' trace sampling at 0 %, 1 % and 100 %: the cost of tracing
 micro-benchmarks (when the CLI provides them): features, inference (each has its own --help)
-  chaos        worker faults (kill, kill-restart, rolling, stop) under a steady load (its own --help)`;
+  chaos        worker, Kafka and Redis faults under a steady load (its own --help)`;
 
 /** The `--help` text of `fraudstream bench`. */
 const USAGE = `${commandHelp('fraudstream bench <scenario> [options]', ABOUT, BENCH_FLAGS)}\n`;

@@ -27,7 +27,7 @@ import { renderLoadPlots } from '../report/load-plots';
 import { reportDir, writeLoadReport } from '../report/write-report';
 import { burstShape, rampSteps } from './cli-args';
 import { readStackEnv } from '../load/stack-env';
-import { stackProcesses } from './stack-processes';
+import { stackProcesses } from '../load/stack-processes';
 import { loadSummaryLines, terminalProgress } from './progress';
 
 /** What the CLI layer injects into `fraudstream loadgen`. */

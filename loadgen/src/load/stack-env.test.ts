@@ -13,17 +13,23 @@ describe('readStackEnv', () => {
       },
       workerGroupId: 'fraudstream-scoring',
       kafkaClient: 'kafkajs',
+      redisUrl: 'redis://127.0.0.1:16379',
+      exactlyOnce: false,
     });
     const env = readStackEnv({
       FS_KAFKA_BROKERS: 'a:1,b:2',
       FS_TOPIC_DECISIONS: 'v',
       FS_CONSUMER_GROUP: 'g',
       FS_KAFKA_CLIENT: 'librdkafka',
+      FS_REDIS_URL: 'redis://127.0.0.1:26379',
+      FS_EXACTLY_ONCE: 'true',
     });
     expect(env.brokers).toEqual(['a:1', 'b:2']);
     expect(env.topics.decisions).toBe('v');
     expect(env.workerGroupId).toBe('g');
     expect(env.kafkaClient).toBe('librdkafka');
+    expect(env.redisUrl).toBe('redis://127.0.0.1:26379');
+    expect(env.exactlyOnce).toBe(true);
   });
 
   it('stops on a bad value, naming the variable', () => {

@@ -1,7 +1,7 @@
 // The environment the load generator's commands and its passthrough worker read, once, at start:
 // the local stack's settings, declared once by the worker (FS_KAFKA_BROKERS, FS_TOPIC_*,
-// FS_CONSUMER_GROUP), so the load generator and the workers agree on names and defaults. Bad
-// values stop with the variable's name.
+// FS_CONSUMER_GROUP, FS_REDIS_URL, FS_EXACTLY_ONCE), so the load generator and the workers agree
+// on names and defaults. Bad values stop with the variable's name.
 import { readSettings, type SettingSource } from '@fraudstream/settings';
 import { SERVICE_SETTINGS, WORKER_SETTINGS } from '@fraudstream/workers';
 import type { KafkaClientName } from '@fraudstream/workers/kafka';
@@ -15,6 +15,10 @@ export interface StackEnv {
   readonly workerGroupId: string;
   /** The Kafka client library of the environment's services (FS_KAFKA_CLIENT). */
   readonly kafkaClient: KafkaClientName;
+  /** The workers' Redis (FS_REDIS_URL; may carry credentials: never log it). */
+  readonly redisUrl: string;
+  /** The workers' delivery mode (FS_EXACTLY_ONCE): Kafka transactions when true. */
+  readonly exactlyOnce: boolean;
 }
 
 /** The worker settings the load generator reads. */
@@ -26,9 +30,14 @@ export const STACK_ENV_SETTINGS = {
   deadLetterTopic: WORKER_SETTINGS.deadLetterTopic,
   consumerGroup: WORKER_SETTINGS.consumerGroup,
   kafkaClient: SERVICE_SETTINGS.kafkaClient,
+  redisUrl: WORKER_SETTINGS.redisUrl,
+  exactlyOnce: WORKER_SETTINGS.exactlyOnce,
 };
 
-/** Reads FS_KAFKA_BROKERS, FS_TOPIC_*, FS_CONSUMER_GROUP and FS_KAFKA_CLIENT (defaults: the local stack's). */
+/**
+ * Reads FS_KAFKA_BROKERS, FS_TOPIC_*, FS_CONSUMER_GROUP, FS_KAFKA_CLIENT, FS_REDIS_URL and
+ * FS_EXACTLY_ONCE (defaults: the local stack's, and at-least-once).
+ */
 export function readStackEnv(env: SettingSource): StackEnv {
   const s = readSettings(STACK_ENV_SETTINGS, env);
   return {
@@ -41,5 +50,7 @@ export function readStackEnv(env: SettingSource): StackEnv {
     },
     workerGroupId: s.consumerGroup,
     kafkaClient: s.kafkaClient,
+    redisUrl: s.redisUrl,
+    exactlyOnce: s.exactlyOnce,
   };
 }
