@@ -17,8 +17,14 @@ export {
   isKnownCurrency,
   toMinorUnits,
 } from './currency';
-export { createDeadLetter, UNKNOWN_REASON_CODE } from './dead-letter';
-export type { FailedMessage, FailureInfo } from './dead-letter';
+export {
+  createDeadLetter,
+  MAX_REASON_MESSAGE_CHARS,
+  recordSizeBytes,
+  REFERENCE_KEPT_BYTES,
+  UNKNOWN_REASON_CODE,
+} from './dead-letter';
+export type { DeadLetterLimits, FailedMessage, FailureInfo } from './dead-letter';
 export {
   createEmbeddedRegistry,
   DEFAULT_EMBEDDED_REGISTRY_OPTIONS,

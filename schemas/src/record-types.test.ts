@@ -62,6 +62,12 @@ const typed: { [R in RecordName]: RecordTypes[R] } = {
     attempt_count: 1,
     first_failed_at: 1,
     last_failed_at: 1,
+    original_size_bytes: 2,
+    original_value_sha256: null,
+    original_key_sha256: null,
+    value_omitted: false,
+    key_omitted: false,
+    headers_omitted: 0,
   } satisfies DeadLetter,
 };
 

@@ -196,7 +196,7 @@ export interface FraudLabel {
 }
 
 /**
- * One Kafka record header; a key may repeat, so headers are a list, not a map. (from DeadLetter v1)
+ * One Kafka record header; a key may repeat, so headers are a list, not a map. (from DeadLetter v2)
  */
 export interface KafkaHeader {
   /** Header name. */
@@ -207,19 +207,25 @@ export interface KafkaHeader {
 
 /**
  * A record the fleet could not use, written to the transactions-dlq topic with everything needed to
- * inspect and replay it. Key = the original key. (from DeadLetter v1)
+ * inspect and replay it. Key = the original key (null when a by-reference dead letter left the key
+ * out). A record larger than the size limit is dead-lettered by reference: its value is not copied,
+ * the source position, size and SHA-256 identify it. (from DeadLetter v2)
  */
 export interface DeadLetter {
   /**
-   * Key bytes of the original Kafka record, exactly as received; null when the record had no key.
+   * Key bytes of the original Kafka record, exactly as received; null when the record had no key,
+   * or when key_omitted.
    */
   original_key: Buffer | null;
   /**
    * Value bytes of the original Kafka record, exactly as received (Confluent framing included);
-   * null for a tombstone.
+   * null for a tombstone, and null when value_omitted (a by-reference dead letter).
    */
   original_value: Buffer | null;
-  /** Headers of the original Kafka record, in order (trace context included). */
+  /**
+   * Headers of the original Kafka record, in order (trace context included); a by-reference dead
+   * letter keeps those that fit its bound (headers_omitted counts the rest).
+   */
   original_headers: KafkaHeader[];
   /** Topic the original record was consumed from. */
   source_topic: string;
@@ -255,6 +261,37 @@ export interface DeadLetter {
    * milliseconds. (Avro timestamp-millis: epoch milliseconds as a number)
    */
   last_failed_at: number;
+  /**
+   * Size of the original record as the size limit counts it: key, value, header names and header
+   * values, in bytes. Null in dead letters written before this field existed.
+   */
+  original_size_bytes: number | null;
+  /**
+   * SHA-256 of the original value bytes, 64 lowercase hex digits; null for a tombstone, and in dead
+   * letters written before this field existed.
+   */
+  original_value_sha256: string | null;
+  /**
+   * SHA-256 of the original key bytes, 64 lowercase hex digits; null when the record had no key,
+   * and in dead letters written before this field existed.
+   */
+  original_key_sha256: string | null;
+  /**
+   * True when the dead letter is by reference: the original record was larger than the size limit
+   * (FS_MAX_RECORD_BYTES), so original_value is null and the record is identified by source_topic,
+   * source_partition, source_offset, original_size_bytes and original_value_sha256.
+   */
+  value_omitted: boolean;
+  /**
+   * True when a by-reference dead letter left out the key (too large for its bound); original_key
+   * is then null and original_key_sha256 identifies it.
+   */
+  key_omitted: boolean;
+  /**
+   * How many headers of the original record a by-reference dead letter left out (too large for its
+   * bound); 0 when original_headers holds them all.
+   */
+  headers_omitted: number;
 }
 
 /** Record name -> decoded shape, for typed encode/decode. */
@@ -270,5 +307,5 @@ export const RECORD_TYPE_VERSIONS = {
   Transaction: 2,
   Verdict: 1,
   FraudLabel: 1,
-  DeadLetter: 1,
+  DeadLetter: 2,
 } as const;

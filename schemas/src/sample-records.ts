@@ -1,5 +1,6 @@
 // Deterministic, realistic example records: the fixtures, the demo, the benchmark and tests all
 // start from these. `n` varies ids, amounts and times so a batch is not one record repeated.
+import { createHash } from 'node:crypto';
 import type { Channel, DeadLetter, FraudLabel, Transaction, Verdict } from './record-types';
 
 /** 2018-04-01T00:00:00Z, the simulator's first day (docs/simulator.md). */
@@ -69,9 +70,11 @@ export function sampleFraudLabel(n = 0, overrides: Partial<FraudLabel> = {}): Fr
 /** Example DeadLetter: a record whose magic byte was wrong. */
 export function sampleDeadLetter(n = 0, overrides: Partial<DeadLetter> = {}): DeadLetter {
   const failedAt = SAMPLE_EPOCH_MS + 86_400_000 + n;
+  const key = Buffer.from(`c-${n % 5000}`);
+  const value = Buffer.from('{"not":"avro"}');
   return {
-    original_key: Buffer.from(`c-${n % 5000}`),
-    original_value: Buffer.from('{"not":"avro"}'),
+    original_key: key,
+    original_value: value,
     original_headers: [
       {
         key: 'traceparent',
@@ -88,6 +91,13 @@ export function sampleDeadLetter(n = 0, overrides: Partial<DeadLetter> = {}): De
     attempt_count: 1,
     first_failed_at: failedAt,
     last_failed_at: failedAt,
+    // key + value + headers ('traceparent' and its 55 bytes, 'empty').
+    original_size_bytes: key.length + value.length + 11 + 55 + 5,
+    original_value_sha256: createHash('sha256').update(value).digest('hex'),
+    original_key_sha256: createHash('sha256').update(key).digest('hex'),
+    value_omitted: false,
+    key_omitted: false,
+    headers_omitted: 0,
     ...overrides,
   };
 }

@@ -32,6 +32,7 @@ describe('schema catalog', () => {
         ['Verdict', 1, 201],
         ['FraudLabel', 1, 301],
         ['DeadLetter', 1, 401],
+        ['DeadLetter', 2, 402],
       ]),
     );
     expect(EMBEDDED_ID_BLOCKS).toEqual({

@@ -12,7 +12,10 @@ export const WORKER_ERROR_CODES = [
   'FS_PRODUCE_FAILED',
   'FS_RETRY_ENQUEUE_FAILED',
   'FS_RETRY_EXHAUSTED',
+  'FS_RETRY_STALLED',
+  'FS_RETRY_JOB_LOST',
   'FS_INTERNAL',
+  'FS_RECORD_TOO_LARGE',
   'FS_MODEL_LOAD',
   'FS_KAFKA_CRASH',
   'FS_SHUTDOWN_TIMEOUT',
@@ -76,6 +79,26 @@ export class InternalStageError extends WorkerError {
   }
 }
 
+/**
+ * A record is larger than FS_MAX_RECORD_BYTES: never decoded, never retried (the same bytes
+ * stay too large), dead-lettered by reference so the dead letter itself stays small.
+ */
+export class RecordTooLargeError extends WorkerError {
+  override readonly name = 'RecordTooLargeError';
+
+  /** `sizeBytes` is the record's key, value and headers; `maxBytes` the limit it passed. */
+  constructor(
+    readonly sizeBytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(
+      'FS_RECORD_TOO_LARGE',
+      `record of ${sizeBytes} bytes (key, value and headers) is larger than FS_MAX_RECORD_BYTES (${maxBytes}); dead-lettered by reference, without its value`,
+      false,
+    );
+  }
+}
+
 /** A retry job could not be written to the BullMQ queue (so the offset is not committed). */
 export class RetryEnqueueError extends WorkerError {
   override readonly name = 'RetryEnqueueError';
@@ -105,6 +128,44 @@ export class RetryExhaustedError extends WorkerError {
       `gave up after ${attempts} attempts (FS_RETRY_ATTEMPTS); last failure: ${causeText(options.cause)}`,
       false,
       options,
+    );
+  }
+}
+
+/**
+ * A retry job stalled (its worker died or froze while holding it) more than
+ * FS_RETRY_MAX_STALLED_COUNT times, and BullMQ failed it; the record is dead-lettered.
+ */
+export class RetryStalledError extends WorkerError {
+  override readonly name = 'RetryStalledError';
+
+  /** `attempts` counts every attempt, the first one from Kafka and the stalled ones included. */
+  constructor(
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'FS_RETRY_STALLED',
+      `the retry job stalled more often than FS_RETRY_MAX_STALLED_COUNT allows (${attempts} attempts); its worker died or froze while holding it`,
+      false,
+      options,
+    );
+  }
+}
+
+/**
+ * The worker running a retry job lost its lock (it froze past the lock duration and BullMQ gave
+ * the job to another worker, or failed it): it must produce nothing more for that job.
+ */
+export class RetryJobLostError extends WorkerError {
+  override readonly name = 'RetryJobLostError';
+
+  /** `jobId` is the retry job's id. */
+  constructor(readonly jobId: string) {
+    super(
+      'FS_RETRY_JOB_LOST',
+      `retry job ${jobId} is no longer held by this worker (lock lost); its outcome is left to the current holder`,
+      false,
     );
   }
 }

@@ -5,8 +5,11 @@ export {
   RedisUnavailableError,
   TransientStageError,
   InternalStageError,
+  RecordTooLargeError,
   RetryEnqueueError,
   RetryExhaustedError,
+  RetryStalledError,
+  RetryJobLostError,
   ModelLoadError,
   KafkaCrashError,
   ShutdownTimeoutError,
@@ -71,7 +74,11 @@ export type {
 } from './pipeline/score-stage';
 export { HEADERS, TRACE_HEADERS } from './pipeline/record-headers';
 export { deadLetterMessage } from './pipeline/dead-letter-message';
-export type { DeadLetterEncoder, DeadLetterReason } from './pipeline/dead-letter-message';
+export type {
+  DeadLetterEncoder,
+  DeadLetterReason,
+  EncodedDeadLetter,
+} from './pipeline/dead-letter-message';
 export type { PublishStage, RecordEncoder } from './pipeline/publish-stage';
 export type { DeliverySession } from './pipeline/commit';
 export { NOOP_OBSERVER } from './pipeline/observer';

@@ -242,7 +242,7 @@ export class ScoringWorker {
 
     const stages = wrapStages(
       {
-        decode: createDecodeStage(codec),
+        decode: createDecodeStage(codec, { maxRecordBytes: config.maxRecordBytes }),
         features: createFeatureStage({ features, degradedMode: config.degradedMode }),
         score: createScoreStage({
           onShadowError: (error, challenger) =>
@@ -254,6 +254,7 @@ export class ScoringWorker {
         publish: createPublishStage({
           encoder: codec,
           topics: { decisions: config.decisionsTopic, deadLetters: config.deadLetterTopic },
+          maxRecordBytes: config.maxRecordBytes,
         }),
       },
       deps.stageWrappers,
@@ -314,16 +315,24 @@ export class ScoringWorker {
       prefix: config.retryKeyPrefix,
       connection: retryRedis,
       concurrency: config.retryConcurrency,
+      lockDurationMs: config.retryLockDurationMs,
+      stalledIntervalMs: config.retryStalledIntervalMs,
+      maxStalledCount: config.retryMaxStalledCount,
+      failedJobs: {
+        queue,
+        claims: queueConnection,
+        sweepIntervalMs: config.retrySweepIntervalMs,
+      },
       pipeline,
       models,
       producer,
       logger,
       aroundDeadLetter: traced?.deadLetter,
       continueTrace: traced?.continueTrace,
-      onOutcome: (result) => {
-        if (result === 'dead-letter')
-          telemetry?.metrics.countDeadLetter('FS_RETRY_EXHAUSTED', 'retries_exhausted');
-      },
+      onDeadLetter: (reasonCode) =>
+        telemetry?.metrics.countDeadLetter(reasonCode, 'retries_exhausted'),
+      onStalled: () => telemetry?.metrics.countRetryJobStalled(),
+      onFailed: (reasonCode) => telemetry?.metrics.countRetryJobFailed(reasonCode),
       ...backoff,
     });
     retry.start();

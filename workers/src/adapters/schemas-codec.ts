@@ -16,7 +16,7 @@ import type {
   TransactionDecodeOutcome,
   TransactionDecoder,
 } from '../pipeline/decode-stage';
-import type { DeadLetterReason } from '../pipeline/dead-letter-message';
+import type { DeadLetterReason, EncodedDeadLetter } from '../pipeline/dead-letter-message';
 import type { RecordEncoder } from '../pipeline/publish-stage';
 import type { SourceRecord } from '../pipeline/types';
 
@@ -73,12 +73,26 @@ export class SchemasCodec implements TransactionDecoder, RecordEncoder {
     return this.serde.encodeSync('Verdict', verdict);
   }
 
-  encodeDeadLetter(record: SourceRecord, reason: DeadLetterReason, nowMs: number): Buffer {
-    return this.serde.encodeSync('DeadLetter', this.deadLetterOf(record, reason, nowMs));
+  encodeDeadLetter(
+    record: SourceRecord,
+    reason: DeadLetterReason,
+    nowMs: number,
+    maxRecordBytes: number,
+  ): EncodedDeadLetter {
+    const letter = this.deadLetterOf(record, reason, nowMs, maxRecordBytes);
+    return { value: this.serde.encodeSync('DeadLetter', letter), key: letter.original_key };
   }
 
-  /** The DeadLetter record of a source record (exposed for tests and tools). */
-  deadLetterOf(record: SourceRecord, reason: DeadLetterReason, nowMs: number): DeadLetter {
+  /**
+   * The DeadLetter record of a source record, by reference when it is larger than
+   * `maxRecordBytes` (unset: always a copy); exposed for tests and tools.
+   */
+  deadLetterOf(
+    record: SourceRecord,
+    reason: DeadLetterReason,
+    nowMs: number,
+    maxRecordBytes?: number,
+  ): DeadLetter {
     return createDeadLetter(
       {
         topic: record.topic,
@@ -96,6 +110,7 @@ export class SchemasCodec implements TransactionDecoder, RecordEncoder {
         lastFailedAt: nowMs,
       },
       nowMs,
+      maxRecordBytes === undefined ? undefined : { maxRecordBytes },
     );
   }
 

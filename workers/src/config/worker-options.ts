@@ -103,6 +103,17 @@ export const WORKER_SETTINGS = {
     1_048_576,
     'most bytes fetched per partition per request',
   ),
+  // A Transaction is ~150 bytes of Avro and its headers ~100, so 256 KiB is 1,000 times any
+  // real record, and small enough that a dead letter (which copies a record up to this size and
+  // carries its key twice, inside and as its own key) stays under 2 × limit + 8 KiB = 520 KiB:
+  // half the broker's default message.max.bytes (1,048,588). The ceiling keeps that bound under
+  // librdkafka's producer limit of 1,000,000 bytes (2 × 480 KiB + 8 KiB = 991,232).
+  maxRecordBytes: setting(
+    'FS_MAX_RECORD_BYTES',
+    int({ min: 1_024, max: 491_520 }),
+    262_144,
+    'largest input record (key, value and headers), bytes; a larger one is dead-lettered by reference (FS_RECORD_TOO_LARGE: position, size and sha256, not its bytes), and no dead letter copies more',
+  ),
   commitIntervalMs: setting(
     'FS_COMMIT_INTERVAL_MS',
     positive,
@@ -202,6 +213,33 @@ export const WORKER_SETTINGS = {
     positive,
     4,
     'retry jobs processed at the same time',
+  ),
+  // BullMQ's stall handling: a job whose lock is not renewed for FS_RETRY_LOCK_DURATION_MS (its
+  // worker died or froze) is taken back by the next stall check; past the stall budget it fails
+  // and is dead-lettered (FS_RETRY_STALLED). A record is worth more than a stall budget: 10.
+  retryLockDurationMs: setting(
+    'FS_RETRY_LOCK_DURATION_MS',
+    int({ min: 100 }),
+    30_000,
+    'lock of a running retry job, ms, renewed at half of it; a worker frozen longer loses the job',
+  ),
+  retryStalledIntervalMs: setting(
+    'FS_RETRY_STALLED_INTERVAL_MS',
+    int({ min: 100 }),
+    30_000,
+    'how often each worker checks for retry jobs whose lock expired (stalled), ms',
+  ),
+  retryMaxStalledCount: setting(
+    'FS_RETRY_MAX_STALLED_COUNT',
+    int({ min: 0 }),
+    10,
+    'times a retry job may stall and be taken up again before it is dead-lettered (FS_RETRY_STALLED)',
+  ),
+  retrySweepIntervalMs: setting(
+    'FS_RETRY_SWEEP_INTERVAL_MS',
+    positive,
+    60_000,
+    'how often each worker dead-letters failed retry jobs that have no dead letter yet (Kafka was down when they failed), ms',
   ),
   modelDir: MODEL_SETTINGS.modelDir,
   modelPollMs: setting(

@@ -1,6 +1,11 @@
 // Stage 1: bytes → validated Transaction. Every record gets its own outcome, so one bad record
 // never fails the batch: bad input is rejected (dead letter, never retried); a registry that
-// cannot be reached is transient (retry queue).
+// cannot be reached is transient (retry queue). A record over the size limit is rejected before
+// any decode work: it is never parsed, never stored as a retry job, and its dead letter is by
+// reference (dead-letter-message.ts), so neither can grow past what Kafka and Redis accept.
+import { recordSizeBytes } from '@fraudstream/schemas';
+import { DEFAULT_WORKER_OPTIONS } from '../config/worker-options';
+import { RecordTooLargeError } from '../errors';
 import type { Transaction } from './contracts';
 import type { DecodedRecord, Rejection, RetryRequest, SourceRecord } from './types';
 
@@ -38,14 +43,45 @@ export interface DecodeStage {
   run(records: readonly SourceRecord[]): Promise<DecodeResult>;
 }
 
+/** Options of {@link createDecodeStage}. */
+export interface DecodeStageOptions {
+  /** Largest record (key, value and headers) decoded. @defaultValue FS_MAX_RECORD_BYTES' default */
+  readonly maxRecordBytes?: number;
+}
+
+/** The rejection of `record` when it is larger than `maxRecordBytes`, else undefined. */
+export function oversizedRejection(
+  record: SourceRecord,
+  maxRecordBytes: number,
+): Rejection | undefined {
+  const size = recordSizeBytes(record);
+  if (size <= maxRecordBytes) return undefined;
+  const error = new RecordTooLargeError(size, maxRecordBytes);
+  return { record, code: error.code, message: error.message };
+}
+
 /** The decode stage over a decoder. */
-export function createDecodeStage(decoder: TransactionDecoder): DecodeStage {
+export function createDecodeStage(
+  decoder: TransactionDecoder,
+  options: DecodeStageOptions = {},
+): DecodeStage {
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_WORKER_OPTIONS.maxRecordBytes;
   return {
     async run(records) {
-      const outcomes = await decoder.decodeTransactions(records.map((r) => r.value));
       const result: DecodeResult = { decoded: [], rejected: [], retry: [] };
+      const oversized = records.map((r) => oversizedRejection(r, maxRecordBytes));
+      const decodable = records.filter((_, i) => oversized[i] === undefined);
+      const outcomes =
+        decodable.length > 0 ? await decoder.decodeTransactions(decodable.map((r) => r.value)) : [];
+      let next = 0;
+      // In input order, so the chunk's dead letters keep the order of their records.
       records.forEach((record, i) => {
-        const outcome = outcomes[i];
+        const tooLarge = oversized[i];
+        if (tooLarge) {
+          result.rejected.push(tooLarge);
+          return;
+        }
+        const outcome = outcomes[next++];
         if (outcome === undefined) {
           result.rejected.push({
             record,

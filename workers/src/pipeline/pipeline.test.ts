@@ -128,6 +128,44 @@ describe('ScoringPipeline', () => {
     );
   });
 
+  it('dead-letters an oversized record by reference, never retried, and scores the rest', async () => {
+    const features = new MemoryFeatures();
+    const stages = {
+      decode: createDecodeStage(codec, { maxRecordBytes: 2_048 }),
+      features: createFeatureStage({ features }),
+      score: createScoreStage({ now: () => 42 }),
+      publish: createPublishStage({
+        encoder: codec,
+        topics: TOPICS,
+        now: () => 43,
+        maxRecordBytes: 2_048,
+      }),
+    };
+    // A valid transaction padded past the limit: its size, not its content, rejects it.
+    const padded = Buffer.concat([encodedTransaction(serde, 1), Buffer.alloc(4_000)]);
+    const session = new RecordingSession();
+    const retry = new RecordingRetrySink();
+    const report = await new ScoringPipeline(stages).process(
+      sourceRecords([encodedTransaction(serde, 0), padded, encodedTransaction(serde, 2)]),
+      { models: { champion: fakeModel() }, session, retry },
+    );
+    expect(verdictsOf(session).map((v) => v.transaction_id)).toEqual([
+      'tx-000000000',
+      'tx-000000002',
+    ]);
+    expect(retry.requests).toEqual([]);
+    expect(report.deadLetters.map((d) => d.code)).toEqual(['FS_RECORD_TOO_LARGE']);
+    const [letter] = session.messages(TOPICS.deadLetters);
+    expect(letter?.headers[HEADERS.reasonCode]).toBe('FS_RECORD_TOO_LARGE');
+    expect(serde.decodeSync(letter?.value, 'DeadLetter').value).toMatchObject({
+      source_offset: 1,
+      original_value: null,
+      value_omitted: true,
+      original_size_bytes: 5 + padded.length + 11 + 55,
+    });
+    expect(session.commits).toBe(1);
+  });
+
   it('hands a transient feature failure to the retry queue and still acknowledges the chunk', async () => {
     const failing: StageWrappers = {
       features: (): FeatureStage => ({

@@ -1,6 +1,7 @@
 // Stage 4: encode the verdicts (keyed by customer id, so a customer's verdicts stay ordered) and
 // the dead letters of the chunk, and produce them together in one call through the delivery
 // session (acks=all, idempotent producer; inside a Kafka transaction in exactly-once mode).
+import { DEFAULT_WORKER_OPTIONS } from '../config/worker-options';
 import { InternalStageError, TransientStageError } from '../errors';
 import type { Verdict } from './contracts';
 import type { DeliverySession } from './commit';
@@ -50,12 +51,18 @@ export interface PublishStageOptions {
   readonly topics: PublishTopics;
   /** Clock of the dead letters' timestamps. @defaultValue Date.now */
   readonly now?: () => number;
+  /**
+   * Largest record a dead letter copies; a larger one is dead-lettered by reference.
+   * @defaultValue FS_MAX_RECORD_BYTES' default
+   */
+  readonly maxRecordBytes?: number;
 }
 
 /** The publish stage. */
 export function createPublishStage(options: PublishStageOptions): PublishStage {
   const { encoder, topics } = options;
   const now = options.now ?? Date.now;
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_WORKER_OPTIONS.maxRecordBytes;
   return {
     async run(scored, rejected, session, extraHeaders) {
       const verdicts: ScoredRecord[] = [];
@@ -76,7 +83,9 @@ export function createPublishStage(options: PublishStageOptions): PublishStage {
         }
       }
       const nowMs = now();
-      const deadLetterMessages = deadLetters.map((r) => deadLetterMessage(r, encoder, nowMs));
+      const deadLetterMessages = deadLetters.map((r) =>
+        deadLetterMessage(r, encoder, nowMs, maxRecordBytes),
+      );
       const batches: TopicMessages[] = [];
       if (verdictMessages.length > 0)
         batches.push({ topic: topics.decisions, messages: verdictMessages });

@@ -27,6 +27,26 @@ export interface RetryJobData {
    * Absent from jobs of workers without tracing.
    */
   readonly trace?: Readonly<Record<string, string>>;
+  /**
+   * Set once the job's record got its verdict or its dead letter (acknowledged by Kafka), before
+   * the job is completed: a run of the same job after a stall, or BullMQ failing it for stalling,
+   * then produces nothing more. Absent until then.
+   */
+  readonly outcome?: RetryJobOutcome;
+}
+
+/** What a retry job's record ended as, recorded in its data. */
+export interface RetryJobOutcome {
+  readonly kind: 'verdict' | 'dead-letter';
+  /** When it was acknowledged, epoch ms. */
+  readonly at: number;
+  /** The dead letter's reason code (dead letters only). */
+  readonly reasonCode?: string;
+}
+
+/** The job data with `outcome` recorded. */
+export function withOutcome(data: RetryJobData, outcome: RetryJobOutcome): RetryJobData {
+  return { ...data, outcome };
 }
 
 /** The job id of a record: `${topic}:${partition}:${offset}` (Kafka topic names have no colon). */

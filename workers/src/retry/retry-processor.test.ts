@@ -2,7 +2,7 @@ import { DelayedError, type Job } from 'bullmq';
 import type { KafkaProducer } from '../kafka/kafka-client';
 import type { TopicMessages } from '../kafka/records';
 import { SchemasCodec } from '../adapters/schemas-codec';
-import { TransientStageError } from '../errors';
+import { InternalStageError, RetryJobLostError, TransientStageError } from '../errors';
 import { createDecodeStage } from '../pipeline/decode-stage';
 import { createFeatureStage, type FeatureStage } from '../pipeline/feature-stage';
 import { ScoringPipeline } from '../pipeline/pipeline';
@@ -16,11 +16,14 @@ import {
   testSerde,
 } from '../testing/fakes';
 import { RetryProcessor } from './retry-processor';
-import { toRetryJobData, type RetryJobData } from './retry-job';
+import { toRetryJobData, type RetryJobData, type RetryJobOutcome } from './retry-job';
 
 describe('RetryProcessor.process', () => {
   let sent: { topic: string; reason?: string }[];
   let failures: number;
+  /** Verdict sends that throw a TypeError (a bug the pipeline does not classify as transient). */
+  let brokenVerdictSends: number;
+  let deadLetterCodes: string[];
 
   type Hooks = Pick<
     ConstructorParameters<typeof RetryProcessor>[0],
@@ -49,6 +52,10 @@ describe('RetryProcessor.process', () => {
     });
     const producer = {
       send: (topicMessages: readonly TopicMessages[]) => {
+        if (brokenVerdictSends > 0 && topicMessages.some((t) => t.topic === 'decisions')) {
+          brokenVerdictSends -= 1;
+          return Promise.reject(new TypeError('unexpected bug in the send path'));
+        }
         for (const t of topicMessages)
           for (const m of t.messages)
             sent.push({
@@ -69,6 +76,7 @@ describe('RetryProcessor.process', () => {
       producer,
       baseDelayMs: 1,
       maxDelayMs: 1,
+      onDeadLetter: (code) => deadLetterCodes.push(code),
       ...hooks,
     });
   }
@@ -77,26 +85,89 @@ describe('RetryProcessor.process', () => {
     attemptsMade: number,
     attempts = 3,
     trace?: Record<string, string>,
-  ): Promise<Job<RetryJobData>> {
+  ): Promise<Job<RetryJobData> & { outcomes: RetryJobOutcome[] }> {
     const serde = await testSerde();
     const [record] = sourceRecords([encodedTransaction(serde, 1)]);
     if (!record) throw new Error('no record');
+    const outcomes: RetryJobOutcome[] = [];
     return {
       id: 'transactions:0:0',
       data: toRetryJobData(record, 'FS_FEATURES_FAILED', 5, trace),
       attemptsMade,
       opts: { attempts },
-    } as unknown as Job<RetryJobData>;
+      outcomes,
+      updateData(data: RetryJobData) {
+        if (data.outcome) outcomes.push(data.outcome);
+        return Promise.resolve();
+      },
+    } as unknown as Job<RetryJobData> & { outcomes: RetryJobOutcome[] };
   }
 
   beforeEach(() => {
     sent = [];
     failures = 0;
+    brokenVerdictSends = 0;
+    deadLetterCodes = [];
   });
 
-  it('produces the verdict when the attempt succeeds', async () => {
+  it('produces the verdict when the attempt succeeds, and records it in the job', async () => {
     const p = await processor();
-    await expect(p.process(await job(0))).resolves.toBe('verdict');
+    const j = await job(0);
+    await expect(p.process(j)).resolves.toBe('verdict');
+    expect(sent).toEqual([{ topic: 'decisions', reason: undefined }]);
+    expect(j.outcomes).toMatchObject([{ kind: 'verdict' }]);
+  });
+
+  it('produces nothing for a job whose outcome is already recorded (a run after a stall)', async () => {
+    const p = await processor();
+    const j = await job(1);
+    Object.assign(j, { data: { ...j.data, outcome: { kind: 'verdict', at: 1 } } });
+    await expect(p.process(j)).resolves.toBe('verdict');
+    expect(sent).toEqual([]);
+  });
+
+  it('dead-letters any error on the last attempt, not only the transient ones', async () => {
+    brokenVerdictSends = 1;
+    const p = await processor();
+    const j = await job(2);
+    await expect(p.process(j)).resolves.toBe('dead-letter');
+    expect(sent).toEqual([{ topic: 'dlq', reason: 'FS_RETRY_EXHAUSTED' }]);
+    expect(j.outcomes).toMatchObject([{ kind: 'dead-letter', reasonCode: 'FS_RETRY_EXHAUSTED' }]);
+    expect(deadLetterCodes).toEqual(['FS_RETRY_EXHAUSTED']);
+  });
+
+  it('lets BullMQ retry an unexpected error while attempts remain', async () => {
+    brokenVerdictSends = 1;
+    const p = await processor();
+    await expect(p.process(await job(1))).rejects.toThrow(InternalStageError);
+    expect(sent).toEqual([]);
+  });
+
+  it('produces nothing once it lost the job lock (frozen past it, job taken over)', async () => {
+    const p = await processor();
+    const j = await job(0);
+    Object.assign(j, { extendLock: () => Promise.resolve(0) });
+    await expect(p.process(j, 'token-1')).rejects.toThrow(RetryJobLostError);
+    failures = 1;
+    const last = await job(2);
+    Object.assign(last, { extendLock: () => Promise.resolve(0) });
+    await expect(p.process(last, 'token-1')).rejects.toThrow(RetryJobLostError);
+    expect(sent).toEqual([]);
+    expect([...j.outcomes, ...last.outcomes]).toEqual([]);
+  });
+
+  it('extends the lock and produces while it holds it', async () => {
+    const p = await processor();
+    const j = await job(0);
+    const extended: string[] = [];
+    Object.assign(j, {
+      extendLock: (token: string) => {
+        extended.push(token);
+        return Promise.resolve(1);
+      },
+    });
+    await expect(p.process(j, 'token-1')).resolves.toBe('verdict');
+    expect(extended).toEqual(['token-1']);
     expect(sent).toEqual([{ topic: 'decisions', reason: undefined }]);
   });
 

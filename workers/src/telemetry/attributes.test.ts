@@ -101,6 +101,8 @@ describe('attribute names', () => {
     m.countVerdict('APPROVE', 'v1');
     m.countRetry('r');
     m.countDeadLetter('r', 'bad_input');
+    m.countRetryJobStalled();
+    m.countRetryJobFailed('r');
     m.setConsumerLag('t', 0, 1);
     m.setModelVersion('v1');
     m.countError('kafka', 'c');

@@ -19,6 +19,10 @@ export const METRIC = {
   retries: 'fraudstream_retries',
   /** Counter, labels `reason`, `cause`: records written to the dead-letter topic. */
   deadLetters: 'fraudstream_dead_letters',
+  /** Counter: retry jobs whose lock expired (their worker died or froze) and BullMQ took back. */
+  retryJobsStalled: 'fraudstream_retry_jobs_stalled',
+  /** Counter, label `reason`: retry jobs BullMQ failed for good (each is then dead-lettered). */
+  retryJobsFailed: 'fraudstream_retry_jobs_failed',
   /** Gauge, labels `topic`, `partition`: high watermark minus the next offset to process. */
   consumerLag: 'fraudstream_consumer_lag',
   /** Gauge, labels `model_version`, `role`: 1 for each model in use, 0 for one no longer used. */
@@ -39,6 +43,8 @@ export const PROMETHEUS_SERIES = {
   verdicts: 'fraudstream_verdicts_total',
   retries: 'fraudstream_retries_total',
   deadLetters: 'fraudstream_dead_letters_total',
+  retryJobsStalled: 'fraudstream_retry_jobs_stalled_total',
+  retryJobsFailed: 'fraudstream_retry_jobs_failed_total',
   consumerLag: 'fraudstream_consumer_lag',
   modelInfo: 'fraudstream_model_info',
   errors: 'fraudstream_errors_total',

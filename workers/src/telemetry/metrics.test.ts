@@ -33,6 +33,9 @@ describe('initMetrics', () => {
     m.countVerdict('APPROVE', 'v7', 2);
     m.countRetry('FS_REDIS_TIMEOUT');
     m.countDeadLetter('FS_DECODE_MAGIC_BYTE', 'bad_input');
+    m.countRetryJobStalled();
+    m.countRetryJobStalled();
+    m.countRetryJobFailed('FS_RETRY_STALLED');
     m.setConsumerLag('transactions', 3, 120);
     m.setModelVersion('v7');
     m.countError('redis', 'ECONNREFUSED');
@@ -46,6 +49,10 @@ describe('initMetrics', () => {
     ]);
     expect(samples(text, PROMETHEUS_SERIES.deadLetters)).toEqual([
       '{reason="FS_DECODE_MAGIC_BYTE",cause="bad_input"} 1',
+    ]);
+    expect(samples(text, PROMETHEUS_SERIES.retryJobsStalled)).toEqual([' 2']);
+    expect(samples(text, PROMETHEUS_SERIES.retryJobsFailed)).toEqual([
+      '{reason="FS_RETRY_STALLED"} 1',
     ]);
     expect(samples(text, PROMETHEUS_SERIES.consumerLag)).toEqual([
       '{topic="transactions",partition="3"} 120',

@@ -64,6 +64,10 @@ export interface FraudstreamMetrics {
   countRetry(reason: string): void;
   /** A record written to the dead-letter topic; `reason` is its machine-readable reason. */
   countDeadLetter(reason: string, cause: DeadLetterCause): void;
+  /** A retry job found stalled (its lock expired: its worker died or froze) and taken back. */
+  countRetryJobStalled(): void;
+  /** A retry job BullMQ failed for good; `reason` is the code its dead letter gets. */
+  countRetryJobFailed(reason: string): void;
   /** Lag of a partition this process consumes (kafkajs: `Number(batch.offsetLag())`). */
   setConsumerLag(topic: string, partition: number, lag: number): void;
   /** The partition was revoked: report 0 from here on (another process reports it now). */
@@ -116,6 +120,8 @@ class Instruments implements FraudstreamMetrics {
   private readonly verdicts: Counter;
   private readonly retries: Counter;
   private readonly deadLetters: Counter;
+  private readonly retryJobsStalled: Counter;
+  private readonly retryJobsFailed: Counter;
   private readonly errors: Counter;
   private readonly stageAttrs = new Map<string, Attributes>();
   private readonly lag = new Map<string, { attrs: Attributes; value: number }>();
@@ -147,6 +153,12 @@ class Instruments implements FraudstreamMetrics {
     });
     this.deadLetters = meter.createCounter(METRIC.deadLetters, {
       description: 'Records written to the dead-letter topic, by reason and cause.',
+    });
+    this.retryJobsStalled = meter.createCounter(METRIC.retryJobsStalled, {
+      description: 'Retry jobs whose lock expired (worker died or froze) and were taken back.',
+    });
+    this.retryJobsFailed = meter.createCounter(METRIC.retryJobsFailed, {
+      description: 'Retry jobs BullMQ failed for good (then dead-lettered), by reason.',
     });
     this.errors = meter.createCounter(METRIC.errors, {
       description: 'Failed calls to Redis, Kafka or the telemetry backend, by error code.',
@@ -205,6 +217,14 @@ class Instruments implements FraudstreamMetrics {
       [LABEL_REASON]: this.guard('dead_letter_reason', reason),
       [LABEL_CAUSE]: cause,
     });
+  }
+
+  countRetryJobStalled(): void {
+    this.retryJobsStalled.add(1);
+  }
+
+  countRetryJobFailed(reason: string): void {
+    this.retryJobsFailed.add(1, { [LABEL_REASON]: this.guard('retry_failed_reason', reason) });
   }
 
   setConsumerLag(topic: string, partition: number, lag: number): void {
