@@ -176,9 +176,12 @@ EOF
     # shutdown: `down` stops all nodes together, and once two are gone the
     # last one would wait up to 5 minutes for a quorum to approve its
     # controlled shutdown. The price: a node stopped on its own hands its
-    # partitions over when the controller misses its heartbeats
-    # (broker.session.timeout.ms, 9s), as after a crash.
-    printf '%s\n' num.network.threads=2 num.io.threads=4 controlled.shutdown.enable=false >>"$dir/server.properties"
+    # partitions over when the controller misses its heartbeats, as after a
+    # crash. broker.session.timeout.ms is 4s (default 9s, heartbeats 1s, not
+    # 2s): a crashed node's partitions get new leaders within about 4s, which
+    # the 10s stall target of a broker kill needs, with room for a GC pause.
+    printf '%s\n' num.network.threads=2 num.io.threads=4 controlled.shutdown.enable=false \
+      broker.session.timeout.ms=4000 broker.heartbeat.interval.ms=1000 >>"$dir/server.properties"
   fi
   cat >"$KAFKA_TOOLS_CONFIG" <<EOF
 # Admin client settings for the stack's own CLI calls: fail in seconds, not

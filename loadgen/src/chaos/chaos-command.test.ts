@@ -24,6 +24,7 @@ function run(client: 'kafkajs' | 'librdkafka'): ChaosClientRun {
     sendSeconds: 1,
     sendFailures: 0,
     resends: 0,
+    workerExits: [],
     unmatched: 0,
     stoppedEarly: null,
   };

@@ -147,6 +147,7 @@ export function chaosJson(run: ChaosClientRun): Record<string, unknown> {
     })),
     send_failures: run.sendFailures,
     resends: run.resends,
+    worker_exits: run.workerExits.length,
     stopped_early: run.stoppedEarly,
   };
 }

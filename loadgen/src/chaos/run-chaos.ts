@@ -23,7 +23,7 @@ import { planFaults } from './fault-schedule';
 import { LocalStack } from './local-stack';
 import { RedisControl } from './redis-control';
 import type { StackTools } from './stack-faults';
-import { WorkerSlots } from './worker-slots';
+import { WorkerSlots, type UnexpectedExit } from './worker-slots';
 
 /** The run of one Kafka client. */
 export interface ChaosClientRun {
@@ -45,6 +45,8 @@ export interface ChaosClientRun {
   readonly sendFailures: number;
   /** Sends the producer gave up on that were made again (a broker fault's outage). */
   readonly resends: number;
+  /** Workers that exited on their own (a fault they could not recover from in-process), started again as an orchestrator would. */
+  readonly workerExits: readonly UnexpectedExit[];
   /** Records read back that were no transaction of this run (or did not decode). */
   readonly unmatched: number;
   /** Set when the run stopped early (Ctrl-C or an error after sending began). */
@@ -269,6 +271,7 @@ async function runClient(
       `starting ${o.workers} workers (${groupProtocol} protocol, ${staticMembership ? 'static' : 'dynamic'} membership)`,
     );
     await slots.startAll(o.workers);
+    slots.supervise();
     // The consumer protocol's groups are not described by the classic API: /readyz suffices.
     if (groupProtocol === 'classic') {
       await waitForGroup(admin, groupId, o.workers, o.readyTimeoutMs);
@@ -333,6 +336,7 @@ async function runClient(
       sendSeconds: (end.sendEndMs - end.sendStartMs) / 1000,
       sendFailures: end.sendFailures,
       resends: load.resends,
+      workerExits: slots.unexpectedExits.map((e) => ({ ...e, atMs: e.atMs - sendStartMs })),
       unmatched: ledger.unmatched,
       stoppedEarly,
     };

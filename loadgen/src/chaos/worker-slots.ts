@@ -1,7 +1,10 @@
 // The worker fleet of a chaos run, as N slots: each slot runs one worker process at a time
 // (two for a moment during a rolling restart), started through the benchmarks' launcher with the
 // fleet's environment and a health port of its own, so that its /readyz can be asked directly.
-// Faults are POSIX signals to the slot's process.
+// Faults are POSIX signals to the slot's process. Like an orchestrator, the slots start a worker
+// again when it exits on its own (a worker stops on a fault it cannot recover from in-process,
+// e.g. a static member fenced after a coordinator failover): the run measures the fleet as it
+// would run in production, and counts those exits.
 import { createServer } from 'node:net';
 import { FleetNotReadyError } from '../errors';
 import type { StartWorker, WorkerEnv, WorkerHandle } from '../bench/bench-types';
@@ -14,6 +17,19 @@ export interface SlotWorker {
   readonly healthPort: number;
   readonly handle: WorkerHandle;
 }
+
+/** A worker that exited without being asked to, and was started again. */
+export interface UnexpectedExit {
+  readonly slot: number;
+  readonly pid: number;
+  /** Run clock, ms (when the exit was noticed). */
+  readonly atMs: number;
+  readonly code: number | null;
+  readonly signal: string | null;
+}
+
+/** How often the slots look for workers that exited on their own, ms. */
+const SUPERVISE_INTERVAL_MS = 200;
 
 /** How the slots start and watch their workers. */
 export interface WorkerSlotsSpec {
@@ -45,6 +61,9 @@ export async function freePort(): Promise<number> {
 export class WorkerSlots {
   private readonly current = new Map<number, SlotWorker>();
   private readonly started: SlotWorker[] = [];
+  private readonly exited: UnexpectedExit[] = [];
+  private supervisor: NodeJS.Timeout | undefined;
+  private restarting = false;
 
   constructor(private readonly spec: WorkerSlotsSpec) {}
 
@@ -105,6 +124,50 @@ export class WorkerSlots {
     }
   }
 
+  /** Workers that exited on their own and were started again, in order. */
+  get unexpectedExits(): readonly UnexpectedExit[] {
+    return this.exited;
+  }
+
+  /**
+   * From now on, a slot whose current worker exits on its own gets a new one at once (retired
+   * and SIGKILLed workers are no longer current, so they are not restarted here).
+   */
+  supervise(): void {
+    this.supervisor ??= setInterval(() => void this.restartExited(), SUPERVISE_INTERVAL_MS);
+  }
+
+  private async restartExited(): Promise<void> {
+    if (this.restarting) return;
+    this.restarting = true;
+    try {
+      for (const [slot, w] of [...this.current]) {
+        const exit = w.handle.exitStatus?.();
+        if (exit === undefined || this.current.get(slot) !== w) continue;
+        this.current.delete(slot);
+        this.exited.push({
+          slot,
+          pid: w.pid,
+          atMs: this.spec.now(),
+          code: exit.code,
+          signal: exit.signal,
+        });
+        this.spec.log(
+          `worker slot ${slot} (pid ${w.pid}) exited on its own (code ${String(exit.code)}, signal ${String(exit.signal)}); starting it again`,
+        );
+        const next = await this.start(slot);
+        this.spec.log(`worker slot ${slot} started again (pid ${next.pid})`);
+      }
+    } catch (error) {
+      // A slot that cannot be started again stays empty; the run's figures show the stall.
+      this.spec.log(
+        `could not start an exited worker again: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    } finally {
+      this.restarting = false;
+    }
+  }
+
   /** Starts every slot and waits until all are ready. */
   async startAll(size: number): Promise<void> {
     const workers: SlotWorker[] = [];
@@ -133,6 +196,9 @@ export class WorkerSlots {
    * wait out the launcher's whole grace period.
    */
   async stopAll(): Promise<void> {
+    if (this.supervisor !== undefined) clearInterval(this.supervisor);
+    this.supervisor = undefined;
+    this.current.clear();
     for (const w of this.started) {
       if (w.handle.exitStatus?.() !== undefined) continue;
       try {

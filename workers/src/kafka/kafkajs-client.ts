@@ -96,8 +96,9 @@ export class KafkajsClient implements KafkaClient {
 }
 
 /**
- * kafkajs bounds a send's retries by count, not time: back-offs of 100, 200, 400... ms add up
- * to 100 × (2^n − 1) after n retries, so this is the smallest n that waits `ms` in all.
+ * kafkajs bounds a send's retries by count, not time. Back-offs of 100, 200, 400, 800 ms and
+ * then 1 s each (capped: a send must not sleep through a new leader's election or a broker's
+ * return) add up to `ms` after this many retries.
  */
 export function retryWithin(ms: number): {
   retries: number;
@@ -105,8 +106,12 @@ export function retryWithin(ms: number): {
   maxRetryTime: number;
 } {
   const initialRetryTime = 100;
-  const retries = Math.max(1, Math.ceil(Math.log2(ms / initialRetryTime + 1)));
-  return { retries, initialRetryTime, maxRetryTime: Math.max(initialRetryTime, ms) };
+  const maxRetryTime = 1000;
+  let retries = 0;
+  for (let waited = 0; waited < ms; retries += 1) {
+    waited += Math.min(initialRetryTime * 2 ** retries, maxRetryTime);
+  }
+  return { retries: Math.max(1, retries), initialRetryTime, maxRetryTime };
 }
 
 function kafkajsTransaction(t: Transaction): KafkaTransaction {
