@@ -17,11 +17,10 @@ import {
 import { RecordCollector } from '../support/collector';
 import { FeatureFaults } from '../support/faults';
 import { startInProcessWorker } from '../support/in-process-worker';
-import { testProducer } from '../support/kafka';
 import { TestModelStore } from '../support/model-store';
 import { TestRedisServer } from '../support/redis-server';
 import { sleep } from '../support/services';
-import { produceTransactions, simulatedStream, TransactionEncoder } from '../support/transactions';
+import { sendTransactions, simulatedStream } from '../support/transactions';
 import { WorkerFixture } from '../support/worker-fixture';
 import { WorkerProcess } from '../support/worker-process';
 
@@ -98,14 +97,7 @@ describe('scoring worker: retry jobs that end without a verdict', () => {
     );
     cleanups.push(() => worker.stop('test done'));
 
-    const producer = await testProducer();
-    await produceTransactions(
-      producer,
-      fixture.topics.transactions,
-      stream,
-      await new TransactionEncoder().prepare(),
-    );
-    await producer.disconnect();
+    await sendTransactions(fixture.topics.transactions, stream);
 
     await collector.waitForDeadLetters(1);
     await collector.waitForVerdicts(
@@ -156,14 +148,7 @@ describe('scoring worker: retry jobs that end without a verdict', () => {
     });
     await holder.ready();
 
-    const producer = await testProducer();
-    await produceTransactions(
-      producer,
-      fixture.topics.transactions,
-      stream,
-      await new TransactionEncoder().prepare(),
-    );
-    await producer.disconnect();
+    await sendTransactions(fixture.topics.transactions, stream);
     const others = stream.filter((t) => t.transaction_id !== target).map((t) => t.transaction_id);
     await collector.waitForVerdicts(others);
     await holder.waitForLog((l) => l.msg === 'test: holding retry job');

@@ -4,9 +4,8 @@ import type { ScoringWorker } from '@fraudstream/workers';
 import { RecordCollector } from '../support/collector';
 import { FeatureFaults } from '../support/faults';
 import { startInProcessWorker } from '../support/in-process-worker';
-import { testProducer } from '../support/kafka';
 import { TestModelStore } from '../support/model-store';
-import { produceTransactions, simulatedStream, TransactionEncoder } from '../support/transactions';
+import { sendTransactions, simulatedStream, TransactionEncoder } from '../support/transactions';
 import { WorkerFixture } from '../support/worker-fixture';
 
 const RETRY_ATTEMPTS = 3;
@@ -41,14 +40,7 @@ describe('scoring worker: retries', () => {
     const stream = simulatedStream(40, fixture.id).map((s) => s.tx);
     const flaky = stream[10]?.transaction_id ?? '';
     faults.fail(flaky, 2);
-    const producer = await testProducer();
-    await produceTransactions(
-      producer,
-      fixture.topics.transactions,
-      stream,
-      await new TransactionEncoder().prepare(),
-    );
-    await producer.disconnect();
+    await sendTransactions(fixture.topics.transactions, stream);
 
     await collector.waitForVerdicts(stream.map((t) => t.transaction_id));
     // The Kafka attempt and the first retry failed; the second retry succeeded.
@@ -63,10 +55,7 @@ describe('scoring worker: retries', () => {
       .map((s) => s.tx);
     const broken = stream[5]?.transaction_id ?? '';
     faults.fail(broken, Infinity);
-    const producer = await testProducer();
-    const encoder = await new TransactionEncoder().prepare();
-    await produceTransactions(producer, fixture.topics.transactions, stream, encoder);
-    await producer.disconnect();
+    await sendTransactions(fixture.topics.transactions, stream);
 
     await collector.waitForDeadLetters(1);
     await collector.waitForVerdicts(
@@ -80,6 +69,7 @@ describe('scoring worker: retries', () => {
     });
     expect(dead?.reason_message).toContain('FS_FEATURES_FAILED');
     const original = stream.find((t) => t.transaction_id === broken);
+    const encoder = await new TransactionEncoder().prepare();
     expect(dead?.original_value).toEqual(original && encoder.encode(original));
     expect(faults.attempts.get(broken)).toBe(1 + RETRY_ATTEMPTS);
     expect(collector.verdictIds().has(broken)).toBe(false);

@@ -8,6 +8,7 @@ import {
   type Transaction,
 } from '@fraudstream/schemas';
 import type { Producer } from 'kafkajs';
+import { testProducer } from './kafka';
 
 /** A transaction with its ground truth. */
 export interface TestTransaction {
@@ -82,5 +83,15 @@ export async function produceTransactions(
         .slice(i, i + chunk)
         .map((tx) => ({ key: tx.customer_id, value: encoder.encode(tx) })),
     });
+  }
+}
+
+/** Produces `txs` to `topic` with a producer of its own, connected for this call only. */
+export async function sendTransactions(topic: string, txs: readonly Transaction[]): Promise<void> {
+  const producer = await testProducer();
+  try {
+    await produceTransactions(producer, topic, txs, await new TransactionEncoder().prepare());
+  } finally {
+    await producer.disconnect();
   }
 }
