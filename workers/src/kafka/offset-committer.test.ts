@@ -66,4 +66,27 @@ describe('OffsetCommitter', () => {
     ]);
     expect(errors).toEqual([]);
   });
+
+  it('ignores a chunk of a revoked partition that finishes after the rebalance', async () => {
+    const commits: unknown[] = [];
+    const c = new OffsetCommitter(
+      { commitOffsets: (o) => Promise.resolve(void commits.push(o)) },
+      60_000,
+    );
+    c.processed('t', 0, '5');
+    // The rebalance takes partition 0 away while a chunk of it is still being scored...
+    c.retain('t', [1]);
+    // ...which then finishes: its offset belongs to the partition's new owner now.
+    c.processed('t', 0, '9');
+    c.processed('t', 1, '3');
+    await c.commit();
+    // Given back by a later rebalance, it is committed again.
+    c.retain('t', [0, 1]);
+    c.processed('t', 0, '12');
+    await c.stop();
+    expect(commits).toEqual([
+      [{ topic: 't', partition: 1, offset: '4' }],
+      [{ topic: 't', partition: 0, offset: '13' }],
+    ]);
+  });
 });

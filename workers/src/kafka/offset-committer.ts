@@ -12,6 +12,8 @@ export class OffsetCommitter {
     string,
     { topic: string; partition: number; offset: string }
   >();
+  /** Partitions of each topic this member owns, once a rebalance has said so. */
+  private readonly owned = new Map<string, ReadonlySet<number>>();
   private timer: NodeJS.Timeout | undefined;
   private committing: Promise<void> = Promise.resolve();
   private failures = 0;
@@ -26,8 +28,14 @@ export class OffsetCommitter {
     this.timer = setInterval(() => void this.commit(), intervalMs);
   }
 
-  /** `offset` of `topic`/`partition` was processed: the next commit moves the group past it. */
+  /**
+   * `offset` of `topic`/`partition` was processed: the next commit moves the group past it.
+   * Ignored for a partition revoked since: a chunk that finishes after the rebalance must not
+   * commit for the partition's new owner.
+   */
   processed(topic: string, partition: number, offset: string): void {
+    const owned = this.owned.get(topic);
+    if (owned !== undefined && !owned.has(partition)) return;
     this.pending.set(`${topic}:${partition}`, {
       topic,
       partition,
@@ -36,10 +44,12 @@ export class OffsetCommitter {
   }
 
   /**
-   * Forgets what is pending for partitions of `topic` not in `partitions` (they were revoked):
-   * committing them later would move another member's position back.
+   * The member now owns `partitions` of `topic`: forgets what is pending for the others (they
+   * were revoked) and ignores what is processed for them from now on; committing them would
+   * move another member's position.
    */
   retain(topic: string, partitions: readonly number[]): void {
+    this.owned.set(topic, new Set(partitions));
     for (const [key, o] of this.pending)
       if (o.topic === topic && !partitions.includes(o.partition)) this.pending.delete(key);
   }
