@@ -62,9 +62,10 @@ export interface SteadyLoadEnd {
 }
 
 /**
- * The input partition of `key` as any of our producers picks it (the Java-compatible murmur2
- * partitioner: kafkajs' default, and librdkafka's under its KafkaJS-compatible API), computed
- * here so that the ledger knows it before the send.
+ * The input partition of `key` under the Java-compatible murmur2 partitioner, computed here so
+ * that the ledger knows it before the send; the record is sent with this partition set, so it
+ * lands there whichever client sends it (and where any keyed Java-compatible producer would
+ * have put it).
  */
 export function partitionOf(
   partitioner: ReturnType<typeof Partitioners.DefaultPartitioner>,

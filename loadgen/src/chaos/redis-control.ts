@@ -4,11 +4,10 @@
 // faults poll, and a poll must not outlive its deadline.
 import IORedis from 'ioredis';
 import type { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** How long one connection attempt or command may take, ms. */
 const CALL_TIMEOUT_MS = 2000;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What a probe write got: accepted, refused with Redis's OOM error, or another error. */
 export type WriteProbe =

@@ -9,13 +9,12 @@ import type { FaultAction } from './chaos-figures';
 import type { FaultContext, FaultRunner, RedisOps, StackOps, StackTools } from './fault-context';
 import { kafkaNodeComponent } from './local-stack';
 import type { RedisMemorySettings } from './redis-control';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export type { RedisOps, StackOps, StackTools } from './fault-context';
 
 /** How long a killed process may take to be gone before `stack.sh up` is run anyway, ms. */
 const GONE_TIMEOUT_MS = 10_000;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function toolsOf(ctx: FaultContext): StackTools {
   if (ctx.stack === undefined) {

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { FleetNotReadyError } from '../errors';
 import type { StartWorker, WorkerEnv, WorkerHandle } from '../bench/bench-types';
 import type { FaultAction } from './chaos-figures';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** One worker process of a slot. */
 export interface SlotWorker {
@@ -41,8 +42,6 @@ export interface WorkerSlotsSpec {
   readonly now: () => number;
   readonly log: (line: string) => void;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A free TCP port on the loopback interface (closed again at once, for the worker to take). */
 export async function freePort(): Promise<number> {

@@ -25,11 +25,10 @@ import { TransactionFeed, TransactionIds } from './transaction-feed';
 import type { VerdictHandlers } from './verdict-reader';
 import { VerdictReader } from './verdict-reader';
 import type { LoadCodec, TraceSend } from '../wire/wire-codec';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** How often due labels are sent and the grace period checks for missing verdicts. */
 const HOUSEKEEPING_MS = 20;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs a load and resolves to its report. Rejects with LoadOptionsError for bad options and
