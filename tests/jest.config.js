@@ -1,5 +1,6 @@
 // Integration suites share one real Kafka and Redis, so they run serially with generous timeouts;
-// the architecture and docs suites need neither (they read the code and the Markdown).
+// the architecture, docs and deploy suites need neither (they read the code, the Markdown and
+// the deploy files).
 module.exports = {
   ...require('../jest.preset.js'),
   testMatch: [
@@ -7,6 +8,7 @@ module.exports = {
     '<rootDir>/integration/**/*.test.ts',
     '<rootDir>/e2e/**/*.test.ts',
     '<rootDir>/docs/**/*.test.ts',
+    '<rootDir>/deploy/**/*.test.ts',
   ],
   testTimeout: 120_000,
 };

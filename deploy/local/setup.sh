@@ -29,6 +29,8 @@ fi
 
 bash deploy/local/tfjs-native.sh
 bash deploy/local/kafka-native.sh
+# kubernetes-validate (PyPI) for the manifest checks of tests/deploy, in a cached venv.
+bash deploy/k8s/validate.sh --setup
 
 # Report plots (evaluation, benchmarks) render text with DejaVu Sans.
 if ! dpkg -s fonts-dejavu-core >/dev/null 2>&1; then
