@@ -351,6 +351,7 @@ export class ScoringWorker {
         gate,
         maxBatchSize: config.maxBatchSize,
         heartbeatIntervalMs: config.heartbeatIntervalMs,
+        redelivery: { attempts: config.retryAttempts, backoff },
         logger,
       }),
     );

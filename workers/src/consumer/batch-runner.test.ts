@@ -91,6 +91,7 @@ describe.each([
       gate,
       maxBatchSize: 3,
       heartbeatIntervalMs: 1_000,
+      redelivery: { attempts: 3, backoff: { baseDelayMs: 1, maxDelayMs: 1 } },
     });
     const each = (p: FakeBatch): Promise<void> => handler(p.batch, p.control);
     return { each, chunks, gate };
@@ -152,6 +153,38 @@ describe.each([
     await each(p);
     expect(chunks).toEqual([3]);
     expect(p.resolved).toEqual([]);
+  });
+
+  it('fetches a chunk with transient failures again, its last attempt told so', async () => {
+    const finals: boolean[] = [];
+    const handler = createBatchRunner({
+      pipeline: {
+        process: (_records: readonly SourceRecord[], ctx: { finalAttempt?: boolean }) => {
+          finals.push(ctx.finalAttempt ?? false);
+          return Promise.resolve({
+            ...OK,
+            redeliver: !(ctx.finalAttempt ?? false),
+            redeliverReason: 'transient-failure',
+          });
+        },
+      } as unknown as ScoringPipeline,
+      models,
+      retry: new RecordingRetrySink(),
+      delivery: { ...delivery, spansPartitions: false },
+      gate: new RedisGate({
+        probe: () => Promise.resolve(),
+        intervalMs: 1_000,
+        onClose: () => undefined,
+        onOpen: () => undefined,
+      }),
+      maxBatchSize: 3,
+      heartbeatIntervalMs: 1_000,
+      redelivery: { attempts: 3, backoff: { baseDelayMs: 1, maxDelayMs: 1 } },
+    });
+    const fetches = [payload(2), payload(2), payload(2)];
+    for (const p of fetches) await handler(p.batch, p.control);
+    expect(finals).toEqual([false, false, true]);
+    expect(fetches.map((p) => p.resolved)).toEqual([[], [], []]);
   });
 
   it('lets any other failure reach kafkajs (which retries the batch)', async () => {

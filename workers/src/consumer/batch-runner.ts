@@ -4,13 +4,15 @@
 // at-least-once mode the chunks of partitions handled at the same time are merged into one run
 // (chunk-coalescer.ts). Offsets are resolved by hand, only for chunks whose every record became
 // a verdict, a retry job or a dead letter.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatchHandler } from '../kafka/kafka-client';
 import type { ConsumedRecord } from '../kafka/records';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { ModelProvider } from '../model-registry/model-registry';
 import type { DeliverySession, SourcePosition } from '../pipeline/commit';
 import { classifyFailure } from '../pipeline/failure';
-import type { RetrySink, ScoringPipeline } from '../pipeline/pipeline';
+import type { RedeliveryReason, RetrySink, ScoringPipeline } from '../pipeline/pipeline';
+import { fullJitterDelayMs, type BackoffOptions } from '../retry/backoff';
 import type { SourceRecord } from '../pipeline/types';
 import { ChunkCoalescer } from './chunk-coalescer';
 import type { RedisGate } from './redis-gate';
@@ -47,6 +49,12 @@ export interface BatchRunnerOptions {
   readonly now?: () => number;
   /** Told of each fetched batch with the partition's lag (metrics). */
   readonly onBatch?: (topic: string, partition: number, lag: number) => void;
+  /**
+   * Exactly-once: how often a chunk with transient failures is fetched again, and the back-off
+   * between attempts (FS_RETRY_ATTEMPTS, FS_RETRY_BASE_DELAY_MS, FS_RETRY_MAX_DELAY_MS); the
+   * last attempt dead-letters what still fails.
+   */
+  readonly redelivery: { readonly attempts: number; readonly backoff: BackoffOptions };
 }
 
 /** The record as the pipeline sees it. */
@@ -65,10 +73,23 @@ interface PartitionChunk {
   readonly position: SourcePosition;
   /** Resolves the chunk's last offset in its partition. */
   readonly resolve: () => void;
+  /** The last of its attempts (exactly-once, see {@link ChunkContext.finalAttempt}). */
+  readonly finalAttempt: boolean;
 }
 
-/** What became of a chunk: acknowledged, or left in Kafka (the handler stops its batch). */
-type ChunkOutcome = 'acknowledged' | 'left-in-kafka';
+/**
+ * What became of a chunk: acknowledged, or left in Kafka (the handler stops its batch and the
+ * records are fetched again): at once when the Redis gate paused, after a back-off when its
+ * transaction was not committed (exactly-once).
+ */
+type ChunkOutcome = 'acknowledged' | 'left-in-kafka' | RedeliveryReason;
+
+/** First wait before a chunk whose produce failed is fetched again, ms; doubles per failure. */
+const PRODUCE_BACKOFF_MS = 100;
+/** Longest such wait, ms: short, so scoring resumes within a second of the broker's return. */
+const PRODUCE_BACKOFF_MAX_MS = 1_000;
+/** How often a back-off checks whether the partition is still this member's, ms. */
+const BACKOFF_STEP_MS = 200;
 
 /** Builds the transactions consumer's batch handler. */
 export function createBatchRunner(options: BatchRunnerOptions): BatchHandler {
@@ -88,12 +109,16 @@ export function createBatchRunner(options: BatchRunnerOptions): BatchHandler {
         models: lease.models,
         session,
         retry: options.retry,
+        finalAttempt: chunks.length === 1 && first.finalAttempt,
       });
       if (report.redeliver) {
-        logger.warn('produce failed inside a transaction; the chunk will be redelivered', {
+        const reason = report.redeliverReason ?? 'produce-failed';
+        logger.warn('transaction not committed; the chunk will be fetched again', {
           ...first.position,
+          reason,
+          error: report.redeliverCause,
         });
-        return 'left-in-kafka';
+        return reason;
       }
       return 'acknowledged';
     } catch (error: unknown) {
@@ -111,6 +136,16 @@ export function createBatchRunner(options: BatchRunnerOptions): BatchHandler {
     : undefined;
   const run = (chunk: PartitionChunk): Promise<ChunkOutcome> =>
     coalescer ? coalescer.submit(chunk) : score([chunk]);
+  // Consecutive failed transactions per partition, and the attempts of the chunk with transient
+  // failures by its first offset. Without a back-off a broker that is away turns every fetch
+  // into a failed transaction and a new producer id, hundreds a second. The attempts are this
+  // process's memory: after a restart a chunk gets its attempts again.
+  const produceFailures = new Map<string, number>();
+  const attempts = new Map<string, { readonly offset: string; readonly failed: number }>();
+  const backOff = async (ms: number, control: { isRunning(): boolean }): Promise<void> => {
+    for (let waited = 0; waited < ms && control.isRunning(); waited += BACKOFF_STEP_MS)
+      await sleep(Math.min(BACKOFF_STEP_MS, ms - waited));
+  };
 
   return async (batch, control) => {
     // Batches fetched before a pause still arrive; leaving them unresolved refetches them later.
@@ -132,12 +167,33 @@ export function createBatchRunner(options: BatchRunnerOptions): BatchHandler {
         const last = chunk[chunk.length - 1];
         if (last === undefined) return;
         const lastOffset = last.offset;
+        const key = `${topic}/${partition}`;
+        const firstOffset = chunk[0]?.offset ?? lastOffset;
+        const previous = attempts.get(key);
+        const failed = previous?.offset === firstOffset ? previous.failed : 0;
         const outcome = await run({
           records: chunk,
           position: { topic, partition, lastOffset },
           resolve: () => control.resolveOffset(lastOffset),
+          finalAttempt: failed + 1 >= options.redelivery.attempts,
         });
+        if (outcome === 'produce-failed') {
+          const n = (produceFailures.get(key) ?? 0) + 1;
+          produceFailures.set(key, n);
+          await backOff(
+            Math.min(PRODUCE_BACKOFF_MS * 2 ** (n - 1), PRODUCE_BACKOFF_MAX_MS),
+            control,
+          );
+          return;
+        }
+        if (outcome === 'transient-failure') {
+          attempts.set(key, { offset: firstOffset, failed: failed + 1 });
+          await backOff(fullJitterDelayMs(failed + 1, options.redelivery.backoff), control);
+          return;
+        }
         if (outcome === 'left-in-kafka') return;
+        produceFailures.delete(key);
+        attempts.delete(key);
         await control.heartbeat();
       }
     } finally {

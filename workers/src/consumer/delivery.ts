@@ -32,15 +32,23 @@ export function exactlyOnceDelivery(
         resolve();
         return Promise.resolve();
       });
-      const discardIfFenced = async (error: unknown): Promise<never> => {
-        if (producers.isFenced(error)) await producers.discard(position.topic, position.partition);
+      // After any failure the transaction's state is unknown to us (a produce that timed out may
+      // have reached the log, an abort may not have), and a producer left in that state refuses
+      // the next transaction. So it is dropped: the next chunk of the partition initialises the
+      // transactional id again, which makes the coordinator abort what was left open (or finish a
+      // commit that was under way) and fences this producer for good.
+      let discarded = false;
+      const discard = async (error: unknown): Promise<never> => {
+        discarded = true;
+        await producers.discard(position.topic, position.partition);
         throw error;
       };
       const wrapped: DeliverySession = {
         redeliversOnFailure: session.redeliversOnFailure,
-        send: (batches) => session.send(batches).catch(discardIfFenced),
-        commit: () => session.commit().catch(discardIfFenced),
-        abort: () => session.abort().catch(discardIfFenced),
+        send: (batches) => session.send(batches).catch(discard),
+        commit: () => session.commit().catch(discard),
+        // The re-initialisation aborts a transaction of a discarded producer.
+        abort: () => (discarded ? Promise.resolve() : session.abort().catch(discard)),
       };
       return wrapped;
     },

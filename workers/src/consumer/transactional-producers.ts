@@ -38,12 +38,7 @@ export class TransactionalProducers {
     return producer;
   }
 
-  /** True when `error` left a producer unusable (fenced): {@link discard} it. */
-  isFenced(error: unknown): boolean {
-    return this.client.isFencedError(error);
-  }
-
-  /** Drops a partition's producer (after it was fenced); the next `get` creates a new one. */
+  /** Drops a partition's producer (after a failure); the next `get` initialises a new one. */
   async discard(topic: string, partition: number): Promise<void> {
     const id = this.transactionalId(topic, partition);
     const producer = this.producers.get(id);

@@ -174,6 +174,4 @@ export interface KafkaClient {
   consumer(options: GroupConsumerOptions): GroupConsumer;
   /** A connected admin client. */
   admin(): Promise<KafkaAdmin>;
-  /** True when `error` leaves a transactional producer unusable (fenced): discard it. */
-  isFencedError(error: unknown): boolean;
 }

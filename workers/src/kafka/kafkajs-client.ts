@@ -3,7 +3,6 @@
 // timer commit instead of kafkajs' per-batch auto-commit (offset-committer.ts, kafkajs-consumer.ts).
 import { createRequire } from 'node:module';
 import { Kafka, Partitioners, type Producer, type Transaction } from 'kafkajs';
-import { causeChain } from '../errors';
 import { KafkajsConsumer } from './kafkajs-consumer';
 import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 import { kafkaLogCreator, kafkaLogLevel } from './kafkajs-log';
@@ -20,14 +19,6 @@ import type {
 } from './kafka-client';
 import type { PartitionOffset } from './records';
 import { seamAdmin, seamProducer, toKafkajsMessages } from './kafkajs-api';
-
-// kafkajs error types after which a transactional producer is unusable.
-const FENCED = new Set([
-  'PRODUCER_FENCED',
-  'INVALID_PRODUCER_EPOCH',
-  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
-  'INVALID_TXN_STATE',
-]);
 
 /** The kafkajs implementation of {@link KafkaClient}. */
 export class KafkajsClient implements KafkaClient {
@@ -71,14 +62,6 @@ export class KafkajsClient implements KafkaClient {
 
   admin(): Promise<KafkaAdmin> {
     return seamAdmin(this.kafka.admin());
-  }
-
-  isFencedError(error: unknown): boolean {
-    for (const e of causeChain(error, 5)) {
-      const type = (e as { type?: unknown }).type;
-      if (typeof type === 'string' && FENCED.has(type)) return true;
-    }
-    return false;
   }
 
   private newProducer(transactionalId?: string, deliveryTimeoutMs?: number): Producer {

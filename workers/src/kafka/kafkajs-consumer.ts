@@ -2,8 +2,8 @@
 // and resume of whole topics, the assignment (for readiness) and crash reporting. kafkajs' own
 // autoCommit commits after every batch, before the next fetch: one coordinator round trip inside
 // every record's latency (see offset-committer.ts).
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { KafkaCrashError } from '../errors';
+import type { Consumer, ConsumerRunConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { causeChain, KafkaCrashError } from '../errors';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { BatchHandler, GroupConsumer, GroupConsumerOptions } from './kafka-client';
 import { OffsetCommitter } from './offset-committer';
@@ -20,6 +20,8 @@ export class KafkajsConsumer implements GroupConsumer {
   private stopRequested = false;
   private inFlight = 0;
   private idle: (() => void) | undefined;
+  private runConfig: ConsumerRunConfig | undefined;
+  private rerunTimer: NodeJS.Timeout | undefined;
 
   /** Creates the kafkajs consumer; {@link start} joins the group. */
   constructor(
@@ -85,6 +87,15 @@ export class KafkajsConsumer implements GroupConsumer {
       this.assignment = [];
       if (payload.restart) {
         this.logger.warn('consumer crashed; kafkajs restarts it', { error: payload.error });
+      } else if (this.runConfig !== undefined && isBrokerError(payload.error)) {
+        // kafkajs gives up for good on errors it calls non-retriable, among them a connection
+        // refused after its retries and "group coordinator not found" while a broker restarts;
+        // the process is fine and the broker comes back, so the member rejoins on its own.
+        this.logger.warn('consumer crashed on a broker error; restarting it', {
+          error: payload.error,
+          inMs: RERUN_DELAY_MS,
+        });
+        this.scheduleRerun();
       } else {
         options.onCrash(
           new KafkaCrashError(`consumer of ${options.topic} (group ${options.groupId})`, {
@@ -122,7 +133,7 @@ export class KafkajsConsumer implements GroupConsumer {
         },
       );
     };
-    await this.consumer.run({
+    this.runConfig = {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       autoCommit: false,
@@ -148,11 +159,29 @@ export class KafkajsConsumer implements GroupConsumer {
             }
           }
         : eachBatch,
-    });
+    };
+    await this.consumer.run(this.runConfig);
     // kafkajs keeps seeks of partitions not yet assigned and applies them at their first fetch.
     for (const [partition, offset] of this.options.startOffsets ?? []) {
       this.consumer.seek({ topic: this.options.topic, partition, offset });
     }
+  }
+
+  /**
+   * Runs the crashed consumer again after {@link RERUN_DELAY_MS}. kafkajs disconnected it before
+   * reporting the crash, so `run` starts it afresh: it rejoins the group and fetches from the
+   * committed offsets. A start that fails crashes again and comes back here.
+   */
+  private scheduleRerun(): void {
+    clearTimeout(this.rerunTimer);
+    this.rerunTimer = setTimeout(() => {
+      const config = this.runConfig;
+      if (config === undefined) return;
+      this.consumer.run(config).catch((error: unknown) => {
+        this.logger.warn('restarting the consumer failed; trying again', { error });
+        this.scheduleRerun();
+      });
+    }, RERUN_DELAY_MS);
   }
 
   /** Partitions currently assigned to this member. */
@@ -188,6 +217,9 @@ export class KafkajsConsumer implements GroupConsumer {
    * Safe to call twice.
    */
   async stop(): Promise<void> {
+    // No restart after this point: a crash while leaving the group is the end of this member.
+    this.runConfig = undefined;
+    clearTimeout(this.rerunTimer);
     if (this.committer && !this.stopRequested) {
       this.stopRequested = true;
       // kafkajs' own stop leaves the group before returning, after which a commit is refused.
@@ -207,4 +239,18 @@ function toConsumedRecord(m: KafkaMessage): ConsumedRecord {
     headers: m.headers ?? {},
     timestamp: m.timestamp,
   };
+}
+
+/** How long a consumer that crashed on a broker error waits before it rejoins, ms. */
+const RERUN_DELAY_MS = 1_000;
+
+/**
+ * True when a crash came from the broker side (a kafkajs error at its root): the consumer is
+ * restarted. Anything else (a bug in a handler) stops the worker, as a crash should.
+ */
+function isBrokerError(error: unknown): boolean {
+  let root: object | undefined;
+  for (const e of causeChain(error, 8)) root = e;
+  const name = (root as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' && name.startsWith('KafkaJS');
 }

@@ -5,7 +5,7 @@
 // This module loads the native addon: only create-kafka-client.ts imports it, on demand.
 import { createRequire } from 'node:module';
 import { KafkaJS, librdkafkaVersion } from '@confluentinc/kafka-javascript';
-import { causeChain, KafkaCrashError } from '../errors';
+import { KafkaCrashError } from '../errors';
 import type { Logger, LogLevel } from '../logging/logger';
 import type {
   GroupConsumer,
@@ -21,15 +21,6 @@ import type {
 import { LibrdkafkaConsumer } from './librdkafka-consumer';
 import type { PartitionOffset } from './records';
 import { seamAdmin, seamProducer, toKafkajsMessages } from './kafkajs-api';
-
-// librdkafka error codes after which a transactional producer is unusable.
-const FENCED = new Set([
-  KafkaJS.ErrorCodes.ERR__FENCED,
-  KafkaJS.ErrorCodes.ERR__FATAL,
-  KafkaJS.ErrorCodes.ERR_PRODUCER_FENCED,
-  KafkaJS.ErrorCodes.ERR_INVALID_PRODUCER_EPOCH,
-  KafkaJS.ErrorCodes.ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-]);
 
 /** The librdkafka implementation of {@link KafkaClient}. */
 export class LibrdkafkaClient implements KafkaClient {
@@ -77,16 +68,6 @@ export class LibrdkafkaClient implements KafkaClient {
 
   admin(): Promise<KafkaAdmin> {
     return seamAdmin(this.kafka.admin());
-  }
-
-  isFencedError(error: unknown): boolean {
-    for (const e of causeChain(error, 5)) {
-      // librdkafka marks an error fatal when the producer can never be used again.
-      if ((e as { fatal?: unknown }).fatal === true) return true;
-      const code = (e as { code?: unknown }).code;
-      if (typeof code === 'number' && FENCED.has(code)) return true;
-    }
-    return false;
   }
 
   private newProducer(transactionalId?: string, deliveryTimeoutMs?: number): KafkaJS.Producer {

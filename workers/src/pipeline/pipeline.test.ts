@@ -323,6 +323,40 @@ describe('ScoringPipeline', () => {
     expect(retry.requests).toEqual([]);
   });
 
+  it('leaves a transient failure to Kafka inside a transaction, and dead-letters it on the last attempt', async () => {
+    const failing: StageWrappers = {
+      features: (): FeatureStage => ({
+        run: () => Promise.reject(new TransientStageError('FS_FEATURES_FAILED', 'timeout')),
+      }),
+    };
+    const { pipeline } = build({ wrappers: failing });
+    const retry = new RecordingRetrySink();
+    const records = sourceRecords([encodedTransaction(serde, 0), encodedTransaction(serde, 1)]);
+
+    const first = new RecordingSession(true);
+    const models = { champion: fakeModel() };
+    const report = await pipeline.process(records, { models, session: first, retry });
+    expect(report).toMatchObject({ redeliver: true, redeliverReason: 'transient-failure' });
+    expect(first.commits).toBe(0);
+    expect(first.messages(TOPICS.deadLetters)).toEqual([]);
+
+    const last = new RecordingSession(true);
+    const final = await pipeline.process(records, {
+      models,
+      session: last,
+      retry,
+      finalAttempt: true,
+    });
+    expect(final.redeliver).toBe(false);
+    expect(deadLettersOf(last).map((d) => d.reason_code)).toEqual([
+      'FS_FEATURES_FAILED',
+      'FS_FEATURES_FAILED',
+    ]);
+    expect(last.commits).toBe(1);
+    // No retry job: it would outlive an aborted transaction and score the records twice.
+    expect(retry.requests).toEqual([]);
+  });
+
   it('records the challenger in shadow without changing the decision', async () => {
     const { pipeline } = build();
     const session = new RecordingSession();

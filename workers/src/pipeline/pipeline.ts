@@ -51,7 +51,15 @@ export interface ChunkContext {
   readonly models: ModelSet;
   readonly session: DeliverySession;
   readonly retry: RetrySink;
+  /**
+   * Exactly-once only: the chunk's last attempt, so records that still fail transiently are
+   * dead-lettered inside the transaction instead of being fetched again.
+   */
+  readonly finalAttempt?: boolean;
 }
+
+/** Why a chunk will come back from Kafka (exactly-once). */
+export type RedeliveryReason = 'produce-failed' | 'transient-failure';
 
 /** What happened to a chunk's records. */
 export interface ChunkReport {
@@ -63,6 +71,10 @@ export interface ChunkReport {
    * failed inside an aborted transaction): the caller must not move past them.
    */
   readonly redeliver: boolean;
+  /** Why the chunk will be redelivered, when it will. */
+  readonly redeliverReason?: RedeliveryReason;
+  /** The error behind the redelivery. */
+  readonly redeliverCause?: unknown;
 }
 
 interface Sorted {
@@ -98,8 +110,7 @@ export class ScoringPipeline {
 
   /** Sends `record` straight to the dead-letter topic (the retry processor, when attempts ran out). */
   async deadLetter(record: SourceRecord, error: unknown, session: DeliverySession): Promise<void> {
-    const message = error instanceof Error ? error.message : String(error);
-    await this.stages.publish.run([], [{ record, code: reasonCodeOf(error), message }], session);
+    await this.stages.publish.run([], [rejection(record, error)], session);
     await session.commit();
   }
 
@@ -118,8 +129,27 @@ export class ScoringPipeline {
     if (decoded.decoded.length > 0)
       merge(sorted, await this.score(decoded.decoded, ctx.models, obs));
 
-    // Retry jobs first: once they are durable, the rest of the chunk can be acknowledged.
-    if (sorted.retries.length > 0) await ctx.retry.enqueue(sorted.retries);
+    if (sorted.retries.length > 0) {
+      if (!ctx.session.redeliversOnFailure) {
+        // Retry jobs first: once they are durable, the rest of the chunk can be acknowledged.
+        await ctx.retry.enqueue(sorted.retries);
+      } else if (ctx.finalAttempt) {
+        sorted.rejected.push(...sorted.retries.map((r) => rejection(r.record, r.error)));
+        sorted.retries = [];
+      } else {
+        // Exactly-once: a retry job would live outside the transaction (and survive its abort),
+        // so Kafka itself is the retry queue: nothing of the chunk is committed and the batch
+        // runner fetches it again after a back-off.
+        return {
+          verdicts: [],
+          deadLetters: [],
+          retries: [],
+          redeliver: true,
+          redeliverReason: 'transient-failure',
+          redeliverCause: sorted.retries[0]?.error,
+        };
+      }
+    }
     const headers = obs.verdictHeaders?.bind(obs);
     try {
       const publishing = [
@@ -135,7 +165,14 @@ export class ScoringPipeline {
       await ctx.session.abort();
       if (classifyFailure(error) !== 'transient') throw error;
       if (ctx.session.redeliversOnFailure)
-        return { verdicts: [], deadLetters: [], retries: sorted.retries, redeliver: true };
+        return {
+          verdicts: [],
+          deadLetters: [],
+          retries: sorted.retries,
+          redeliver: true,
+          redeliverReason: 'produce-failed',
+          redeliverCause: error,
+        };
       const unsent: RetryRequest[] = [
         ...sorted.scored.map((s) => ({ record: s.decoded.record, error })),
         ...sorted.rejected.map((r) => ({ record: r.record, error })),
@@ -189,10 +226,9 @@ export class ScoringPipeline {
         for (const one of batch) merge(isolated, await this.score([one], models, obs));
         return isolated;
       }
-      const message = error instanceof Error ? error.message : String(error);
       return {
         scored: [],
-        rejected: batch.map((d) => ({ record: d.record, code: reasonCodeOf(error), message })),
+        rejected: batch.map((d) => rejection(d.record, error)),
         retries: [],
       };
     }
@@ -203,4 +239,10 @@ function merge(into: Sorted, from: Sorted): void {
   into.scored.push(...from.scored);
   into.rejected.push(...from.rejected);
   into.retries.push(...from.retries);
+}
+
+/** The dead letter of `record` for `error`. */
+function rejection(record: SourceRecord, error: unknown): Rejection {
+  const message = error instanceof Error ? error.message : String(error);
+  return { record, code: reasonCodeOf(error), message };
 }
