@@ -110,7 +110,7 @@ export const COMMAND_FLAGS: readonly CommandFlags[] = [
   {
     command: 'bench chaos',
     about:
-      'worker faults (kill, kill and restart, rolling restart, stop) and stack faults (a Kafka node killed; Redis stopped, killed or out of memory) under a steady load',
+      'worker faults (kill, kill and restart, rolling restart, stop), stack faults (a Kafka node killed; Redis stopped, killed or out of memory), poison input records and a corrupt model under a steady load',
     group: CHAOS_FLAGS,
   },
   { command: 'trace', about: summaryOf('trace'), group: TRACE_FLAGS },

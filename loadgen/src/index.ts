@@ -55,7 +55,7 @@ export type { BenchLoadOptions, BenchOptions, BenchScenario } from './bench/benc
 export { BENCH_SCENARIOS, DEFAULT_BENCH_OPTIONS } from './bench/bench-options';
 export type { BenchFigures, BenchResult, BenchRun, TargetCheck } from './bench/bench-result';
 export { NO_LATENCY_FIGURES, median } from './bench/bench-result';
-// `fraudstream bench chaos`: worker, Kafka and Redis faults under a steady load.
+// `fraudstream bench chaos`: worker, Kafka, Redis, poison-input and bad-model faults under a steady load.
 export { runChaos } from './chaos/run-chaos';
 export type { ChaosClientRun, ChaosResult } from './chaos/run-chaos';
 export type { ChaosOptions, FaultKind, GroupProtocol } from './chaos/chaos-options';
@@ -68,6 +68,7 @@ export type {
   FaultWindow,
 } from './chaos/chaos-figures';
 export { reduceChaos } from './chaos/chaos-figures';
+export type { PoisonFigures, PoisonFlag } from './chaos/poison-figures';
 export { planFaults } from './chaos/fault-schedule';
 export type { FaultSchedule, FaultStep } from './chaos/fault-schedule';
 export { CHAOS_FLAGS, chaosBenchmark } from './chaos/chaos-command';

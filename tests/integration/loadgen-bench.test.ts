@@ -388,7 +388,7 @@ describe('models: micro-benchmarks in smoke mode', () => {
     }
   });
 
-  it(`chaos kills, restarts and rolls real worker processes (${KAFKA_CLIENT}) and loses nothing`, async () => {
+  it(`chaos kills, restarts and rolls real worker processes, poisons their input and corrupts their model (${KAFKA_CLIENT}) and loses nothing`, async () => {
     const printed: string[] = [];
     const chaos = chaosBenchmark({
       startWorker: processWorkerLauncher({ env: { FS_LOG_LEVEL: 'warn' } }),
@@ -398,27 +398,84 @@ describe('models: micro-benchmarks in smoke mode', () => {
     });
     const flags = [
       ...['--smoke', '--json', '--quiet', '--out', out, '--clients', KAFKA_CLIENT],
-      ...['--faults', 'kill-restart,rolling,kill'],
+      ...['--faults', 'kill-restart,rolling,kill,poison,bad-model'],
     ];
     const code = await chaos(
       KAFKA_CLIENT === 'librdkafka' ? [...flags, '--static-membership'] : flags,
     );
     expect(code).toBe(0);
+    interface Poison {
+      injected: number;
+      dead_lettered_as_expected: number;
+      lost: number;
+      dead_letters_by_reason: Record<string, number>;
+      flagged: unknown[];
+    }
     const json = JSON.parse(printed.join('')) as {
       lost: number;
       dead_letters: number;
+      valid_dead_letters: number;
+      dead_letters_by_reason: Record<string, number>;
       duplicates_identical: boolean;
       sent: number;
-      faults: { kind: string; sent: number; lost: number }[];
+      poison: Poison;
+      unexpected_model_verdicts: number | null;
+      faults: {
+        kind: string;
+        sent: number;
+        lost: number;
+        valid_dead_letters: number;
+        dead_letters_by_reason: Record<string, number>;
+        poison: Poison;
+        model_versions: Record<string, number>;
+        unexpected_model_verdicts: number | null;
+        observed: Record<string, number>;
+      }[];
     };
     console.log(`bench chaos --smoke --json (${KAFKA_CLIENT}): ${JSON.stringify(json)}`);
     expect(json.sent).toBeGreaterThan(0);
     expect(json.lost).toBe(0);
-    expect(json.dead_letters).toBe(0);
     expect(json.duplicates_identical).toBe(true);
-    expect(json.faults.map((f) => f.kind)).toEqual(['kill-restart', 'rolling', 'kill']);
-    for (const f of json.faults) expect(f.lost).toBe(0);
-  });
+    expect(json.faults.map((f) => f.kind)).toEqual([
+      'kill-restart',
+      'rolling',
+      'kill',
+      'poison',
+      'bad-model',
+    ]);
+    for (const f of json.faults) {
+      expect(f.lost).toBe(0);
+      expect(f.valid_dead_letters).toBe(0);
+      expect(f.unexpected_model_verdicts).toBe(0);
+    }
+    // Dead letters for the poison records alone: each exactly once, with its own reason.
+    const reasons = {
+      FS_DECODE_MAGIC_BYTE: 2,
+      FS_DECODE_UNKNOWN_SCHEMA_ID: 1,
+      FS_DECODE_TOO_SHORT: 1,
+      FS_DECODE_BODY: 1,
+      FS_RECORD_TOO_LARGE: 2,
+    };
+    expect(json.valid_dead_letters).toBe(0);
+    expect(json.dead_letters).toBe(7);
+    expect(json.dead_letters_by_reason).toEqual(reasons);
+    expect(json.poison).toEqual({
+      injected: 7,
+      dead_lettered_as_expected: 7,
+      lost: 0,
+      dead_letters_by_reason: reasons,
+      flagged: [],
+    });
+    const poison = json.faults.find((f) => f.kind === 'poison');
+    expect(poison?.dead_letters_by_reason).toEqual(reasons);
+    // The corrupt model: met and refused by the fleet, never scoring a verdict.
+    const badModel = json.faults.find((f) => f.kind === 'bad-model');
+    expect(badModel?.sent).toBeGreaterThan(0);
+    expect(Object.keys(badModel?.model_versions ?? {})).toHaveLength(1);
+    expect(badModel?.dead_letters_by_reason).toEqual({});
+    expect(badModel?.observed.model_load_failures).toBeGreaterThan(0);
+    expect(json.unexpected_model_verdicts).toBe(0);
+  }, 240_000);
 
   // Against the suite's own stack, which the tests after this one use: the faults must leave it
   // whole (every process up, Redis's memory settings as they were), and the test says so.

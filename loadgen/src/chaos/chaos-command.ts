@@ -14,6 +14,7 @@ import {
   oneOf,
   optionalFlag,
   readFlags,
+  readSettings,
   switchFlag,
   text,
 } from '@fraudstream/settings';
@@ -114,10 +115,16 @@ processes while faults are injected one after the other, quiet load between them
   redis-stop    SIGSTOP the local stack's Redis for 10 s, then SIGCONT
   redis-kill    SIGKILL the local stack's Redis, restart it (stack.sh up)
   redis-oom     squeeze Redis's maxmemory below its use (writes fail with OOM) for 20 s, then restore it
+  poison        send malformed records beside the load (random bytes, wrong magic byte, unknown
+                schema id, empty value, undecodable body, over FS_MAX_RECORD_BYTES): each must get
+                exactly one dead letter of its reason
+  bad-model     publish a corrupt model version (weights altered, manifest unchanged) to the
+                workers' model store (a copy of FS_MODEL_DIR's current version) for 20 s: refused,
+                the good version keeps scoring every verdict
 Stack faults act on the local stack in FRAUDSTREAM_HOME (default: the repository's .fraudstream),
 which must be the Kafka and Redis of FS_KAFKA_BROKERS and FS_REDIS_URL; a fault that cannot be
 undone fails the run. Figures come from the load generator's own ledger: stall, late, lost and
-duplicated verdicts per fault.`;
+duplicated verdicts per fault, dead letters by reason, verdicts by model version.`;
 
 /** The `--help` text of `fraudstream bench chaos`. */
 const USAGE = `${commandHelp('fraudstream bench chaos [options]', ABOUT, CHAOS_FLAGS)}\n`;
@@ -143,6 +150,12 @@ export function chaosJson(run: ChaosClientRun): Record<string, unknown> {
       duplicates: x.duplicates,
       duplicates_identical: x.duplicates_identical,
       dead_letters: x.dead_letters,
+      dead_letters_by_reason: x.dead_letters_by_reason,
+      valid_dead_letters: x.valid_dead_letters,
+      poison: x.poison,
+      model_versions: x.model_versions,
+      unexpected_model_verdicts: x.unexpected_model_verdicts,
+      observed: x.observed,
       within_100ms_share: x.within_100ms_share,
     })),
     send_failures: run.sendFailures,
@@ -180,6 +193,10 @@ function scalarFigures(run: ChaosClientRun, rateTps: number): ScenarioFigures {
     duplicates: f.duplicates,
     duplicates_identical: f.duplicates_identical,
     dead_letters: f.dead_letters,
+    valid_dead_letters: f.valid_dead_letters,
+    poison_injected: f.poison.injected,
+    poison_not_as_expected: f.poison.flagged.length,
+    unexpected_model_verdicts: f.unexpected_model_verdicts,
     exactly_once: run.exactlyOnce,
     every_transaction_once: f.every_transaction_once,
     longest_stall_s: Math.max(0, ...f.faults.map((x) => x.stall_s)),
@@ -204,6 +221,8 @@ function faultTable(run: ChaosClientRun): BenchTable {
       'duplicates',
       'identical',
       'dead letters',
+      'poison as expected',
+      'other model',
       'within 100 ms',
     ],
     rows: run.figures.faults.map((x) => [
@@ -221,11 +240,15 @@ function faultTable(run: ChaosClientRun): BenchTable {
       Object.entries(x.dead_letters_by_reason)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ') || '0',
+      x.poison.injected === 0 ? '–' : `${x.poison.dead_lettered_as_expected}/${x.poison.injected}`,
+      x.unexpected_model_verdicts === null ? '–' : String(x.unexpected_model_verdicts),
       x.within_100ms_share === null ? '–' : `${(x.within_100ms_share * 100).toFixed(2)} %`,
     ]),
     notes: [
       'stall: the longest a partition had records waiting and no verdict after one of the fault’s actions; "+" when it never got one again before the run ended',
       'sent, > 100 ms, > 1 s, lost, duplicates: transactions handed over during the window, or found in flight by it',
+      'dead letters: of the window’s transactions and of the poison records it injected, by reason; poison as expected: injected records with exactly one dead letter of their reason',
+      'other model: verdicts of the window scored by another model version than the run’s own (– when the run does not control the model store)',
     ],
   };
 }
@@ -293,6 +316,10 @@ export function chaosBenchmark(deps: ChaosCommandDeps = {}): (argv: string[]) =>
     if (deps.startWorker === undefined) throw new UsageError('bench chaos needs worker processes');
     const source = deps.env ?? process.env;
     const env = readStackEnv(source);
+    const worker = readSettings(
+      { maxRecordBytes: WORKER_SETTINGS.maxRecordBytes, modelDir: WORKER_SETTINGS.modelDir },
+      source,
+    );
     const options: ChaosOptions = {
       brokers: values.brokers ?? env.brokers,
       startWorker: deps.startWorker,
@@ -311,6 +338,9 @@ export function chaosBenchmark(deps: ChaosCommandDeps = {}): (argv: string[]) =>
       groupProtocol: values.groupProtocol,
       stopMs: values.stopSeconds === undefined ? undefined : Math.round(values.stopSeconds * 1000),
       partitions: values.partitions,
+      // The workers' own limit and model, as the rest of their environment.
+      maxRecordBytes: worker.maxRecordBytes,
+      modelStore: worker.modelDir,
       smoke: values.smoke,
       keepTopics: values.keepTopics,
       log: values.quiet ? undefined : (line) => stderr.write(`${line}\n`),

@@ -1,9 +1,11 @@
 // What each fault kind does. A kind is a function from its planned step to the actions it took:
-// the worker faults here, the stack faults (a Kafka node, Redis) in stack-faults.ts, all with the
-// same window bookkeeping.
+// the worker faults here, the stack faults (a Kafka node, Redis) in stack-faults.ts, the others
+// in a file each (poison-fault.ts, bad-model-fault.ts), all with the same window bookkeeping.
 import type { FaultKind } from './chaos-options';
 import type { FaultAction, FaultWindow } from './chaos-figures';
 import type { FaultContext, FaultRunner } from './fault-context';
+import { badModelFault } from './bad-model-fault';
+import { poisonFault } from './poison-fault';
 import { STACK_FAULT_RUNNERS } from './stack-faults';
 import type { WorkerSlots } from './worker-slots';
 
@@ -78,19 +80,31 @@ export const FAULT_RUNNERS: Readonly<Record<FaultKind, FaultRunner>> = {
     await ctx.wait(ctx.step.afterMs);
   },
   ...STACK_FAULT_RUNNERS,
+  poison: poisonFault,
+  'bad-model': badModelFault,
 };
 
 /** Runs one fault and returns its window on the run clock. */
 export async function runFault(ctx: FaultContext): Promise<FaultWindow> {
   const startMs = ctx.now();
   const actions: FaultAction[] = [];
+  const observed: Record<string, number> = {};
   ctx.log(`fault ${ctx.step.name}`);
-  await FAULT_RUNNERS[ctx.step.kind](ctx, actions);
+  await FAULT_RUNNERS[ctx.step.kind](
+    {
+      ...ctx,
+      observe: (name, value) => {
+        observed[name] = value;
+      },
+    },
+    actions,
+  );
   return {
     name: ctx.step.name,
     kind: ctx.step.kind,
     startMs: actions[0]?.atMs ?? startMs,
     endMs: ctx.now(),
     actions,
+    ...(Object.keys(observed).length === 0 ? {} : { observed }),
   };
 }

@@ -123,6 +123,95 @@ describe('reduceChaos', () => {
   });
 });
 
+describe('reduceChaos: poison records and model versions', () => {
+  const POISON_WINDOW: FaultWindow = {
+    name: '2-poison',
+    kind: 'poison',
+    startMs: 1000,
+    endMs: 3000,
+    actions: [{ atMs: 1000, action: 'inject-poison', target: 'input' }],
+  };
+  const spec = (kind: string, expectedReason: string, partition: number) => ({
+    kind,
+    expectedReason,
+    partition,
+    keySha256: `sha-${kind}`,
+    sizeBytes: 10,
+  });
+
+  it('counts poison apart from transactions, by reason, and flags each one not dead-lettered as expected', () => {
+    const l = ledger(100, 2, () => 5);
+    l.poisonSent(spec('magic', 'FS_DECODE_MAGIC_BYTE', 0), 1000);
+    l.poisonSent(spec('big', 'FS_RECORD_TOO_LARGE', 1), 1000);
+    l.poisonSent(spec('empty', 'FS_DECODE_TOO_SHORT', 0), 1000);
+    l.poisonSent(spec('twice', 'FS_DECODE_BODY', 1), 1000);
+    l.poisonSent(spec('wrong', 'FS_DECODE_BODY', 0), 1000);
+    l.poisonSent(spec('moved', 'FS_DECODE_BODY', 0), 1000);
+    expect(l.poisonDeadLetter('sha-magic', 'FS_DECODE_MAGIC_BYTE', 0, 1010)).toBe(true);
+    expect(l.poisonDeadLetter('sha-big', 'FS_RECORD_TOO_LARGE', 1, 1020)).toBe(true);
+    // 'empty' never gets one: lost poison.
+    l.poisonDeadLetter('sha-twice', 'FS_DECODE_BODY', 1, 1010);
+    l.poisonDeadLetter('sha-twice', 'FS_DECODE_BODY', 1, 1500);
+    l.poisonDeadLetter('sha-wrong', 'FS_INTERNAL', 0, 1010);
+    l.poisonDeadLetter('sha-moved', 'FS_DECODE_BODY', 1, 1010);
+    expect(l.poisonDeadLetter('sha-unknown', 'FS_DECODE_BODY', 0, 1010)).toBe(false);
+    l.deadLetter(50, 'FS_INVALID_AMOUNT', 600);
+    const f = reduceChaos(l.entries, [POISON_WINDOW], { horizonMs: 9000, poison: l.poison });
+    // The transactions: none lost, the poison records not among them.
+    expect(f.sent).toBe(100);
+    expect(f.lost).toBe(0);
+    expect(f.valid_dead_letters).toBe(1);
+    expect(f.dead_letters).toBe(7);
+    expect(f.dead_letters_by_reason).toEqual({
+      FS_DECODE_MAGIC_BYTE: 1,
+      FS_RECORD_TOO_LARGE: 1,
+      FS_DECODE_BODY: 3,
+      FS_INTERNAL: 1,
+      FS_INVALID_AMOUNT: 1,
+    });
+    expect(f.poison).toMatchObject({ injected: 6, dead_lettered_as_expected: 2, lost: 1 });
+    expect(f.poison.flagged.map((x) => [x.kind, x.got, x.wrong_partition])).toEqual([
+      ['empty', [], false],
+      ['twice', ['FS_DECODE_BODY', 'FS_DECODE_BODY'], false],
+      ['wrong', ['FS_INTERNAL'], false],
+      ['moved', ['FS_DECODE_BODY'], true],
+    ]);
+    const [w] = f.faults;
+    // The valid dead letter (sent at 500) is outside the window; the poison is in it.
+    expect(w?.valid_dead_letters).toBe(0);
+    expect(w?.poison.injected).toBe(6);
+    expect(w?.dead_letters).toBe(6);
+    expect(w?.dead_letters_by_reason).not.toHaveProperty('FS_INVALID_AMOUNT');
+    expect(w?.observed).toEqual({});
+  });
+
+  it('waits for poison records without a dead letter', () => {
+    const l = new ChaosLedger();
+    l.poisonSent(spec('a', 'FS_DECODE_BODY', 0), 0);
+    expect(l.outstanding).toBe(1);
+    l.poisonDeadLetter('sha-a', 'FS_DECODE_BODY', 0, 5);
+    expect(l.outstanding).toBe(0);
+    expect(() => l.poisonSent(spec('a', 'FS_DECODE_BODY', 0), 0)).toThrow(RangeError);
+  });
+
+  it('counts verdicts by model version, and those of another version than expected', () => {
+    const l = new ChaosLedger();
+    for (let seq = 0; seq < 6; seq += 1) {
+      l.sent(seq, 0, 900 + seq * 100);
+      l.verdict(seq, 'APPROVE', 905 + seq * 100, seq === 3 ? 'm-corrupt-1' : 'm');
+    }
+    const window = { ...WINDOW, endMs: 1200 };
+    const f = reduceChaos(l.entries, [window], { horizonMs: 9000, expectedModelVersion: 'm' });
+    expect(f.model_versions).toEqual({ m: 5, 'm-corrupt-1': 1 });
+    expect(f.unexpected_model_verdicts).toBe(1);
+    // seq 1 and 2 were handed over in the window; seq 3, the corrupt one's, after it.
+    expect(f.faults[0]?.model_versions).toEqual({ m: 2 });
+    expect(f.faults[0]?.unexpected_model_verdicts).toBe(0);
+    const unexpecting = reduceChaos(l.entries, [window], { horizonMs: 9000 });
+    expect(unexpecting.unexpected_model_verdicts).toBeNull();
+  });
+});
+
 describe('windowOf', () => {
   const l = new ChaosLedger();
   l.sent(0, 0, 500); // settled before the fault, then redelivered during it

@@ -1,12 +1,17 @@
 // Reduces a chaos run's ledger to its figures: per fault window the longest partition stall,
-// late verdicts, lost and duplicated transactions and dead letters; for the whole run the share
-// of verdicts in time inside and outside the fault windows. Pure: the run's clock times in, the
+// late verdicts, lost and duplicated transactions, dead letters by reason (of transactions and of
+// the poison records injected), verdicts by model version; for the whole run the share of
+// verdicts in time inside and outside the fault windows. Pure: the run's clock times in, the
 // figures out (docs/benchmarks.md, "bench chaos", defines each).
-import type { LedgerEntry } from './chaos-ledger';
+import type { LedgerEntry, PoisonEntry } from './chaos-ledger';
 import { settledAtMs } from './chaos-ledger';
+import { reducePoison, type PoisonFigures } from './poison-figures';
 
-/** What an action hit: a worker of the fleet, a Kafka node or Redis of the local stack. */
-export type FaultTarget = 'worker' | 'kafka' | 'redis';
+/**
+ * What an action hit: a worker of the fleet, a Kafka node or Redis of the local stack, the
+ * input topic (malformed records), or the workers' model store.
+ */
+export type FaultTarget = 'worker' | 'kafka' | 'redis' | 'input' | 'model';
 
 /** One thing done during a fault (a signal sent, a process started, Redis reconfigured). */
 export interface FaultAction {
@@ -14,7 +19,8 @@ export interface FaultAction {
   readonly atMs: number;
   /**
    * e.g. `SIGKILL`, `start`, `SIGTERM`, `SIGSTOP`, `SIGCONT` (processes), `maxmemory-squeeze`,
-   * `maxmemory-restore` (Redis settings).
+   * `maxmemory-restore` (Redis settings), `inject-poison` (input), `publish-corrupt-model`,
+   * `restore-model` (the model store's CURRENT).
    */
   readonly action: string;
   readonly target: FaultTarget;
@@ -36,6 +42,8 @@ export interface FaultWindow {
   readonly endMs: number;
   /** Actions that can stall a partition: the stall is measured from each of them. */
   readonly actions: readonly FaultAction[];
+  /** What the fault observed of the fleet itself (bad-model: the workers' model load failures). */
+  readonly observed?: Readonly<Record<string, number>>;
 }
 
 /** Figures of one fault window (snake_case: printed as they are by `--json`). */
@@ -58,8 +66,19 @@ export interface FaultFigures {
   readonly lost: number;
   readonly duplicates: number;
   readonly duplicates_identical: boolean;
+  /** Dead letters of the window: its transactions' and its poison records'. */
   readonly dead_letters: number;
   readonly dead_letters_by_reason: Readonly<Record<string, number>>;
+  /** Dead letters of valid transactions (the target: 0). */
+  readonly valid_dead_letters: number;
+  /** The poison records injected during the window, and their dead letters. */
+  readonly poison: PoisonFigures;
+  /** Verdicts of the window's transactions by the model version that scored them. */
+  readonly model_versions: Readonly<Record<string, number>>;
+  /** Of those, verdicts by another version than the expected one (null: no version expected). */
+  readonly unexpected_model_verdicts: number | null;
+  /** What the fault observed of the fleet itself (see {@link FaultWindow.observed}). */
+  readonly observed: Readonly<Record<string, number>>;
   readonly within_100ms_share: number | null;
 }
 
@@ -71,8 +90,15 @@ export interface ChaosFigures {
   readonly duplicates: number;
   /** Every duplicated transaction's verdicts agree (same decision; or the same dead-letter reason). */
   readonly duplicates_identical: boolean;
+  /** Every dead letter: of transactions and of poison records. */
   readonly dead_letters: number;
   readonly dead_letters_by_reason: Readonly<Record<string, number>>;
+  /** Dead letters of valid transactions (the target: 0). */
+  readonly valid_dead_letters: number;
+  /** Every poison record of the run, and its dead letters. */
+  readonly poison: PoisonFigures;
+  readonly model_versions: Readonly<Record<string, number>>;
+  readonly unexpected_model_verdicts: number | null;
   readonly within_100ms_share: number | null;
   /** Latency percentiles of every settled transaction, ms (null: none settled). */
   readonly p50_ms: number | null;
@@ -100,6 +126,10 @@ export interface ReduceOptions {
   readonly sendStartMs?: number;
   /** The end of observation: a partition never served again is stalled until here. */
   readonly horizonMs: number;
+  /** The poison records injected (they count apart from the transactions). @defaultValue none */
+  readonly poison?: readonly PoisonEntry[];
+  /** The model version every verdict should name; unset: none is expected. */
+  readonly expectedModelVersion?: string;
 }
 
 interface Tally {
@@ -112,6 +142,8 @@ interface Tally {
   identical: number;
   deadLetters: number;
   reasons: Record<string, number>;
+  models: Record<string, number>;
+  unexpectedModel: number;
 }
 
 function newTally(): Tally {
@@ -125,10 +157,12 @@ function newTally(): Tally {
     identical: 0,
     deadLetters: 0,
     reasons: {},
+    models: {},
+    unexpectedModel: 0,
   };
 }
 
-function count(t: Tally, e: LedgerEntry, budgetMs: number): void {
+function count(t: Tally, e: LedgerEntry, budgetMs: number, expectedModel?: string): void {
   t.sent += 1;
   const settled = settledAtMs(e);
   if (settled === undefined) t.lost += 1;
@@ -151,6 +185,29 @@ function count(t: Tally, e: LedgerEntry, budgetMs: number): void {
     t.deadLetters += 1;
     t.reasons[d.reason] = (t.reasons[d.reason] ?? 0) + 1;
   }
+  for (const m of e.models) {
+    t.models[m] = (t.models[m] ?? 0) + 1;
+    if (expectedModel !== undefined && m !== expectedModel) t.unexpectedModel += 1;
+  }
+}
+
+/** The dead-letter figures of a tally and its poison records: every dead letter, by reason. */
+function deadLetterFigures(
+  t: Tally,
+  poison: PoisonFigures,
+): Pick<FaultFigures, 'dead_letters' | 'dead_letters_by_reason' | 'valid_dead_letters'> {
+  const reasons: Record<string, number> = { ...t.reasons };
+  let n = t.deadLetters;
+  for (const [reason, k] of Object.entries(poison.dead_letters_by_reason)) {
+    reasons[reason] = (reasons[reason] ?? 0) + k;
+    n += k;
+  }
+  return { dead_letters: n, dead_letters_by_reason: reasons, valid_dead_letters: t.deadLetters };
+}
+
+/** The first window a poison record was handed over in (-1: none). */
+export function poisonWindowOf(e: PoisonEntry, windows: readonly FaultWindow[]): number {
+  return windows.findIndex((w) => e.handedAtMs >= w.startMs && e.handedAtMs < w.endMs);
 }
 
 /**
@@ -214,18 +271,26 @@ export function reduceChaos(
   const inFaults = newTally();
   const outside = newTally();
   const perWindow = windows.map(() => newTally());
+  const expected = options.expectedModelVersion;
   for (const e of entries) {
-    count(all, e, budgetMs);
+    count(all, e, budgetMs, expected);
     const w = windowOf(e, windows);
     const tally = perWindow[w];
-    if (tally === undefined) count(outside, e, budgetMs);
+    if (tally === undefined) count(outside, e, budgetMs, expected);
     else {
-      count(inFaults, e, budgetMs);
-      count(tally, e, budgetMs);
+      count(inFaults, e, budgetMs, expected);
+      count(tally, e, budgetMs, expected);
     }
   }
+  const poison = options.poison ?? [];
+  const poisonPerWindow = windows.map((_, i) =>
+    reducePoison(poison.filter((p) => poisonWindowOf(p, windows) === i)),
+  );
+  const unexpected = (t: Tally): number | null =>
+    expected === undefined ? null : t.unexpectedModel;
   const faults = windows.map((w, i): FaultFigures => {
     const t = perWindow[i] ?? newTally();
+    const p = poisonPerWindow[i] ?? reducePoison([]);
     let stall = 0;
     let censored = false;
     const stalled = new Set<number>();
@@ -255,11 +320,15 @@ export function reduceChaos(
       lost: t.lost,
       duplicates: t.duplicates,
       duplicates_identical: t.identical === t.duplicates,
-      dead_letters: t.deadLetters,
-      dead_letters_by_reason: t.reasons,
+      ...deadLetterFigures(t, p),
+      poison: p,
+      model_versions: t.models,
+      unexpected_model_verdicts: unexpected(t),
+      observed: w.observed ?? {},
       within_100ms_share: share(t),
     };
   });
+  const runPoison = reducePoison(poison);
   const latencies: number[] = [];
   for (const e of entries) {
     const settled = settledAtMs(e);
@@ -271,8 +340,10 @@ export function reduceChaos(
     lost: all.lost,
     duplicates: all.duplicates,
     duplicates_identical: all.identical === all.duplicates,
-    dead_letters: all.deadLetters,
-    dead_letters_by_reason: all.reasons,
+    ...deadLetterFigures(all, runPoison),
+    poison: runPoison,
+    model_versions: all.models,
+    unexpected_model_verdicts: unexpected(all),
     within_100ms_share: share(all),
     p50_ms: percentile(latencies, 50),
     p95_ms: percentile(latencies, 95),

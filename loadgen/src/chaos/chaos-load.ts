@@ -20,6 +20,7 @@ import { VerdictReader } from '../load/verdict-reader';
 import { LoadKafkaError } from '../errors';
 import { BatchingSender } from '../wire/batching-sender';
 import type { ChaosLedger } from './chaos-ledger';
+import type { PoisonRecord } from './poison-records';
 
 /** How often the pacing loop tops the sending queue up. */
 const TICK_MS = 10;
@@ -125,13 +126,20 @@ export class SteadyLoad {
           now: spec.now,
         },
         {
-          decision: (read, atMs) => ledger.verdict(ids.seqOf(read.transactionId), read.band, atMs),
-          deadLetter: (read, atMs) =>
+          decision: (read, atMs) =>
+            ledger.verdict(ids.seqOf(read.transactionId), read.band, atMs, read.modelVersion),
+          deadLetter: (read, atMs) => {
+            // A poison record's first: its value may not decode, or not have been copied at all.
+            const poison =
+              read.keySha256 !== undefined &&
+              ledger.poisonDeadLetter(read.keySha256, read.reasonCode, read.sourcePartition, atMs);
+            if (poison) return;
             ledger.deadLetter(
               read.transactionId === undefined ? -1 : ids.seqOf(read.transactionId),
               read.reasonCode,
               atMs,
-            ),
+            );
+          },
           unreadable: () => {
             ledger.unmatched += 1;
           },
@@ -225,6 +233,31 @@ export class SteadyLoad {
       this.resent += 1;
       await new Promise((resolve) => setTimeout(resolve, RESEND_PAUSE_MS));
     }
+  }
+
+  /**
+   * Sends `records` to the input topic beside the steady load, each recorded in the ledger
+   * before it is sent (so no dead letter can come back before the ledger knows the record).
+   */
+  async inject(records: readonly PoisonRecord[]): Promise<void> {
+    const atMs = this.spec.now();
+    for (const r of records) this.spec.ledger.poisonSent(r.spec, atMs);
+    await this.sendOrResend(
+      this.spec.topics.transactions,
+      records.map((r) => r.message),
+    );
+  }
+
+  /** A valid framed transaction that is none of the run's (its id is `transactionId`). */
+  foreignTransaction(transactionId: string): Buffer {
+    return this.codec.encodeTransaction({
+      transaction_id: transactionId,
+      event_time: Date.now(),
+      customer_id: transactionId,
+      terminal_id: transactionId,
+      amount_minor: 100,
+      currency: 'EUR',
+    });
   }
 
   /** Sends the producer gave up on that were made again. */

@@ -2,7 +2,7 @@
 // durations, with a smoke mode that shrinks every duration to seconds. Worker faults act on the
 // run's own worker processes; stack faults (a Kafka node, Redis) on the local stack that
 // deploy/local/stack.sh runs, found through FRAUDSTREAM_HOME.
-import { DEFAULT_SERVICE_ENDPOINTS } from '@fraudstream/workers';
+import { DEFAULT_SERVICE_ENDPOINTS, WORKER_SETTINGS } from '@fraudstream/workers';
 import { KAFKA_CLIENT_NAMES, type KafkaClientName } from '@fraudstream/workers/kafka';
 import { LoadOptionsError } from '../errors';
 import { DEFAULT_BENCH_PARTITIONS } from '../bench/bench-topics';
@@ -19,6 +19,8 @@ export const FAULT_KINDS = [
   'redis-stop',
   'redis-kill',
   'redis-oom',
+  'poison',
+  'bad-model',
 ] as const;
 
 /** One of {@link FAULT_KINDS}. */
@@ -35,6 +37,8 @@ export const STACK_FAULT_KINDS: readonly FaultKind[] = [
 /** What a fault kind acts on. */
 export function faultTarget(kind: FaultKind): FaultTarget {
   if (kind === 'broker-kill') return 'kafka';
+  if (kind === 'poison') return 'input';
+  if (kind === 'bad-model') return 'model';
   return kind.startsWith('redis-') ? 'redis' : 'worker';
 }
 
@@ -70,6 +74,10 @@ export interface ChaosDurations {
   readonly redisOomMs: number;
   /** redis-oom: the window after its memory limit is restored. */
   readonly redisOomAfterMs: number;
+  /** poison: the window after the malformed records are sent. */
+  readonly poisonMs: number;
+  /** bad-model: how long CURRENT names the corrupt version before it is switched back. */
+  readonly badModelMs: number;
   /**
    * After sending stops: how long verdicts of what was sent are still waited for (the wait ends
    * as soon as every transaction has one). At least {@link BROKER_FAULT_GRACE_MS} when a Kafka
@@ -120,6 +128,16 @@ export interface ChaosOptions {
   readonly stopMs?: number;
   /** Partitions of the run's topics. @defaultValue 12 */
   readonly partitions?: number;
+  /**
+   * FS_MAX_RECORD_BYTES of the workers (set on each): the poison fault's oversized records are
+   * just over it and far over it. @defaultValue the workers' default (262144)
+   */
+  readonly maxRecordBytes?: number;
+  /**
+   * The model store the bad-model fault copies the current version from into a store of the
+   * run's own (the workers' FS_MODEL_DIR). @defaultValue the models package's artifacts
+   */
+  readonly modelStore?: string;
   /** Shrink every duration to seconds. @defaultValue false */
   readonly smoke?: boolean;
   /** Durations to override (the rest: default or smoke). */
@@ -152,6 +170,8 @@ export const DEFAULT_CHAOS_DURATIONS: ChaosDurations = Object.freeze({
   redisKillMs: 20_000,
   redisOomMs: 20_000,
   redisOomAfterMs: 20_000,
+  poisonMs: 10_000,
+  badModelMs: 20_000,
   graceMs: 20_000,
 });
 
@@ -172,6 +192,9 @@ export const SMOKE_CHAOS_DURATIONS: ChaosDurations = Object.freeze({
   redisKillMs: 3000,
   redisOomMs: 4000,
   redisOomAfterMs: 3000,
+  poisonMs: 3000,
+  // Two of the workers' CURRENT polls (FS_MODEL_POLL_MS, 2 s): every worker meets the corrupt version.
+  badModelMs: 5000,
   graceMs: 8000,
 });
 
@@ -191,6 +214,8 @@ export const DEFAULT_FAULTS: readonly FaultKind[] = [
   'redis-stop',
   'redis-kill',
   'redis-oom',
+  'poison',
+  'bad-model',
   'kill',
 ];
 
@@ -212,6 +237,9 @@ export interface CompiledChaosOptions {
   readonly groupProtocol: GroupProtocol;
   readonly stopMs: number;
   readonly partitions: number;
+  readonly maxRecordBytes: number;
+  /** Undefined: the models package's artifacts. */
+  readonly modelStore: string | undefined;
   readonly smoke: boolean;
   readonly durations: ChaosDurations;
   readonly stallThresholdMs: number;
@@ -328,6 +356,12 @@ export function compileChaosOptions(raw: ChaosOptions): CompiledChaosOptions {
     groupProtocol,
     stopMs,
     partitions: positive('partitions', raw.partitions ?? DEFAULT_BENCH_PARTITIONS, true),
+    maxRecordBytes: positive(
+      'maxRecordBytes',
+      raw.maxRecordBytes ?? WORKER_SETTINGS.maxRecordBytes.default,
+      true,
+    ),
+    modelStore: raw.modelStore,
     smoke,
     durations,
     stallThresholdMs: positive('stallThresholdMs', raw.stallThresholdMs ?? 1000),

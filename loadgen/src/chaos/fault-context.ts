@@ -1,7 +1,10 @@
 // What a fault runner is given to act with: its planned step, the worker slots, the run's clock
-// and, for stack faults, the local stack and the workers' Redis. Types only, in a file of their
-// own so that the worker faults and the stack faults can both name them without a cycle.
+// and, for stack faults, the local stack and the workers' Redis; for the poison fault the run's
+// input, for the bad-model fault the run's model store. Types only, in a file of their own so
+// that every fault file can name them without a cycle.
 import type { FaultAction } from './chaos-figures';
+import type { ChaosModelStore } from './chaos-model-store';
+import type { PoisonInput, PoisonRecord } from './poison-records';
 import type { FaultStep } from './fault-schedule';
 import type { LocalStack } from './local-stack';
 import type { RedisControl } from './redis-control';
@@ -31,6 +34,20 @@ export interface StackTools {
   readonly probeKey: string;
 }
 
+/** What the poison fault acts with: the run's input topic, through the steady load's producer. */
+export interface InputTools {
+  /** What the poison records of the injection tagged `tag` are built from. */
+  readonly poisonInput: (tag: string) => PoisonInput;
+  /** Records `records` in the ledger, then sends them; resolves once Kafka acknowledged them. */
+  readonly inject: (records: readonly PoisonRecord[]) => Promise<void>;
+}
+
+/** The model store calls the bad-model fault makes. */
+export type ModelStoreOps = Pick<
+  ChaosModelStore,
+  'dir' | 'goodVersion' | 'addCorrupt' | 'setCurrent'
+>;
+
 /** What a fault is given to act with. */
 export interface FaultContext {
   readonly step: FaultStep;
@@ -46,6 +63,12 @@ export interface FaultContext {
   readonly aborted: () => boolean;
   /** The local stack, for stack faults (undefined when the run has none). */
   readonly stack?: StackTools;
+  /** The run's input, for the poison fault. */
+  readonly input?: InputTools;
+  /** The workers' model store, for the bad-model fault (undefined when the run has none). */
+  readonly models?: ModelStoreOps;
+  /** Records a figure the fault observed of the fleet itself (e.g. model_load_failures). */
+  readonly observe?: (name: string, value: number) => void;
 }
 
 /** Applies one fault, appending each action it takes (those a stall is measured from). */

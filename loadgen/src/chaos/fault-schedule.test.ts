@@ -11,7 +11,7 @@ import { planFaults } from './fault-schedule';
 const startWorker = (): Promise<WorkerHandle> => Promise.resolve({ stop: () => Promise.resolve() });
 
 describe('planFaults', () => {
-  it('plans the default sequence: worker faults on rotating slots, stack faults on the stack', () => {
+  it('plans the default sequence: worker faults on rotating slots, the others on what they hit', () => {
     const o = compileChaosOptions({ brokers: ['k:1'], startWorker });
     const plan = planFaults(o);
     expect(plan.steps.map((s) => [s.name, s.target, s.slot, s.replaceAtEnd])).toEqual([
@@ -22,7 +22,9 @@ describe('planFaults', () => {
       ['5-redis-stop', 'redis', undefined, false],
       ['6-redis-kill', 'redis', undefined, false],
       ['7-redis-oom', 'redis', undefined, false],
-      ['8-kill', 'worker', 0, true],
+      ['8-poison', 'input', undefined, false],
+      ['9-bad-model', 'model', undefined, false],
+      ['10-kill', 'worker', 0, true],
     ]);
     expect(plan.steps.map((s) => [s.holdMs, s.afterMs])).toEqual([
       [20_000, 0],
@@ -32,12 +34,16 @@ describe('planFaults', () => {
       [10_000, 20_000],
       [20_000, 0],
       [20_000, 20_000],
+      [10_000, 0],
+      [20_000, 0],
       [30_000, 0],
     ]);
     expect(plan.steps.every((s) => s.quietAfterMs === 20_000)).toBe(true);
     expect(plan.leadInMs).toBe(20_000);
     expect(plan.minimumMs).toBe(
-      20_000 + (20_000 + 30_000 + 10_000 + 20_000 + 30_000 + 20_000 + 40_000 + 30_000) + 8 * 20_000,
+      20_000 +
+        (20_000 + 30_000 + 10_000 + 20_000 + 30_000 + 20_000 + 40_000 + 10_000 + 20_000 + 30_000) +
+        10 * 20_000,
     );
   });
 
@@ -68,7 +74,7 @@ describe('planFaults', () => {
     const plan = planFaults(o);
     expect(plan.leadInMs).toBe(SMOKE_CHAOS_DURATIONS.leadInMs);
     for (const s of plan.steps) expect(s.holdMs + s.afterMs).toBeLessThanOrEqual(12_000);
-    expect(plan.minimumMs).toBeLessThan(80_000);
+    expect(plan.minimumMs).toBeLessThan(90_000);
     // kill still outlasts the session timeout, or the recovery would fall outside its window.
     expect(plan.steps.find((s) => s.kind === 'kill')?.holdMs).toBeGreaterThan(6000);
   });

@@ -24,7 +24,8 @@ export interface FaultStep {
    * How long the fault is held after its action: kill runs one worker short this long, stop
    * keeps the worker stopped this long, redis-stop keeps Redis stopped and redis-oom keeps it
    * out of memory this long; kill-restart, rolling, broker-kill and redis-kill wait this long
-   * after what they hit is whole again.
+   * after what they hit is whole again; poison watches this long after its records are sent;
+   * bad-model keeps the corrupt version current this long.
    */
   readonly holdMs: number;
   /** stop, redis-stop, redis-oom: how long the fleet is watched after the fault is lifted; 0 for the others. */
@@ -57,6 +58,8 @@ export function planFaults(o: ScheduleInput): FaultSchedule {
     'redis-stop': d.redisStopMs,
     'redis-kill': d.redisKillMs,
     'redis-oom': d.redisOomMs,
+    poison: d.poisonMs,
+    'bad-model': d.badModelMs,
   };
   const after: Partial<Record<FaultKind, number>> = {
     stop: d.stopAfterMs,

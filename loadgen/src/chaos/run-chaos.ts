@@ -1,7 +1,8 @@
 // `runChaos(options)`: the fault-injection benchmark (docs/benchmarks.md, "bench chaos"). For each
 // Kafka client: fresh topics, a fleet of N worker processes, a steady load, the scripted faults
 // (on the workers, or on the local stack's Kafka and Redis) with quiet periods between them, then
-// the figures from the load generator's own ledger.
+// the figures from the load generator's own ledger. A run with a bad-model fault gives its workers
+// a model store of its own (FS_MODEL_DIR), a copy of the current version.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Admin } from 'kafkajs';
@@ -13,6 +14,7 @@ import { createRunTopics, deleteRunTopics, runTopicNames } from '../bench/bench-
 import { waitForGroup, workerEnv, type FleetSpec } from '../bench/fleet';
 import type { LoadTopics } from '../load/load-options';
 import { ChaosLedger } from './chaos-ledger';
+import { ChaosModelStore } from './chaos-model-store';
 import type { ChaosFigures, FaultWindow } from './chaos-figures';
 import { reduceChaos } from './chaos-figures';
 import { runFault } from './chaos-faults';
@@ -23,6 +25,7 @@ import { planFaults } from './fault-schedule';
 import { LocalStack } from './local-stack';
 import { RedisControl } from './redis-control';
 import type { StackTools } from './stack-faults';
+import type { InputTools } from './fault-context';
 import { WorkerSlots, type UnexpectedExit } from './worker-slots';
 
 /** The run of one Kafka client. */
@@ -103,13 +106,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     throw new LoadKafkaError('connect the chaos admin client', error);
   }
   const runs: ChaosClientRun[] = [];
+  let models: ChaosModelStore | undefined;
   try {
+    if (o.faults.includes('bad-model')) {
+      models = await ChaosModelStore.create(o.modelStore);
+      o.log(`model store ${models.dir}: ${models.goodVersion}`);
+    }
     for (const client of o.clients) {
       if (o.signal?.aborted === true) break;
-      runs.push(await runClient(o, admin, client, stack));
+      runs.push(await runClient(o, admin, client, stack, models));
     }
   } finally {
     await admin.disconnect().catch(() => undefined);
+    await models?.destroy();
   }
   return {
     kind: 'fraudstream.chaos-result',
@@ -125,6 +134,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       exactly_once: o.exactlyOnce,
       clients: o.clients,
       partitions: o.partitions,
+      max_record_bytes: o.maxRecordBytes,
+      model_version: models?.goodVersion ?? null,
       session_timeout_ms: o.sessionTimeoutMs,
       heartbeat_interval_ms: o.heartbeatIntervalMs,
       static_membership: o.staticMembership,
@@ -215,6 +226,7 @@ async function runClient(
   admin: Admin,
   client: KafkaClientName,
   stack: LocalStack | undefined,
+  models: ChaosModelStore | undefined,
 ): Promise<ChaosClientRun> {
   const runTag = `chaos-${client}-${randomBytes(3).toString('hex')}`;
   const topics = runTopicNames(runTag);
@@ -237,6 +249,9 @@ async function runClient(
       FS_SESSION_TIMEOUT_MS: String(o.sessionTimeoutMs),
       FS_HEARTBEAT_INTERVAL_MS: String(o.heartbeatIntervalMs),
       FS_KAFKA_GROUP_PROTOCOL: groupProtocol,
+      // The limit the poison fault's oversized records are built against.
+      FS_MAX_RECORD_BYTES: String(o.maxRecordBytes),
+      ...(models === undefined ? {} : { FS_MODEL_DIR: models.dir }),
       // The slot's id, so that a replacement takes over the member it replaces.
       ...(staticMembership ? { FS_GROUP_INSTANCE_ID: `${groupId}-${slot}` } : {}),
     }),
@@ -282,6 +297,16 @@ async function runClient(
     const wait = (ms: number): Promise<void> => abortableSleep(ms, o.signal);
     const aborted = (): boolean => o.signal?.aborted === true;
     const tools = stack === undefined ? undefined : stackTools(o, stack, admin, topics, runTag);
+    const steady = load;
+    const input: InputTools = {
+      poisonInput: (tag) => ({
+        validRecord: steady.foreignTransaction(`${runTag}-poison-${tag}`),
+        maxRecordBytes: o.maxRecordBytes,
+        partitions: o.partitions,
+        keyPrefix: `${runTag}-poison-${tag}`,
+      }),
+      inject: (records) => steady.inject(records),
+    };
     await wait(schedule.leadInMs);
     try {
       for (const step of schedule.steps) {
@@ -295,7 +320,9 @@ async function runClient(
             wait,
             log,
             aborted,
+            input,
             ...(tools === undefined ? {} : { stack: tools }),
+            ...(models === undefined ? {} : { models }),
           }),
         );
         await wait(step.quietAfterMs);
@@ -318,6 +345,8 @@ async function runClient(
       stallThresholdMs: o.stallThresholdMs,
       sendStartMs,
       horizonMs: end.observedUntilMs,
+      poison: ledger.poison,
+      ...(models === undefined ? {} : { expectedModelVersion: models.goodVersion }),
     });
     return {
       client,

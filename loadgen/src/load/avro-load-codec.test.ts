@@ -54,6 +54,20 @@ describe('AvroLoadCodec', () => {
     await expect(codec.readDeadLetter(garbage)).resolves.toMatchObject({
       transactionId: undefined,
     });
+    // By reference: no value, but its position and the key's sha256 still name the record.
+    const byReference = await serde.encode('DeadLetter', {
+      ...sampleDeadLetter(1),
+      original_value: null,
+      source_partition: 5,
+      original_key_sha256: 'ab'.repeat(32),
+      reason_code: 'FS_RECORD_TOO_LARGE',
+    });
+    await expect(codec.readDeadLetter(byReference)).resolves.toMatchObject({
+      transactionId: undefined,
+      reasonCode: 'FS_RECORD_TOO_LARGE',
+      sourcePartition: 5,
+      keySha256: 'ab'.repeat(32),
+    });
   });
 
   it('encodes labels', async () => {
@@ -73,11 +87,18 @@ describe('AvroLoadCodec', () => {
   });
 
   it("reads a verdict's worker timestamps, and none from a copied transaction", () => {
-    const verdict = { transaction_id: 'x', decision: 'REVIEW', received_at: 100, scored_at: 104 };
+    const verdict = {
+      transaction_id: 'x',
+      decision: 'REVIEW',
+      received_at: 100,
+      scored_at: 104,
+      model_version: 'model-a',
+    };
     expect(readDecisionValue(verdict)).toEqual({
       transactionId: 'x',
       band: 'REVIEW',
       worker: { receivedAtMs: 100, scoredAtMs: 104 },
+      modelVersion: 'model-a',
     });
     expect(readDecisionValue({ transaction_id: 'x', event_time: 1 })).toEqual({
       transactionId: 'x',

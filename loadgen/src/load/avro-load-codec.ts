@@ -27,14 +27,15 @@ export function readDecisionValue(value: unknown): DecisionRead {
       throw new TypeError(`verdict ${value.transaction_id} has decision ${String(decision)}`);
     }
     const band = decision as DecisionRead['band'];
-    const { received_at: receivedAt, scored_at: scoredAt } = value;
-    return typeof receivedAt === 'number' && typeof scoredAt === 'number'
-      ? {
-          transactionId: value.transaction_id,
-          band,
-          worker: { receivedAtMs: receivedAt, scoredAtMs: scoredAt },
-        }
-      : { transactionId: value.transaction_id, band };
+    const { received_at: receivedAt, scored_at: scoredAt, model_version: model } = value;
+    return {
+      transactionId: value.transaction_id,
+      band,
+      ...(typeof receivedAt === 'number' && typeof scoredAt === 'number'
+        ? { worker: { receivedAtMs: receivedAt, scoredAtMs: scoredAt } }
+        : {}),
+      ...(typeof model === 'string' ? { modelVersion: model } : {}),
+    };
   }
   return { transactionId: value.transaction_id, band: 'COPY' };
 }
@@ -85,6 +86,12 @@ export class AvroLoadCodec implements LoadCodec {
         transactionId = undefined; // unreadable input is exactly what dead letters hold
       }
     }
-    return { transactionId, reasonCode: dl.reason_code, reasonMessage: dl.reason_message };
+    return {
+      transactionId,
+      reasonCode: dl.reason_code,
+      reasonMessage: dl.reason_message,
+      sourcePartition: dl.source_partition,
+      ...(dl.original_key_sha256 === null ? {} : { keySha256: dl.original_key_sha256 }),
+    };
   }
 }

@@ -39,6 +39,8 @@ export interface DecisionRead {
   readonly band: DecisionBand;
   /** Verdicts only. */
   readonly worker?: WorkerTimes;
+  /** The model version that scored it (the Verdict's `model_version`); verdicts only. */
+  readonly modelVersion?: string;
 }
 
 /** What a dead letter says about the transaction it holds. */
@@ -47,6 +49,13 @@ export interface DeadLetterRead {
   readonly transactionId: string | undefined;
   readonly reasonCode: string;
   readonly reasonMessage: string;
+  /** Input partition of the original record. */
+  readonly sourcePartition?: number;
+  /**
+   * sha256 (hex) of the original record's key, kept even when the dead letter is by reference:
+   * what identifies a record whose value does not decode (or was not copied).
+   */
+  readonly keySha256?: string;
 }
 
 /** Encoding and decoding of the records a load run sends and receives. */
