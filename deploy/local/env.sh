@@ -69,6 +69,17 @@ if [ "$FS_KAFKA_NODE_COUNT" = 3 ]; then
 fi
 export FS_KAFKA_BROKERS
 export FS_REDIS_URL="redis://$FS_BIND_HOST:$FS_REDIS_PORT"
+# The sentinels of components/sentinel.sh (FS_REDIS_PORT+2..+4), when that
+# component is enabled or has run in this home: the workers then find the
+# primary through them and follow a failover.
+case ",${FS_STACK_WITH:-}," in
+  *,sentinel,*) _fs_sentinels=1 ;;
+  *) [ -f "$FRAUDSTREAM_HOME/run/sentinel@1.pid" ] && _fs_sentinels=1 || _fs_sentinels= ;;
+esac
+if [ -n "$_fs_sentinels" ]; then
+  export FS_REDIS_SENTINELS="$FS_BIND_HOST:$((FS_REDIS_PORT + 2)),$FS_BIND_HOST:$((FS_REDIS_PORT + 3)),$FS_BIND_HOST:$((FS_REDIS_PORT + 4))"
+fi
+unset _fs_sentinels
 
 # Export every FS_TOPIC_* named in topics.conf with its resolved name.
 while read -r _fs_a _fs_b _fs_c _fs_rest; do

@@ -29,13 +29,18 @@ export class TestRedisServer {
   private constructor(
     readonly port: number,
     readonly dir: string,
+    private readonly extraArgs: readonly string[],
   ) {}
 
-  /** Starts a server on a free port with a fresh data directory (append-only file on). */
-  static async start(): Promise<TestRedisServer> {
+  /**
+   * Starts a server on a free port with a fresh data directory (append-only file on); `extraArgs`
+   * are more redis-server flags (e.g. `--replicaof`), given again at each {@link up}.
+   */
+  static async start(extraArgs: readonly string[] = []): Promise<TestRedisServer> {
     const server = new TestRedisServer(
       await freePort(),
       await mkdtemp(join(tmpdir(), 'fs-redis-')),
+      extraArgs,
     );
     await server.up();
     return server;
@@ -64,6 +69,7 @@ export class TestRedisServer {
         '',
         '--daemonize',
         'no',
+        ...this.extraArgs,
       ],
       { stdio: 'ignore' },
     );
@@ -95,10 +101,24 @@ export class TestRedisServer {
 
   /** Stops the server (SIGTERM: it flushes its AOF, as on a clean restart). */
   async down(): Promise<void> {
+    await this.stopWith('SIGTERM');
+  }
+
+  /** The server's pid while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** SIGKILL, as a crash: no AOF flush, no goodbye to replicas or clients; resolves once it exited. */
+  async crash(): Promise<void> {
+    await this.stopWith('SIGKILL');
+  }
+
+  private async stopWith(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
     if (!child) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
+    child.kill(signal);
     await exited;
     this.child = undefined;
   }

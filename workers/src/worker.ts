@@ -238,6 +238,11 @@ export class ScoringWorker {
       attempts: config.retryAttempts,
       ...backoff,
       traceContextOf: traced?.traceContextOf,
+      replicas: {
+        count: config.redisWaitReplicas,
+        timeoutMs: config.redisWaitTimeoutMs,
+        connection: queueConnection,
+      },
     });
 
     const stages = wrapStages(

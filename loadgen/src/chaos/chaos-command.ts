@@ -121,6 +121,9 @@ processes while faults are injected one after the other, quiet load between them
   bad-model     publish a corrupt model version (weights altered, manifest unchanged) to the
                 workers' model store (a copy of FS_MODEL_DIR's current version) for 20 s: refused,
                 the good version keeps scoring every verdict
+  redis-failover  SIGKILL the Redis primary while the stack's sentinels run (stack.sh up --with
+                sentinel): they promote the replica, the old primary restarts and rejoins as a
+                replica; skipped, with a note in the report, when no sentinel runs
 Stack faults act on the local stack in FRAUDSTREAM_HOME (default: the repository's .fraudstream),
 which must be the Kafka and Redis of FS_KAFKA_BROKERS and FS_REDIS_URL; a fault that cannot be
 undone fails the run. Figures come from the load generator's own ledger: stall, late, lost and
@@ -142,6 +145,7 @@ export function chaosJson(run: ChaosClientRun): Record<string, unknown> {
       kind: x.kind,
       stall_s: x.stall_s,
       stall_censored: x.stall_censored,
+      ...(x.note === undefined ? {} : { note: x.note }),
       stalled_partitions: x.stalled_partitions,
       sent: x.sent,
       over_100ms: x.over_100ms,
@@ -249,6 +253,7 @@ function faultTable(run: ChaosClientRun): BenchTable {
       'sent, > 100 ms, > 1 s, lost, duplicates: transactions handed over during the window, or found in flight by it',
       'dead letters: of the window’s transactions and of the poison records it injected, by reason; poison as expected: injected records with exactly one dead letter of their reason',
       'other model: verdicts of the window scored by another model version than the run’s own (– when the run does not control the model store)',
+      ...run.figures.faults.flatMap((x) => (x.note === undefined ? [] : [`${x.name}: ${x.note}`])),
     ],
   };
 }

@@ -6,6 +6,7 @@ import type { FaultAction, FaultWindow } from './chaos-figures';
 import type { FaultContext, FaultRunner } from './fault-context';
 import { badModelFault } from './bad-model-fault';
 import { poisonFault } from './poison-fault';
+import { redisFailover } from './redis-failover';
 import { STACK_FAULT_RUNNERS } from './stack-faults';
 import type { WorkerSlots } from './worker-slots';
 
@@ -82,6 +83,7 @@ export const FAULT_RUNNERS: Readonly<Record<FaultKind, FaultRunner>> = {
   ...STACK_FAULT_RUNNERS,
   poison: poisonFault,
   'bad-model': badModelFault,
+  'redis-failover': redisFailover,
 };
 
 /** Runs one fault and returns its window on the run clock. */
@@ -90,7 +92,7 @@ export async function runFault(ctx: FaultContext): Promise<FaultWindow> {
   const actions: FaultAction[] = [];
   const observed: Record<string, number> = {};
   ctx.log(`fault ${ctx.step.name}`);
-  await FAULT_RUNNERS[ctx.step.kind](
+  const outcome = await FAULT_RUNNERS[ctx.step.kind](
     {
       ...ctx,
       observe: (name, value) => {
@@ -100,6 +102,7 @@ export async function runFault(ctx: FaultContext): Promise<FaultWindow> {
     actions,
   );
   return {
+    ...(outcome === undefined ? {} : { note: outcome.note }),
     name: ctx.step.name,
     kind: ctx.step.kind,
     startMs: actions[0]?.atMs ?? startMs,

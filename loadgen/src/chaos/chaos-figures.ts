@@ -44,6 +44,8 @@ export interface FaultWindow {
   readonly actions: readonly FaultAction[];
   /** What the fault observed of the fleet itself (bad-model: the workers' model load failures). */
   readonly observed?: Readonly<Record<string, number>>;
+  /** Why the fault did not apply, when it did not (e.g. redis-failover without sentinels). */
+  readonly note?: string;
 }
 
 /** Figures of one fault window (snake_case: printed as they are by `--json`). */
@@ -80,6 +82,8 @@ export interface FaultFigures {
   /** What the fault observed of the fleet itself (see {@link FaultWindow.observed}). */
   readonly observed: Readonly<Record<string, number>>;
   readonly within_100ms_share: number | null;
+  /** The window's note (a skipped fault says why), when it has one. */
+  readonly note?: string;
 }
 
 /** Figures of a whole chaos run. */
@@ -313,6 +317,7 @@ export function reduceChaos(
       length_s: round3((w.endMs - w.startMs) / 1000),
       stall_s: round3(stall / 1000),
       stall_censored: censored,
+      ...(w.note === undefined ? {} : { note: w.note }),
       stalled_partitions: stalled.size,
       sent: t.sent,
       over_100ms: t.over100,

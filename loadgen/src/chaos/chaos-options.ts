@@ -21,6 +21,7 @@ export const FAULT_KINDS = [
   'redis-oom',
   'poison',
   'bad-model',
+  'redis-failover',
 ] as const;
 
 /** One of {@link FAULT_KINDS}. */
@@ -32,6 +33,7 @@ export const STACK_FAULT_KINDS: readonly FaultKind[] = [
   'redis-stop',
   'redis-kill',
   'redis-oom',
+  'redis-failover',
 ];
 
 /** What a fault kind acts on. */
@@ -78,6 +80,8 @@ export interface ChaosDurations {
   readonly poisonMs: number;
   /** bad-model: how long CURRENT names the corrupt version before it is switched back. */
   readonly badModelMs: number;
+  /** redis-failover: the window after the old primary rejoined as a replica. */
+  readonly redisFailoverMs: number;
   /**
    * After sending stops: how long verdicts of what was sent are still waited for (the wait ends
    * as soon as every transaction has one). At least {@link BROKER_FAULT_GRACE_MS} when a Kafka
@@ -172,6 +176,7 @@ export const DEFAULT_CHAOS_DURATIONS: ChaosDurations = Object.freeze({
   redisOomAfterMs: 20_000,
   poisonMs: 10_000,
   badModelMs: 20_000,
+  redisFailoverMs: 20_000,
   graceMs: 20_000,
 });
 
@@ -195,6 +200,7 @@ export const SMOKE_CHAOS_DURATIONS: ChaosDurations = Object.freeze({
   poisonMs: 3000,
   // Two of the workers' CURRENT polls (FS_MODEL_POLL_MS, 2 s): every worker meets the corrupt version.
   badModelMs: 5000,
+  redisFailoverMs: 3000,
   graceMs: 8000,
 });
 

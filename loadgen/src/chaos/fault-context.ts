@@ -19,6 +19,16 @@ export type RedisOps = Pick<
   'waitUntilAnswers' | 'memorySettings' | 'setMemorySettings' | 'usedMemory' | 'probeWrite'
 >;
 
+/** The local stack's Redis Sentinels (redis-failover.ts: StackSentinels). */
+export interface SentinelOps {
+  /** FS_REDIS_SENTINELS of the workers. */
+  readonly setting: string;
+  /** The primary's port as the sentinels name it; undefined when none answers. */
+  primaryPort(): Promise<number | undefined>;
+  /** The stack component (redis, sentinel@replica) listening on `port`. */
+  nodeOn(port: number): { readonly component: string; readonly port: number } | undefined;
+}
+
 /** What the stack faults act with (set on the fault context when a run has stack faults). */
 export interface StackTools {
   readonly stack: StackOps;
@@ -32,6 +42,8 @@ export interface StackTools {
   readonly kafkaNodeAnswers: (node: number, timeoutMs: number) => Promise<boolean>;
   /** A key of the run's own for probe writes (never one the workers use). */
   readonly probeKey: string;
+  /** The stack's sentinels, when they run (a redis-failover is skipped without them). */
+  readonly sentinels?: SentinelOps;
 }
 
 /** What the poison fault acts with: the run's input topic, through the steady load's producer. */
@@ -71,5 +83,11 @@ export interface FaultContext {
   readonly observe?: (name: string, value: number) => void;
 }
 
-/** Applies one fault, appending each action it takes (those a stall is measured from). */
-export type FaultRunner = (ctx: FaultContext, actions: FaultAction[]) => Promise<void>;
+/**
+ * Applies one fault, appending each action it takes (those a stall is measured from); a fault
+ * that could not apply here (redis-failover without sentinels) resolves with a note saying why.
+ */
+export type FaultRunner = (
+  ctx: FaultContext,
+  actions: FaultAction[],
+) => Promise<void | { readonly note: string }>;

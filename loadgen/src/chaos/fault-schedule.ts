@@ -60,6 +60,7 @@ export function planFaults(o: ScheduleInput): FaultSchedule {
     'redis-oom': d.redisOomMs,
     poison: d.poisonMs,
     'bad-model': d.badModelMs,
+    'redis-failover': d.redisFailoverMs,
   };
   const after: Partial<Record<FaultKind, number>> = {
     stop: d.stopAfterMs,

@@ -170,6 +170,10 @@ export class LocalStack {
       // The recorded shape wins; an explicit count that differs would make `up` refuse.
       FS_KAFKA_BROKERS_COUNT: undefined,
     };
+    // Sentinels that run stay part of the stack: `up` restarts their replica too.
+    if (this.running('sentinel@1')) {
+      env.FS_STACK_WITH = [env.FS_STACK_WITH, 'sentinel'].filter((w) => w).join(',');
+    }
     const tail: string[] = [];
     const child = spawn('bash', [script, 'up'], {
       env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)),

@@ -24,6 +24,7 @@ import { STACK_FAULT_KINDS, compileChaosOptions, faultTarget, settingsFor } from
 import { planFaults } from './fault-schedule';
 import { LocalStack } from './local-stack';
 import { RedisControl } from './redis-control';
+import { StackSentinels } from './redis-failover';
 import type { StackTools } from './stack-faults';
 import type { InputTools } from './fault-context';
 import { WorkerSlots, type UnexpectedExit } from './worker-slots';
@@ -177,6 +178,7 @@ function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
 function stackTools(
   o: CompiledChaosOptions,
   stack: LocalStack,
+  sentinels: StackSentinels | undefined,
   admin: Admin,
   topics: LoadTopics,
   runTag: string,
@@ -186,6 +188,7 @@ function stackTools(
     redis: new RedisControl(o.redisUrl),
     restoreTimeoutMs: o.restoreTimeoutMs,
     probeKey: `fs:bench:${runTag}:oom-probe`,
+    sentinels,
     // The node leading most of the run's input partitions: its loss moves the most leaders.
     pickKafkaNode: async () => {
       if (stack.layout.kafkaNodes === 1) return 1;
@@ -234,6 +237,7 @@ async function runClient(
   const now = (): number => performance.now();
   const log = (line: string): void => o.log(`[${client}] ${line}`);
   const { staticMembership, groupProtocol } = settingsFor(o, client);
+  const sentinels = StackSentinels.find(o.stackEnv);
   const spec: FleetSpec = {
     size: o.workers,
     brokers: o.brokers,
@@ -245,6 +249,8 @@ async function runClient(
     env: (slot) => ({
       // The Redis the faults act on, and the delivery mode the report names.
       FS_REDIS_URL: o.redisUrl,
+      // With the stack's sentinels, through them: a redis-failover moves the primary.
+      ...(sentinels === undefined ? {} : { FS_REDIS_SENTINELS: sentinels.setting }),
       FS_EXACTLY_ONCE: String(o.exactlyOnce),
       FS_SESSION_TIMEOUT_MS: String(o.sessionTimeoutMs),
       FS_HEARTBEAT_INTERVAL_MS: String(o.heartbeatIntervalMs),
@@ -296,7 +302,8 @@ async function runClient(
     const sendStartMs = load.begin();
     const wait = (ms: number): Promise<void> => abortableSleep(ms, o.signal);
     const aborted = (): boolean => o.signal?.aborted === true;
-    const tools = stack === undefined ? undefined : stackTools(o, stack, admin, topics, runTag);
+    const tools =
+      stack === undefined ? undefined : stackTools(o, stack, sentinels, admin, topics, runTag);
     const steady = load;
     const input: InputTools = {
       poisonInput: (tag) => ({

@@ -16,7 +16,8 @@ export type { RedisOps, StackOps, StackTools } from './fault-context';
 /** How long a killed process may take to be gone before `stack.sh up` is run anyway, ms. */
 const GONE_TIMEOUT_MS = 10_000;
 
-function toolsOf(ctx: FaultContext): StackTools {
+/** The stack tools of a stack fault (a TypeError when the run opened no stack). */
+export function toolsOf(ctx: FaultContext): StackTools {
   if (ctx.stack === undefined) {
     throw new TypeError(`fault ${ctx.step.name} needs the local stack (runChaos opens it)`);
   }
@@ -29,7 +30,8 @@ async function gone(stack: StackOps, component: string): Promise<void> {
   while (stack.running(component) && Date.now() < deadline) await sleep(50);
 }
 
-function kill(
+/** Sends `signal` to a process of the stack and returns the action, logged. */
+export function kill(
   ctx: FaultContext,
   pid: number,
   signal: 'SIGKILL' | 'SIGSTOP' | 'SIGCONT',
@@ -43,7 +45,7 @@ function kill(
 }
 
 /** Runs `stack.sh up` and checks `component` runs again; FaultNotRestoredError when not. */
-async function restart(ctx: FaultContext, component: string, what: string): Promise<number> {
+export async function restart(ctx: FaultContext, component: string, what: string): Promise<number> {
   const t = toolsOf(ctx);
   await gone(t.stack, component);
   ctx.log(`restarting ${what}: stack.sh up`);

@@ -10,6 +10,8 @@ describe('loadServiceEndpoints', () => {
       kafkaBrokers: ['127.0.0.1:19092'],
       kafkaClient: 'kafkajs',
       redisUrl: 'redis://127.0.0.1:16379',
+      redisSentinels: undefined,
+      redisSentinelMaster: 'fraudstream',
     });
   });
 
@@ -27,7 +29,18 @@ describe('loadServiceEndpoints', () => {
       kafkaBrokers: ['a:9092', 'b:9093'],
       kafkaClient: 'kafkajs',
       redisUrl: 'redis://cache:6380/2',
+      redisSentinels: undefined,
+      redisSentinelMaster: 'fraudstream',
     });
+  });
+
+  it('reads the sentinels and the master they watch', () => {
+    const endpoints = loadServiceEndpoints({
+      FS_REDIS_SENTINELS: '127.0.0.1:26381,127.0.0.1:26382',
+      FS_REDIS_SENTINEL_MASTER: 'payments',
+    });
+    expect(endpoints.redisSentinels).toEqual(['127.0.0.1:26381', '127.0.0.1:26382']);
+    expect(endpoints.redisSentinelMaster).toBe('payments');
   });
 
   it.each([
@@ -35,6 +48,8 @@ describe('loadServiceEndpoints', () => {
     ['FS_KAFKA_BROKERS', 'a:9092,b'],
     ['FS_REDIS_URL', 'localhost:6379'],
     ['FS_REDIS_URL', 'http://localhost:6379'],
+    ['FS_REDIS_SENTINELS', '127.0.0.1'],
+    ['FS_REDIS_SENTINEL_MASTER', 'a b'],
   ])('rejects %s=%j with an error naming the variable', (name, value) => {
     const load = (): unknown => loadServiceEndpoints({ [name]: value });
     expect(load).toThrow(ConfigError);

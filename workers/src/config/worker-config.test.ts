@@ -59,6 +59,8 @@ describe('loadWorkerConfig', () => {
     ['FS_SCHEMA_REGISTRY_URL', 'ftp://registry'],
     ['FS_REDIS_URL', 'localhost:6379'],
     ['FS_KAFKA_BROKERS', 'nohost'],
+    ['FS_REDIS_WAIT_REPLICAS', '-1'],
+    ['FS_REDIS_WAIT_TIMEOUT_MS', '0'],
   ])('rejects %s=%j with an error naming the variable', (name, value) => {
     const load = (): unknown => loadWorkerConfig({ [name]: value });
     expect(load).toThrow(ConfigError);
@@ -75,6 +77,10 @@ describe('loadWorkerConfig', () => {
     [{ FS_LABELS_CONSUMER_GROUP: 'fraudstream-scoring' }, 'FS_LABELS_CONSUMER_GROUP'],
     [{ FS_GROUP_INSTANCE_ID: 'worker-0' }, 'FS_GROUP_INSTANCE_ID'],
     [{ FS_KAFKA_GROUP_PROTOCOL: 'consumer' }, 'FS_KAFKA_GROUP_PROTOCOL'],
+    [
+      { FS_REDIS_WAIT_TIMEOUT_MS: '2000', FS_REDIS_COMMAND_TIMEOUT_MS: '2000' },
+      'FS_REDIS_WAIT_TIMEOUT_MS',
+    ],
   ])('checks the rules between settings: %j', (env, name) => {
     expect(() => loadWorkerConfig(env)).toThrow(new RegExp(`^${name}: expected`));
   });

@@ -42,6 +42,12 @@ export function compileWorkerConfig(options: WorkerOptions = {}): WorkerConfig {
     o.retryMaxDelayMs >= o.retryBaseDelayMs,
     `at least FS_RETRY_BASE_DELAY_MS (${o.retryBaseDelayMs})`,
   );
+  // WAIT runs on the retry queue's client: a longer wait would end as a command timeout instead.
+  check(
+    'redisWaitTimeoutMs',
+    o.redisWaitTimeoutMs < o.redisCommandTimeoutMs,
+    `less than FS_REDIS_COMMAND_TIMEOUT_MS (${o.redisCommandTimeoutMs})`,
+  );
   const topics = [o.transactionsTopic, o.decisionsTopic, o.labelsTopic, o.deadLetterTopic];
   check(
     'decisionsTopic',
@@ -71,6 +77,7 @@ export function compileWorkerConfig(options: WorkerOptions = {}): WorkerConfig {
     modelDir: given.modelDir,
     challengerModel: given.challengerModel,
     schemaRegistryUrl: given.schemaRegistryUrl,
+    redisSentinels: given.redisSentinels,
   };
 }
 

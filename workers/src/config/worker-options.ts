@@ -162,6 +162,20 @@ export const WORKER_SETTINGS = {
     2_000,
     'timeout of one Redis round trip, ms; a timeout is retried',
   ),
+  // 0 by default: a single Redis has no replica to wait for, and WAIT would then answer 0 at
+  // once, which is fewer than any n > 0 (see docs/architecture.md, durability of the retry queue).
+  redisWaitReplicas: setting(
+    'FS_REDIS_WAIT_REPLICAS',
+    int({ min: 0, max: 16 }),
+    0,
+    'replicas that must acknowledge a retry job (WAIT) before its offset is committed; fewer within FS_REDIS_WAIT_TIMEOUT_MS pauses the worker and redelivers the records (0: no WAIT)',
+  ),
+  redisWaitTimeoutMs: setting(
+    'FS_REDIS_WAIT_TIMEOUT_MS',
+    int({ min: 1, max: 60_000 }),
+    500,
+    'longest wait for FS_REDIS_WAIT_REPLICAS acknowledgements of a retry job, ms',
+  ),
   redisProbeIntervalMs: setting(
     'FS_REDIS_PROBE_INTERVAL_MS',
     positive,
@@ -294,7 +308,12 @@ export type WorkerConfig = Omit<SettingValues<typeof WORKER_SETTINGS>, DerivedKe
 export type WorkerOptions = { [K in keyof WorkerConfig]?: WorkerConfig[K] };
 
 type OptionalKeys =
-  DerivedKeys | 'modelDir' | 'challengerModel' | 'schemaRegistryUrl' | 'groupInstanceId';
+  | DerivedKeys
+  | 'modelDir'
+  | 'challengerModel'
+  | 'schemaRegistryUrl'
+  | 'groupInstanceId'
+  | 'redisSentinels';
 
 /** Declared defaults of {@link WorkerOptions} (instance id and transactional prefix are derived). */
 export const DEFAULT_WORKER_OPTIONS = Object.freeze(declaredDefaults(WORKER_SETTINGS)) as Readonly<

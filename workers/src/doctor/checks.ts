@@ -1,10 +1,10 @@
 import { Kafka, logLevel } from 'kafkajs';
-import Redis from 'ioredis';
 import { loadTf, TfBackendError } from '@fraudstream/models';
 import type { ServiceEndpoints } from '../config/env';
 import { createKafkaClient } from '../kafka/create-kafka-client';
 import type { KafkaClientName } from '../kafka/kafka-client';
 import { SILENT_LOGGER } from '../logging/logger';
+import { createRedis, describeRedisEndpoint, type RedisEndpoint } from '../redis/redis-connection';
 
 /** Outcome of one doctor check: `ok` plus what was found, or why it failed. */
 export interface CheckResult {
@@ -27,6 +27,7 @@ export interface DoctorReport {
     readonly name: KafkaClientName;
     readonly version: string | null;
   } & CheckResult;
+  /** `url`: where Redis was looked for (FS_REDIS_URL without credentials, or the sentinels). */
   readonly redis: { readonly url: string } & CheckResult;
 }
 
@@ -113,14 +114,15 @@ export async function checkKafkaClient(
   }
 }
 
-/** Sends one PING to Redis, without retries. */
-export async function checkRedis(url: string, timeoutMs: number): Promise<CheckResult> {
-  const redis = new Redis(url, {
+/** Sends one PING to Redis (through the sentinels when set), without retries. */
+export async function checkRedis(endpoint: RedisEndpoint, timeoutMs: number): Promise<CheckResult> {
+  const redis = createRedis(endpoint, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
+    sentinelRetryStrategy: () => null,
   });
   // The event carries the socket's reason (e.g. ECONNREFUSED); connect() only says "closed".
   let socketError: string | undefined;
@@ -132,7 +134,11 @@ export async function checkRedis(url: string, timeoutMs: number): Promise<CheckR
     const pong = await redis.ping();
     const info = await redis.info('server');
     const version = /redis_version:(\S+)/.exec(info)?.[1] ?? '?';
-    return { ok: pong === 'PONG', detail: `redis ${version}, PING → ${pong}` };
+    const primary =
+      endpoint.redisSentinels === undefined
+        ? ''
+        : `, primary ${redis.stream.remoteAddress ?? '?'}:${redis.stream.remotePort ?? '?'}`;
+    return { ok: pong === 'PONG', detail: `redis ${version}${primary}, PING → ${pong}` };
   } catch (error: unknown) {
     const reason = socketError ?? describe(error);
     return { ok: false, detail: `unreachable (${reason}); start it: npm run stack:up` };
@@ -150,7 +156,7 @@ export async function runDoctor(
   const [kafka, kafkaClient, redis] = await Promise.all([
     checkKafka(endpoints.kafkaBrokers, timeoutMs),
     checkKafkaClient(endpoints.kafkaClient, endpoints.kafkaBrokers),
-    checkRedis(endpoints.redisUrl, timeoutMs),
+    checkRedis(endpoints, timeoutMs),
   ]);
   return {
     ok: tfjs.ok && kafka.ok && kafkaClient.ok && redis.ok,
@@ -158,7 +164,7 @@ export async function runDoctor(
     tfjs,
     kafka: { brokers: endpoints.kafkaBrokers, ...kafka },
     kafkaClient,
-    redis: { url: endpoints.redisUrl, ...redis },
+    redis: { url: describeRedisEndpoint(endpoints), ...redis },
   };
 }
 

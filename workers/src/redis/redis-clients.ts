@@ -2,13 +2,15 @@
 //   features   fails fast while disconnected (the gate pauses instead of queueing commands)
 //   queue      fails fast too, and times out on a hung server (the offset is then not committed)
 //   bullmq     retries forever (BullMQ's blocking worker connection requires it)
-import Redis from 'ioredis';
+// Each goes to FS_REDIS_URL, or through the sentinels to the current primary (redis-connection.ts).
+import type Redis from 'ioredis';
 import type { WorkerConfig } from '../config/worker-config';
 import type { Logger } from '../logging/logger';
+import { createRedis } from './redis-connection';
 
 /** The feature-state client (not connected yet: see {@link waitForRedis}). */
 export function featureRedis(config: WorkerConfig, logger: Logger): Redis {
-  const redis = new Redis(config.redisUrl, {
+  const redis = createRedis(config, {
     lazyConnect: true,
     connectionName: `fraudstream-worker-${config.instanceId}`,
     enableOfflineQueue: false,
@@ -24,7 +26,7 @@ export function featureRedis(config: WorkerConfig, logger: Logger): Redis {
 
 /** The retry queue's client (adding jobs), connected. */
 export async function queueRedis(config: WorkerConfig, logger: Logger): Promise<Redis> {
-  const redis = new Redis(config.redisUrl, {
+  const redis = createRedis(config, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -39,7 +41,7 @@ export async function queueRedis(config: WorkerConfig, logger: Logger): Promise<
 
 /** The BullMQ worker's client (processing retry jobs). */
 export function bullmqRedis(config: WorkerConfig, logger: Logger): Redis {
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const redis = createRedis(config, { maxRetriesPerRequest: null });
   redis.on('error', (error) =>
     logger.debug('retry worker connection error', { component: 'retry', error }),
   );

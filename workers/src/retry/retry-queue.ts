@@ -1,6 +1,8 @@
 // The Kafka side of the retry path: records with a transient failure become BullMQ jobs. The
 // offset of such a record is committed only after `addBulk` resolved, i.e. once the job is in
-// Redis, so a crash in between redelivers the record and the job id de-duplicates it.
+// Redis, so a crash in between redelivers the record and the job id de-duplicates it. With
+// `replicas`, "in Redis" means on the primary and on that many replicas (WAIT), so a failover to
+// one of them keeps the job (docs/architecture.md, durability of the retry queue).
 import type { Queue } from 'bullmq';
 import { RedisUnavailableError, RetryEnqueueError } from '../errors';
 import { isRedisUnavailable, reasonCodeOf } from '../pipeline/failure';
@@ -23,6 +25,23 @@ export interface RetryQueueOptions extends BackoffOptions {
    * transaction span's). @defaultValue none (the retries continue from the record's headers)
    */
   readonly traceContextOf?: (record: SourceRecord) => Readonly<Record<string, string>> | undefined;
+  /**
+   * Replicas that must acknowledge the jobs (WAIT) before `enqueue` resolves, and how long to
+   * wait for them (FS_REDIS_WAIT_REPLICAS, FS_REDIS_WAIT_TIMEOUT_MS). @defaultValue none (no WAIT)
+   */
+  readonly replicas?: ReplicaAcks;
+}
+
+/** How {@link BullRetryQueue} waits for replicas. */
+export interface ReplicaAcks {
+  /** Replicas asked for; 0 sends no WAIT. */
+  readonly count: number;
+  readonly timeoutMs: number;
+  /**
+   * The queue's own connection (the ioredis client given to BullMQ): WAIT only counts replicas
+   * that have the writes of the connection it is sent on.
+   */
+  readonly connection: { wait(replicas: number, timeoutMs: number): Promise<number> };
 }
 
 /** The retry sink of the Kafka path, over a BullMQ queue. */
@@ -53,10 +72,31 @@ export class BullRetryQueue implements RetrySink {
     }));
     try {
       await this.queue.addBulk(jobs);
+      await this.awaitReplicas();
     } catch (error: unknown) {
+      if (error instanceof RedisUnavailableError) throw error;
       if (isRedisUnavailable(error))
         throw new RedisUnavailableError(`retry queue ${this.queue.name}`, { cause: error });
       throw new RetryEnqueueError(this.queue.name, { cause: error });
+    }
+  }
+
+  /**
+   * WAIT on the queue's own connection (WAIT counts the replicas that have that connection's
+   * writes): fewer acknowledgements than asked is a RedisUnavailableError, so the offsets are not
+   * committed and the records come back; their job ids make the re-add a no-op and the next WAIT
+   * asks again.
+   */
+  private async awaitReplicas(): Promise<void> {
+    const replicas = this.options.replicas;
+    if (replicas === undefined || replicas.count === 0) return;
+    const acknowledged = await replicas.connection.wait(replicas.count, replicas.timeoutMs);
+    if (acknowledged < replicas.count) {
+      throw new RedisUnavailableError(`retry queue ${this.queue.name}`, {
+        cause: new Error(
+          `WAIT: ${acknowledged} of ${replicas.count} replicas (FS_REDIS_WAIT_REPLICAS) acknowledged the retry jobs within ${replicas.timeoutMs} ms (FS_REDIS_WAIT_TIMEOUT_MS)`,
+        ),
+      });
     }
   }
 }
