@@ -6,7 +6,6 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
 import type { BenchFigures, BenchResult, BenchScenario } from '@fraudstream/loadgen';
 import {
   BENCH_SCENARIOS,
@@ -26,6 +25,7 @@ import { loadTf } from '@fraudstream/models';
 import Redis from 'ioredis';
 import { countKeys } from '../support/redis';
 import { KAFKA_CLIENT, REDIS_URL } from '../support/services';
+import { collect, discard } from '../support/streams';
 import { startEchoWorker, type EchoWorkerHandle } from './loadgen-echo-worker';
 
 const BROKERS = (process.env.FS_KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
@@ -42,21 +42,6 @@ const COMMON_FIGURES = [
   'duplicates',
   'dead_letters',
 ] as const;
-
-/** A stream that keeps what is written to it in `into`. */
-function collect(into: string[]): NodeJS.WritableStream {
-  return new Writable({
-    write(chunk: Buffer, _encoding, done): void {
-      into.push(chunk.toString());
-      done();
-    },
-  });
-}
-
-/** A stream that drops what is written to it. */
-function discard(): NodeJS.WritableStream {
-  return new Writable({ write: (_chunk, _encoding, done) => done() });
-}
 
 /** Redis's memory settings, which the redis-oom fault changes and must put back. */
 async function redisMemorySettings(url: string): Promise<Record<string, string>> {
