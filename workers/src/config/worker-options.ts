@@ -114,10 +114,13 @@ export const WORKER_SETTINGS = {
     262_144,
     'largest input record (key, value and headers), bytes; a larger one is dead-lettered by reference (FS_RECORD_TOO_LARGE: position, size and sha256, not its bytes), and no dead letter copies more',
   ),
+  // 100 ms: what a crash or a fenced member redelivers is what it processed since its last
+  // commit. Under bench chaos at 100 tx/s a 1 s interval gave 56 duplicate verdicts in three
+  // worker faults and 100 ms gave 1; the commits run beside the fetch loop, off the records' path.
   commitIntervalMs: setting(
     'FS_COMMIT_INTERVAL_MS',
     positive,
-    1_000,
+    100,
     'how often processed offsets are committed, ms (at-least-once: at most this much work is redelivered after a crash)',
   ),
   // 6 s, the broker's lowest allowed session: a killed worker's partitions move on after it (the
