@@ -1,3 +1,4 @@
+import { redactText } from '@fraudstream/settings';
 import { Command, CommanderError } from 'commander';
 import { COMMANDS, type LazyCommand } from './commands';
 
@@ -80,12 +81,15 @@ async function runCommand(entry: LazyCommand, args: string[]): Promise<number> {
     return await command.run(args);
   } catch (error: unknown) {
     // The one place errors reach the user: show the code so it can be looked up in the docs.
+    // Masked: a client library's message may quote a URL with its password.
     if (hasCode(error)) {
-      console.error(`fraudstream ${entry.name}: ${error.code}: ${error.message}`);
+      console.error(redactText(`fraudstream ${entry.name}: ${error.code}: ${error.message}`));
       return error.code === 'FS_CLI_USAGE' ? USAGE_EXIT : 1;
     }
     console.error(
-      `fraudstream ${entry.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      redactText(
+        `fraudstream ${entry.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      ),
     );
     return 1;
   }

@@ -41,10 +41,12 @@ export class ConfigError extends SettingsError {
     readonly setting: string,
     expected: string,
     received: string | undefined,
+    options?: { cause?: unknown },
   ) {
     super(
       'FS_CONFIG_INVALID',
       `${setting}: expected ${expected}, got ${received === undefined ? 'nothing' : JSON.stringify(received)}`,
+      options,
     );
   }
 }

@@ -31,20 +31,12 @@ export {
   readGivenSettings,
   readSetting,
   readSettings,
+  secretTexts,
   setting,
   settingsTable,
+  shownValue,
 } from './setting';
+export { REDACTED, redactText, redactUrl } from './redact';
+export { readSettingFile } from './setting-file';
 export type { NumberBounds } from './types';
-export {
-  bool,
-  hostPortList,
-  int,
-  isoDate,
-  list,
-  num,
-  oneOf,
-  parsedBy,
-  redactUrl,
-  text,
-  url,
-} from './types';
+export { bool, hostPortList, int, isoDate, list, num, oneOf, parsedBy, text, url } from './types';

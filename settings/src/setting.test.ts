@@ -10,10 +10,13 @@ import {
   readGivenSettings,
   readSetting,
   readSettings,
+  secretTexts,
   setting,
   settingsTable,
+  shownValue,
 } from './setting';
-import { bool, hostPortList, int, num, oneOf, redactUrl, url } from './types';
+import { redactText, redactUrl } from './redact';
+import { bool, hostPortList, int, num, oneOf, text, url } from './types';
 
 const GROUP = {
   port: setting('FS_PORT', int({ min: 1, max: 65535 }), 9464, 'health port'),
@@ -88,6 +91,27 @@ describe('settings', () => {
     );
     expect(redactUrl('https://svc:k3y@registry.internal?x=1')).toBe(
       'https://svc:***@registry.internal?x=1',
+    );
+  });
+
+  it('names the credentials of secret settings and masks them in free text', () => {
+    const group = {
+      ...GROUP,
+      token: optionalSetting('FS_TOKEN', url(['https']), 'token url', { secret: true }),
+      key: optionalSetting('FS_KEY', text(/\S/), 'a key', { secret: true }),
+    };
+    const values = readGivenSettings(group, {
+      FS_REDIS: 'redis://u:s%40cret-pw@h:1',
+      FS_KEY: 'k3y-material',
+      FS_MODE: 'b',
+    });
+    const secrets = secretTexts(group, values);
+    expect(secrets).toEqual(['k3y-material', 's%40cret-pw', 's@cret-pw']);
+    expect(shownValue(group.key, values.key)).toBe('(set)');
+    expect(shownValue(group.mode, values.mode)).toBe('b');
+    const message = 'AUTH failed for s@cret-pw; tried rediss://x:other@h and key k3y-material';
+    expect(redactText(message, secrets)).toBe(
+      'AUTH failed for ***; tried rediss://x:***@h and key ***',
     );
   });
 

@@ -227,8 +227,39 @@ export function describeValues<G extends SettingGroup>(
   const out: Record<string, unknown> = {};
   for (const [key, decl] of Object.entries(group)) {
     const value = (values as Record<string, unknown>)[key];
-    out[decl.name] =
-      decl.secret === true && value !== undefined ? (decl.type.redact?.(value) ?? '(set)') : value;
+    out[decl.name] = shownValue(decl, value);
   }
   return out;
+}
+
+/**
+ * How a declared setting's value may be shown: a secret only as its type redacts it (a URL with
+ * its password masked) or as `(set)`; any other value as it is.
+ */
+export function shownValue<T>(decl: Setting<T>, value: T | undefined): unknown {
+  if (decl.secret !== true || value === undefined) return value;
+  return decl.type.redact?.(value) ?? '(set)';
+}
+
+/**
+ * The credentials among a group's values, as they could appear in free text: a secret URL's
+ * password (as written and percent-decoded), any other secret's whole text. Hand them to
+ * {@link redactText} to scrub messages that may quote them.
+ */
+export function secretTexts<G extends SettingGroup>(
+  group: G,
+  values: Partial<SettingValues<G>>,
+): string[] {
+  const out: string[] = [];
+  for (const [key, decl] of Object.entries(group)) {
+    const value = (values as Record<string, unknown>)[key];
+    if (decl.secret !== true || value === undefined) continue;
+    const text = typeof value === 'string' ? value : decl.type.format(value);
+    const url = URL.canParse(text) ? new URL(text) : undefined;
+    if (url === undefined) out.push(text);
+    else if (url.password !== '') out.push(url.password, decodeURIComponent(url.password));
+  }
+  // Strings this short would mask ordinary words (and are no credential). Longest first, so a
+  // secret containing another is masked whole.
+  return [...new Set(out.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
 }

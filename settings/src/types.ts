@@ -1,6 +1,7 @@
 // The kinds of value a setting can take. Each builds the zod schema that parses the raw text and
 // the words that describe it, from the same bounds, so a range is written once.
 import { z } from 'zod';
+import { redactUrl } from './redact';
 import type { SettingType } from './setting';
 
 /** Bounds of a numeric setting; `min`/`max` inclusive, `above` exclusive. */
@@ -112,28 +113,6 @@ export function url(
     format: (s) => s,
     redact: redactUrl,
   };
-}
-
-/** The URL as written, its password replaced by `***` (user name, host and path stay readable). */
-export function redactUrl(raw: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    // Unparsable text may hold anything: show none of it.
-    return '(set)';
-  }
-  if (parsed.password === '') return raw;
-  // Cut the text itself (URL#toString would normalise it, e.g. add a trailing slash).
-  const start = raw.indexOf('//') + 2;
-  const rest = raw.slice(start);
-  const authorityEnd = rest.search(/[/?#]/);
-  const authority = authorityEnd < 0 ? rest : rest.slice(0, authorityEnd);
-  const at = authority.lastIndexOf('@');
-  const user = authority.slice(0, at).split(':')[0] ?? '';
-  const shown = `${raw.slice(0, start)}${user}:***${rest.slice(at)}`;
-  // A URL this cut does not understand is shown not at all rather than with its password.
-  return at < 0 || shown.includes(parsed.password) ? '(set)' : shown;
 }
 
 /** A comma-separated list of items of one kind (at least one). */

@@ -59,6 +59,18 @@ function ports(value: string): number[] {
 
 const hosts = (list: string): string[] => list.split(',').map((hp) => hp.split(':')[0] ?? '');
 
+/** The variables the image's `ENV` lines set (`ENV A=1 B=2` form). */
+function imageEnv(): Record<string, string> {
+  const pairs = dockerfileInstructions()
+    .filter((i) => i.keyword === 'ENV')
+    .flatMap((i) => i.args.split(/\s+/))
+    .map((pair) => pair.split('=') as [string, string]);
+  return Object.fromEntries(pairs);
+}
+
+const compose = parse(readFileSync(join(ROOT, 'deploy', 'compose.yaml'), 'utf8')) as unknown;
+const composeEnv = (at(compose, 'services.worker.environment') ?? {}) as Record<string, string>;
+
 describe('names shared by the deploy files and the code', () => {
   it('KEDA watches the consumer group and input topic the workers use', () => {
     expect(at(trigger, 'metadata.consumerGroup')).toBe(deployed(WORKER_SETTINGS.consumerGroup));
@@ -106,6 +118,16 @@ describe('names shared by the deploy files and the code', () => {
     ]);
   });
 
+  it('the health server binds every interface in the image, compose and the pod, loopback elsewhere', () => {
+    const name = WORKER_SETTINGS.healthHost.name;
+    expect(WORKER_SETTINGS.healthHost.default).toBe('127.0.0.1');
+    expect([imageEnv()[name], composeEnv[name], configMap[name]]).toEqual([
+      '0.0.0.0',
+      '0.0.0.0',
+      '0.0.0.0',
+    ]);
+  });
+
   it('the network policy lets the workers reach Kafka, Redis, the collector and DNS', () => {
     const egress = listAt(policy, 'spec.egress').flatMap((r) =>
       listAt(r, 'ports').map((p) => p.port),
@@ -122,12 +144,12 @@ describe('names shared by the deploy files and the code', () => {
     );
   });
 
-  it('every FS_* variable the manifests and compose set is a declared worker setting, and no credential sits in a ConfigMap', () => {
-    const compose = parse(readFileSync(join(ROOT, 'deploy', 'compose.yaml'), 'utf8')) as unknown;
+  it('every FS_* variable the manifests, compose and the image set is a declared worker setting, and no credential sits in a ConfigMap', () => {
     const set = [
       ...Object.keys(configMap),
       ...listAt(container, 'env').map((e) => String(e.name)),
-      ...Object.keys(at(compose, 'services.worker.environment') ?? {}),
+      ...Object.keys(composeEnv),
+      ...Object.keys(imageEnv()),
     ].filter((name) => name.startsWith('FS_'));
     expect(set.filter((name) => !byName.has(name))).toEqual([]);
     // A setting declared secret may sit in the ConfigMap only as a URL without credentials

@@ -59,7 +59,9 @@ export class TestSentinelGroup {
   /** Starts the group and resolves once every sentinel sees the replica and the two others. */
   static async start(): Promise<TestSentinelGroup> {
     const first = await TestRedisServer.start();
-    const second = await TestRedisServer.start(['--replicaof', '127.0.0.1', String(first.port)]);
+    const second = await TestRedisServer.start({
+      extraArgs: ['--replicaof', '127.0.0.1', String(first.port)],
+    });
     const ports = [await freePort(), await freePort(), await freePort()];
     const group = new TestSentinelGroup(
       first,

@@ -30,25 +30,31 @@ export class TestRedisServer {
     readonly port: number,
     readonly dir: string,
     private readonly extraArgs: readonly string[],
+    private readonly password: string | undefined,
   ) {}
 
   /**
-   * Starts a server on a free port with a fresh data directory (append-only file on); `extraArgs`
-   * are more redis-server flags (e.g. `--replicaof`), given again at each {@link up}.
+   * Starts a server on a free port with a fresh data directory (append-only file on).
+   * `extraArgs` are more redis-server flags (e.g. `--replicaof`), given again at each {@link up};
+   * with a `password`, clients must AUTH with it (requirepass).
    */
-  static async start(extraArgs: readonly string[] = []): Promise<TestRedisServer> {
+  static async start(
+    options: { readonly extraArgs?: readonly string[]; readonly password?: string } = {},
+  ): Promise<TestRedisServer> {
     const server = new TestRedisServer(
       await freePort(),
       await mkdtemp(join(tmpdir(), 'fs-redis-')),
-      extraArgs,
+      options.extraArgs ?? [],
+      options.password,
     );
     await server.up();
     return server;
   }
 
-  /** redis://127.0.0.1:<port> */
+  /** redis://127.0.0.1:<port>, or redis://:<password>@127.0.0.1:<port> */
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    const auth = this.password === undefined ? '' : `:${encodeURIComponent(this.password)}@`;
+    return `redis://${auth}127.0.0.1:${this.port}`;
   }
 
   /** Starts the server again on the same port and directory (its data reloads from the AOF). */
@@ -70,6 +76,7 @@ export class TestRedisServer {
         '--daemonize',
         'no',
         ...this.extraArgs,
+        ...(this.password === undefined ? [] : ['--requirepass', this.password]),
       ],
       { stdio: 'ignore' },
     );

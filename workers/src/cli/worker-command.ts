@@ -4,6 +4,7 @@ import {
   describeValues,
   helpLines,
   readFlags,
+  secretTexts,
   switchFlag,
   type CliCommand,
 } from '@fraudstream/settings';
@@ -56,6 +57,10 @@ export const workerCommand: CliCommand = {
     const logger = createJsonLogger({
       level: config.logLevel,
       bindings: { service: 'fraudstream-worker', instance: config.instanceId },
+      secrets: [
+        ...secretTexts(WORKER_SETTINGS, config),
+        ...secretTexts(TELEMETRY_SETTINGS, resolveTelemetryOptions(telemetryOptions)),
+      ],
     });
     let fatal: WorkerError | undefined;
     let wake: (why: string) => void = () => undefined;
@@ -121,10 +126,16 @@ export const workerCommand: CliCommand = {
  * telemetry setting, credentials redacted by their declarations.
  */
 export function printableConfig(config: WorkerConfig, telemetryOptions: TelemetryOptions): string {
+  const { traceIdHashKey, traceIdHashKeyFile } = telemetryOptions;
+  const telemetry = { ...resolveTelemetryOptions(telemetryOptions), traceIdHashKeyFile };
   const shown = {
     ...describeValues(WORKER_SETTINGS, config),
-    ...describeValues(TELEMETRY_SETTINGS, resolveTelemetryOptions(telemetryOptions)),
+    ...describeValues(TELEMETRY_SETTINGS, telemetry),
   };
+  // The per-process random key would show as "(set)", which reads as if one had been given.
+  if (traceIdHashKey === undefined && traceIdHashKeyFile === undefined) {
+    shown[TELEMETRY_SETTINGS.traceIdHashKey.name] = '(unset: random per process)';
+  }
   return JSON.stringify(shown, null, 2);
 }
 

@@ -276,7 +276,15 @@ export const WORKER_SETTINGS = {
     9464,
     'port of /healthz, /readyz and /metrics (0: any free port)',
   ),
-  healthHost: setting('FS_HEALTH_HOST', nonEmpty, '0.0.0.0', 'address the health server binds'),
+  // Loopback by default: /metrics and /readyz say more about the fleet than a stranger on the
+  // network should learn. The container and Kubernetes manifests set 0.0.0.0 themselves (the
+  // kubelet and Prometheus reach the pod from outside it).
+  healthHost: setting(
+    'FS_HEALTH_HOST',
+    nonEmpty,
+    '127.0.0.1',
+    'address the health server binds (0.0.0.0: every interface, as containers need)',
+  ),
   shutdownTimeoutMs: setting(
     'FS_SHUTDOWN_TIMEOUT_MS',
     positive,

@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { loadTf, TfBackendError } from '@fraudstream/models';
-import type { ServiceEndpoints } from '../config/env';
+import { redactText, secretTexts } from '@fraudstream/settings';
+import { SERVICE_SETTINGS, type ServiceEndpoints } from '../config/env';
 import { createKafkaClient } from '../kafka/create-kafka-client';
 import type { KafkaClientName } from '../kafka/kafka-client';
 import { SILENT_LOGGER } from '../logging/logger';
@@ -147,11 +148,19 @@ export async function checkRedis(endpoint: RedisEndpoint, timeoutMs: number): Pr
   }
 }
 
-/** Runs every check; services are checked concurrently. */
+/**
+ * Runs every check; services are checked concurrently. The report is safe to print: the Redis
+ * URL's password is masked, and so is any credential a client library quoted in a detail.
+ */
 export async function runDoctor(
   endpoints: ServiceEndpoints,
   timeoutMs: number,
 ): Promise<DoctorReport> {
+  const secrets = secretTexts(SERVICE_SETTINGS, endpoints);
+  const scrub = <T extends CheckResult>(result: T): T => ({
+    ...result,
+    detail: redactText(result.detail, secrets),
+  });
   const tfjs = checkTensorflow();
   const [kafka, kafkaClient, redis] = await Promise.all([
     checkKafka(endpoints.kafkaBrokers, timeoutMs),
@@ -161,10 +170,10 @@ export async function runDoctor(
   return {
     ok: tfjs.ok && kafka.ok && kafkaClient.ok && redis.ok,
     node: process.version,
-    tfjs,
-    kafka: { brokers: endpoints.kafkaBrokers, ...kafka },
-    kafkaClient,
-    redis: { url: describeRedisEndpoint(endpoints), ...redis },
+    tfjs: scrub(tfjs),
+    kafka: { brokers: endpoints.kafkaBrokers, ...scrub(kafka) },
+    kafkaClient: scrub(kafkaClient),
+    redis: { url: describeRedisEndpoint(endpoints), ...scrub(redis) },
   };
 }
 

@@ -1,5 +1,6 @@
 import { WorkerError } from '../errors';
-import { createJsonLogger, hideUrlPasswords, parseLogLevel, SILENT_LOGGER } from './logger';
+import { redactText } from '@fraudstream/settings';
+import { createJsonLogger, parseLogLevel, SILENT_LOGGER } from './logger';
 
 function capture(level: 'debug' | 'info' | 'warn' | 'error' = 'info'): {
   lines: Record<string, unknown>[];
@@ -87,8 +88,16 @@ describe('credentials in log lines', () => {
       error: new Error(`connect failed: redis://user:${PASSWORD}@cache:6379 refused`),
     });
     expect(JSON.stringify(lines)).not.toContain(PASSWORD);
-    expect(hideUrlPasswords(`x redis://user:${PASSWORD}@h:1 y`)).toBe('x redis://user:***@h:1 y');
-    expect(hideUrlPasswords('http://host:8080/path')).toBe('http://host:8080/path');
+    expect(redactText(`x redis://user:${PASSWORD}@h:1 y`)).toBe('x redis://user:***@h:1 y');
+    expect(redactText('http://host:8080/path')).toBe('http://host:8080/path');
+  });
+
+  it('masks the configured credentials anywhere in a line', () => {
+    const lines: string[] = [];
+    const logger = createJsonLogger({ write: (l) => lines.push(l), secrets: [PASSWORD] });
+    logger.error(`auth with ${PASSWORD} refused`, { detail: `key=${PASSWORD}` });
+    expect(lines.join('')).not.toContain(PASSWORD);
+    expect(lines.join('')).toContain('auth with *** refused');
   });
 });
 

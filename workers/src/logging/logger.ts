@@ -4,7 +4,7 @@
 // (amounts, raw bytes) are never logged. As a second line of defence, credentials in known
 // fields (passwords, URL userinfo) and URL passwords quoted in error messages are masked.
 import { pino, type Logger as PinoLogger } from 'pino';
-import { redactUrl } from '@fraudstream/settings';
+import { redactText, redactUrl } from '@fraudstream/settings';
 
 /** Severity of a log line, lowest first. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -38,6 +38,11 @@ export interface JsonLoggerOptions {
   readonly now?: () => number;
   /** Fields on every line. */
   readonly bindings?: LogFields;
+  /**
+   * Credentials to mask wherever they appear in a line (from `secretTexts` of the settings in
+   * force): a library may quote one in a message no field path reaches.
+   */
+  readonly secrets?: readonly string[];
 }
 
 /** Defaults of {@link JsonLoggerOptions}. */
@@ -67,7 +72,9 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   const level = options.level ?? DEFAULT_JSON_LOGGER_OPTIONS.level;
   // process.stdout.write as before rather than pino's own asynchronous destination: a worker that
   // exits (shutdown timeout, fatal error) must not lose the lines saying why.
-  const write = options.write ?? ((line: string) => void process.stdout.write(line));
+  const out = options.write ?? ((line: string) => void process.stdout.write(line));
+  const secrets = options.secrets ?? [];
+  const write = secrets.length === 0 ? out : (line: string) => out(redactText(line, secrets));
   const now = options.now ?? Date.now;
   const root = pino(
     {
@@ -132,23 +139,15 @@ function serialiseFields(fields: LogFields): Record<string, unknown> {
 export function serialise(value: unknown): unknown {
   if (!(value instanceof Error)) return typeof value === 'bigint' ? value.toString() : value;
   const e = value as Error & { code?: unknown; retriable?: unknown };
-  const out: Record<string, unknown> = { name: e.name, message: hideUrlPasswords(e.message) };
+  const out: Record<string, unknown> = { name: e.name, message: redactText(e.message) };
   if (e.code !== undefined) out.code = e.code;
   if (typeof e.retriable === 'boolean') out.retriable = e.retriable;
   if (e.cause !== undefined) out.cause = serialise(e.cause);
   if (!(typeof e.code === 'string' && e.code.startsWith('FS_')) && e.stack) {
     // Only unexpected errors get a stack: ours are explained by their code.
-    out.stack = hideUrlPasswords(e.stack.split('\n').slice(0, 8).join('\n'));
+    out.stack = redactText(e.stack.split('\n').slice(0, 8).join('\n'));
   }
   return out;
-}
-
-/**
- * Masks the password of every `scheme://user:password@` in free text: a client library's error
- * message may quote the URL it was given, and field paths cannot reach inside a message.
- */
-export function hideUrlPasswords(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/@:]*):[^\s/@]*@/gi, '$1:***@');
 }
 
 /** Parses a level name; undefined when it is not one. */

@@ -4,11 +4,13 @@ import { hostname } from 'node:os';
 import {
   bool,
   checkSettings,
+  ConfigError,
   declaredDefaults,
   int,
   num,
   optionalSetting,
   readGivenSettings,
+  readSettingFile,
   setting,
   text,
   url,
@@ -16,8 +18,15 @@ import {
 } from '@fraudstream/settings';
 import type { Env } from '../config/env';
 import { DEFAULT_JAEGER_URL } from './jaeger-query';
+import { processHashKey } from './span-ids';
 
 const nonEmpty = text(/\S/, 'a non-empty string');
+// 32 characters: 128 bits as hex, as much as the HMAC needs to be out of reach of a search.
+const HASH_KEY_MIN_LENGTH = 32;
+const hashKey = text(
+  new RegExp(`^\\S{${HASH_KEY_MIN_LENGTH},}$`),
+  `at least ${HASH_KEY_MIN_LENGTH} characters without spaces`,
+);
 // Secret: a collector URL may carry credentials (https://user:token@collector).
 const otlpUrl = url(['http', 'https'], { stripTrailingSlash: true });
 
@@ -54,6 +63,11 @@ export const TELEMETRY_SETTINGS = {
     'base URL of an OTLP/HTTP receiver; /v1/traces and /v1/metrics are appended',
     { secret: true },
   ),
+  otlpCa: optionalSetting(
+    'FS_OTLP_CA',
+    nonEmpty,
+    'PEM file of the CA(s) an https:// FS_OTLP_ENDPOINT is verified against, besides the system ones (unset: the system CAs only)',
+  ),
   otlpTimeoutMs: setting(
     'FS_OTLP_TIMEOUT_MS',
     int({ min: 1 }),
@@ -83,7 +97,24 @@ export const TELEMETRY_SETTINGS = {
     'FS_TRACE_REDIS_ARGS',
     bool(),
     false,
-    'keep Redis command arguments (keys, values) in db.query.text',
+    'keep Redis command arguments (keys, values) in db.query.text; they hold raw customer and card ids, whatever FS_TRACE_RAW_IDS says',
+  ),
+  traceRawIds: setting(
+    'FS_TRACE_RAW_IDS',
+    bool(),
+    false,
+    'put customer and card ids (kafka.message.key) on spans as they are, instead of their HMAC-SHA-256 under FS_TRACE_ID_HASH_KEY; the transaction id is always raw',
+  ),
+  traceIdHashKey: optionalSetting(
+    'FS_TRACE_ID_HASH_KEY',
+    hashKey,
+    'key of the HMAC-SHA-256 that customer and card ids are hashed with on spans; set the same key on every process to follow one customer across them (unset: a random key per process)',
+    { secret: true },
+  ),
+  traceIdHashKeyFile: optionalSetting(
+    'FS_TRACE_ID_HASH_KEY_FILE',
+    nonEmpty,
+    'file holding FS_TRACE_ID_HASH_KEY (a mounted Secret); not with FS_TRACE_ID_HASH_KEY',
   ),
 };
 
@@ -101,21 +132,32 @@ export const TRACE_SETTINGS = {
 /** Settings of tracing and metrics given in code; every field optional, defaults from the declarations. */
 export type TelemetryOptions = Partial<SettingValues<typeof TELEMETRY_SETTINGS>>;
 
+/** Options that stay unset when not given (the key file is read into `traceIdHashKey`). */
+type UnsetKeys = 'otlpCa' | 'traceIdHashKeyFile';
+
 /** {@link TelemetryOptions} with every default applied and every value checked. */
 export type ResolvedTelemetryOptions = {
-  readonly [K in keyof TelemetryOptions]-?: NonNullable<TelemetryOptions[K]>;
-};
+  readonly [K in Exclude<keyof TelemetryOptions, UnsetKeys>]-?: NonNullable<TelemetryOptions[K]>;
+} & { readonly otlpCa: string | undefined };
 
-/** Defaults of {@link TelemetryOptions}: the declared ones, and this process's instance id. */
+/**
+ * Defaults of {@link TelemetryOptions}: the declared ones, this process's instance id, and its
+ * random hash key (see span-ids.ts for why random).
+ */
 export const DEFAULT_TELEMETRY_OPTIONS: ResolvedTelemetryOptions = Object.freeze({
-  ...(declaredDefaults(TELEMETRY_SETTINGS) as Omit<ResolvedTelemetryOptions, 'serviceInstanceId'>),
+  ...(declaredDefaults(TELEMETRY_SETTINGS) as Omit<
+    ResolvedTelemetryOptions,
+    'serviceInstanceId' | 'traceIdHashKey' | 'otlpCa'
+  >),
   serviceInstanceId: `${hostname()}:${process.pid}`,
+  traceIdHashKey: processHashKey(),
+  otlpCa: undefined,
 });
 
 /** Environment variable of each option, so errors and docs name the variable. */
 export const TELEMETRY_ENV = Object.fromEntries(
   Object.entries(TELEMETRY_SETTINGS).map(([key, decl]) => [key, decl.name]),
-) as { readonly [K in keyof ResolvedTelemetryOptions]: string };
+) as { readonly [K in keyof typeof TELEMETRY_SETTINGS]: string };
 
 /**
  * Reads {@link TelemetryOptions} from the environment. `programDefaults` are the calling
@@ -130,9 +172,22 @@ export function telemetryOptionsFromEnv(
 }
 
 /**
- * Applies the defaults and checks every value given in code by the rules of its variable; a bad
- * value throws a ConfigError naming the variable.
+ * Applies the defaults, checks every value given in code by the rules of its variable, and reads
+ * the hash key from FS_TRACE_ID_HASH_KEY_FILE when that is given; a bad value or file throws a
+ * ConfigError naming the variable.
  */
 export function resolveTelemetryOptions(options: TelemetryOptions = {}): ResolvedTelemetryOptions {
-  return { ...DEFAULT_TELEMETRY_OPTIONS, ...checkSettings(TELEMETRY_SETTINGS, options) };
+  const { traceIdHashKeyFile, ...given } = checkSettings(TELEMETRY_SETTINGS, options);
+  if (traceIdHashKeyFile === undefined) return { ...DEFAULT_TELEMETRY_OPTIONS, ...given };
+  const { traceIdHashKey: keyVar, traceIdHashKeyFile: fileVar } = TELEMETRY_SETTINGS;
+  if (given.traceIdHashKey !== undefined) {
+    throw new ConfigError(fileVar.name, `unset when ${keyVar.name} is set`, traceIdHashKeyFile);
+  }
+  const key = readSettingFile(
+    fileVar.name,
+    traceIdHashKeyFile,
+    `a readable file holding a key of ${keyVar.type.expected}`,
+    (text) => keyVar.type.schema.safeParse(text.trim()).success,
+  ).trim();
+  return { ...DEFAULT_TELEMETRY_OPTIONS, ...given, traceIdHashKey: key };
 }

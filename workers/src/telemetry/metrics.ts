@@ -296,7 +296,7 @@ export function initMetrics(
   if (o.metricsOtlpEnabled) {
     const exporter =
       hooks.metricExporter ??
-      createOtlpMetricExporter(`${o.otlpEndpoint}/v1/metrics`, o.otlpTimeoutMs);
+      createOtlpMetricExporter(`${o.otlpEndpoint}/v1/metrics`, o.otlpTimeoutMs, { ca: o.otlpCa });
     readers.push(
       new PeriodicExportingMetricReader({
         exporter,

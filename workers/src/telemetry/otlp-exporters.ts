@@ -1,3 +1,6 @@
+import type { AgentOptions } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import { readSettingFile, redactText, redactUrl } from '@fraudstream/settings';
 import type { MeterProvider } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
@@ -8,6 +11,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { TELEMETRY_SETTINGS } from './config';
 
 /** An OTLP/HTTP export that failed (after the SDK exporter's own retries). */
 export class OtlpExportError extends Error {
@@ -45,7 +49,7 @@ function typedResult(url: string, result: ExportResult): ExportResult {
   return {
     code: result.code,
     error: new OtlpExportError(
-      `OTLP export to ${url} failed: ${error.message}`,
+      `OTLP export to ${redactUrl(url)} failed: ${redactText(error.message)}`,
       failureCode(error),
       {
         cause: error,
@@ -64,9 +68,14 @@ class TracesExporter extends OTLPTraceExporter {
   constructor(
     private readonly url: string,
     timeoutMillis: number,
-    selfObsMeterProvider: MeterProvider | undefined,
+    options: OtlpExporterOptions,
   ) {
-    super({ url, timeoutMillis, selfObsMeterProvider });
+    super({
+      url,
+      timeoutMillis,
+      selfObsMeterProvider: options.selfObservability,
+      httpAgentOptions: agentOptions(options.ca),
+    });
   }
 
   override export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -79,10 +88,16 @@ class MetricsExporter extends OTLPMetricExporter {
   constructor(
     private readonly url: string,
     timeoutMillis: number,
+    options: OtlpExporterOptions,
   ) {
     // Cumulative, like the Prometheus side, so both views of a counter agree (and an
     // OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE in the environment cannot split them).
-    super({ url, timeoutMillis, temporalityPreference: AggregationTemporality.CUMULATIVE });
+    super({
+      url,
+      timeoutMillis,
+      temporalityPreference: AggregationTemporality.CUMULATIVE,
+      httpAgentOptions: agentOptions(options.ca),
+    });
   }
 
   override export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
@@ -90,20 +105,55 @@ class MetricsExporter extends OTLPMetricExporter {
   }
 }
 
+/** Options of the OTLP exporters besides their URL and timeout. */
+export interface OtlpExporterOptions {
+  /**
+   * PEM file of CAs an https:// receiver is verified against besides the system ones
+   * (FS_OTLP_CA). @defaultValue the system CAs only
+   */
+  readonly ca?: string;
+  /** Where the span exporter counts its own work (see {@link createOtlpSpanExporter}). */
+  readonly selfObservability?: MeterProvider;
+}
+
+/**
+ * The agent options of an exporter: keep-alive as the SDK's default, and with a CA file its
+ * certificates added to Node's bundled ones (`ca` alone would replace them, and a receiver
+ * behind a public CA would stop verifying). The file is read here, once, at start-up.
+ */
+function agentOptions(caFile: string | undefined): AgentOptions {
+  if (caFile === undefined) return { keepAlive: true };
+  const pem = readSettingFile(
+    TELEMETRY_SETTINGS.otlpCa.name,
+    caFile,
+    'a readable PEM file of CA certificates',
+    (text) => text.includes('-----BEGIN CERTIFICATE-----'),
+  );
+  return { keepAlive: true, ca: [...rootCertificates, pem] };
+}
+
 /**
  * A span exporter posting OTLP/HTTP protobuf to `url` (…/v1/traces). `timeoutMs` bounds one
  * export, retries included. With `selfObservability`, the exporter counts its own work there
  * (`otel_sdk_exporter_span_exported_total`, `…_inflight`, `otel_sdk_exporter_operation_duration`).
+ * A bad `ca` file throws a ConfigError naming FS_OTLP_CA.
  */
 export function createOtlpSpanExporter(
   url: string,
   timeoutMs: number,
-  selfObservability?: MeterProvider,
+  options: OtlpExporterOptions = {},
 ): SpanExporter {
-  return new TracesExporter(url, timeoutMs, selfObservability);
+  return new TracesExporter(url, timeoutMs, options);
 }
 
-/** A metric exporter posting OTLP/HTTP protobuf to `url` (…/v1/metrics), cumulative temporality. */
-export function createOtlpMetricExporter(url: string, timeoutMs: number): PushMetricExporter {
-  return new MetricsExporter(url, timeoutMs);
+/**
+ * A metric exporter posting OTLP/HTTP protobuf to `url` (…/v1/metrics), cumulative temporality;
+ * `options.ca` as for {@link createOtlpSpanExporter}.
+ */
+export function createOtlpMetricExporter(
+  url: string,
+  timeoutMs: number,
+  options: OtlpExporterOptions = {},
+): PushMetricExporter {
+  return new MetricsExporter(url, timeoutMs, options);
 }

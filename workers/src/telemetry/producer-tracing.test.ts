@@ -9,7 +9,10 @@ import { initTracing } from './tracing';
 describe('traceSendFor', () => {
   it('starts a send span per transaction whose headers carry it, and ends it on the ack', async () => {
     const exporter = new InMemorySpanExporter();
-    const tracing = initTracing({ traceSampleRatio: 1 }, { spanExporter: exporter });
+    const tracing = initTracing(
+      { traceSampleRatio: 1, traceRawIds: true },
+      { spanExporter: exporter },
+    );
     // Typed as loadgen's own hook: this fails to compile if the two shapes drift apart.
     const traceSend: TraceSend = traceSendFor(tracing.tracer);
     const tx = { event_time: 0, terminal_id: 't', amount_minor: 1, currency: 'EUR' };

@@ -120,11 +120,13 @@ describe('FraudstreamTracer', () => {
       [ATTR_MESSAGING_OPERATION_TYPE]: 'process',
       [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: 'scorers',
       [ATTR_KAFKA_OFFSET]: 42,
-      [ATTR_KAFKA_MESSAGE_KEY]: 'cust-1',
       [ATTR_FS_TRANSACTION_ID]: 'tx-1',
       [ATTR_FS_DECISION]: 'DECLINE',
       [ATTR_FS_MODEL_VERSION]: 'v7',
     });
+    // The customer id is hashed by default (span-ids.test.ts checks the hash); the transaction id
+    // above is raw.
+    expect(txSpan.attributes[ATTR_KAFKA_MESSAGE_KEY]).toMatch(/^[0-9a-f]{64}$/);
     expect(sendSpan.attributes).toMatchObject({
       [ATTR_MESSAGING_OPERATION_TYPE]: 'send',
       [ATTR_MESSAGING_DESTINATION_PARTITION_ID]: '3',

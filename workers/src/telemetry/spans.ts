@@ -39,6 +39,7 @@ import {
   MESSAGING_SYSTEM_KAFKA,
 } from './attributes';
 import { extractTraceContext, traceHeadersOf } from './kafka-context';
+import type { SpanIdMapper } from './span-ids';
 import type {
   BatchStageOptions,
   BatchTrace,
@@ -83,6 +84,9 @@ function keyText(key: Buffer | string | null | undefined): string | undefined {
   return typeof key === 'string' ? key : key.toString('utf8');
 }
 
+// Spans made where tracing is off, or by tests that look at ids, keep them as they are.
+const rawIds: SpanIdMapper = (id) => id;
+
 function isSampled(ctx: Context): boolean {
   const sc = trace.getSpanContext(ctx);
   return sc !== undefined && (sc.traceFlags & TraceFlags.SAMPLED) !== 0;
@@ -110,11 +114,22 @@ function kafkaAttributes(topic: string, partition: number | undefined): Attribut
  * handed through unchanged), so callers never branch on it.
  */
 export class FraudstreamTracer {
-  /** `tracer` creates the spans; `onStage` (optional) receives stage durations for the metrics. */
+  /**
+   * `tracer` creates the spans; `onStage` (optional) receives stage durations for the metrics;
+   * `spanId` turns a record key (a customer id) into what `kafka.message.key` carries (initTracing
+   * passes the keyed hash of span-ids.ts).
+   */
   constructor(
     readonly tracer: Tracer,
     private readonly onStage?: StageRecorder,
+    private readonly spanId: SpanIdMapper = rawIds,
   ) {}
+
+  /** The record key as a span may carry it: hashed unless FS_TRACE_RAW_IDS. */
+  private spanKey(key: Buffer | string | null | undefined): string | undefined {
+    const text = keyText(key);
+    return text === undefined ? undefined : this.spanId(text);
+  }
 
   /**
    * Producer side: starts the `send <topic>` span (kind PRODUCER) before a record is produced.
@@ -124,7 +139,7 @@ export class FraudstreamTracer {
     const attributes = kafkaAttributes(input.topic, input.partition);
     attributes[ATTR_MESSAGING_OPERATION_TYPE] = MESSAGING_OPERATION_TYPE.send;
     attributes[ATTR_MESSAGING_OPERATION_NAME] = 'send';
-    const key = keyText(input.key);
+    const key = this.spanKey(input.key);
     if (key !== undefined) attributes[ATTR_KAFKA_MESSAGE_KEY] = key;
     if (input.transactionId !== undefined) attributes[ATTR_FS_TRANSACTION_ID] = input.transactionId;
     if (input.clientId !== undefined) attributes[ATTR_MESSAGING_CLIENT_ID] = input.clientId;
@@ -203,7 +218,7 @@ export class FraudstreamTracer {
     attributes[ATTR_MESSAGING_OPERATION_NAME] = 'process';
     attributes[ATTR_KAFKA_OFFSET] = Number(attrs.offset);
     attributes[ATTR_FS_ATTEMPT] = attrs.attempt ?? 1;
-    const key = keyText(attrs.key);
+    const key = this.spanKey(attrs.key);
     if (key !== undefined) attributes[ATTR_KAFKA_MESSAGE_KEY] = key;
     if (attrs.transactionId !== undefined) attributes[ATTR_FS_TRANSACTION_ID] = attrs.transactionId;
     if (attrs.consumerGroup !== undefined) {

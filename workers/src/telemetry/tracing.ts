@@ -28,6 +28,7 @@ import { ATTR_MESSAGING_BATCH_MESSAGE_COUNT } from './attributes';
 import { resolveTelemetryOptions, type TelemetryOptions } from './config';
 import { createOtlpSpanExporter } from './otlp-exporters';
 import { telemetryResource } from './resource';
+import { spanIdMapper } from './span-ids';
 import { FraudstreamTracer, MAX_BATCH_LINKS } from './spans';
 import type { StageRecorder } from './types';
 
@@ -151,7 +152,10 @@ export function initTracing(
 
   const exporter =
     hooks.spanExporter ??
-    createOtlpSpanExporter(`${o.otlpEndpoint}/v1/traces`, o.otlpTimeoutMs, hooks.selfObservability);
+    createOtlpSpanExporter(`${o.otlpEndpoint}/v1/traces`, o.otlpTimeoutMs, {
+      ca: o.otlpCa,
+      selfObservability: hooks.selfObservability,
+    });
   // 1 s rather than the 5 s default: `fraudstream trace` right after a run should find it.
   // selfObsMeterProvider is the SDK's (experimental) option, absent from the shim's config type:
   // without it a full queue drops spans silently, and the tracing cost at 100 % looks smaller.
@@ -177,7 +181,11 @@ export function initTracing(
 
   let stopping: Promise<void> | undefined;
   return {
-    tracer: new FraudstreamTracer(provider.getTracer(TRACER_NAME, o.serviceVersion), hooks.onStage),
+    tracer: new FraudstreamTracer(
+      provider.getTracer(TRACER_NAME, o.serviceVersion),
+      hooks.onStage,
+      spanIdMapper({ key: o.traceIdHashKey, raw: o.traceRawIds }),
+    ),
     enabled: true,
     forceFlush: () => provider.forceFlush(),
     shutdown() {
