@@ -18,7 +18,10 @@ export function runTopicNames(tag: string): LoadTopics {
   };
 }
 
-/** Creates the run's topics (single broker: replication 1) and waits until every partition answers. */
+/**
+ * Creates the run's topics with the cluster's default replication (the local stack: 1 on a single
+ * broker, 3 with min.insync.replicas 2 on three) and waits until every partition answers.
+ */
 export async function createRunTopics(
   admin: Admin,
   topics: LoadTopics,
@@ -31,11 +34,13 @@ export async function createRunTopics(
       // kafkajs' own waitForLeaders gives up after its client retries (a few seconds), too soon
       // on a loaded machine; the loop below waits as long as `timeoutMs`.
       waitForLeaders: false,
+      // No replicationFactor: -1, the broker's default.replication.factor. A fixed 1 left the
+      // partitions of a killed node of the 3-node cluster without a leader until it came back.
       topics: [
-        { topic: topics.transactions, numPartitions: partitions, replicationFactor: 1 },
-        { topic: topics.decisions, numPartitions: partitions, replicationFactor: 1 },
-        { topic: topics.labels, numPartitions: 4, replicationFactor: 1 },
-        { topic: topics.deadLetters, numPartitions: 4, replicationFactor: 1 },
+        { topic: topics.transactions, numPartitions: partitions },
+        { topic: topics.decisions, numPartitions: partitions },
+        { topic: topics.labels, numPartitions: 4 },
+        { topic: topics.deadLetters, numPartitions: 4 },
       ],
     });
     const deadline = Date.now() + timeoutMs;
