@@ -19,6 +19,7 @@ import type {
 } from './kafka-client';
 import type { PartitionOffset } from './records';
 import { seamAdmin, seamProducer, toKafkajsMessages } from './kafkajs-api';
+import { renewingProducer } from './kafkajs-producer-renewal';
 
 /** The kafkajs implementation of {@link KafkaClient}. */
 export class KafkajsClient implements KafkaClient {
@@ -44,7 +45,10 @@ export class KafkajsClient implements KafkaClient {
   }
 
   producer(options: ProducerOptions = {}): Promise<KafkaProducer> {
-    return seamProducer(this.newProducer(undefined, options.deliveryTimeoutMs), -1);
+    return renewingProducer(
+      () => seamProducer(this.newProducer(undefined, options.deliveryTimeoutMs), -1),
+      this.options.logger,
+    );
   }
 
   async transactionalProducer(transactionalId: string): Promise<TransactionalProducer> {
