@@ -16,6 +16,8 @@ export interface CollectedVerdict {
   readonly key: string | null;
   readonly headers: Readonly<Record<string, string>>;
   readonly partition: number;
+  /** The verdict record's Kafka timestamp (set by the worker's producer when it sent it), epoch ms. */
+  readonly timestamp: number;
 }
 
 /** Collects what the workers write. */
@@ -59,6 +61,7 @@ export class RecordCollector {
             key: message.key?.toString() ?? null,
             headers: textHeaders(message.headers),
             partition,
+            timestamp: Number(message.timestamp),
           });
         } else {
           collector.deadLetters.push((await serde.decode(message.value, 'DeadLetter')).value);

@@ -1,7 +1,8 @@
-// Test-owned Kafka topics: unique names per test, created with a few partitions, deleted after.
+// Test-owned Kafka topics: unique names per test, created with a few partitions, deleted after;
+// and a sampler of a group's committed offsets over a run.
 import { applyKafkajsIdleFix } from '@fraudstream/workers/kafka';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
-import { KAFKA_BROKERS, uniqueName } from './services';
+import { KAFKA_BROKERS, sleep, uniqueName } from './services';
 
 /** A kafkajs client for test code (quiet: only errors). */
 export function testKafka(clientId = uniqueName('fs-test')): Kafka {
@@ -67,4 +68,76 @@ export async function testProducer(): Promise<Producer> {
   });
   await producer.connect();
   return producer;
+}
+
+/** A group's committed offset of one partition, as read at `at` (epoch ms, after the answer). */
+export interface CommittedSample {
+  readonly at: number;
+  readonly partition: number;
+  /** The next offset the group would read; -1 while nothing is committed. */
+  readonly offset: number;
+}
+
+/**
+ * Reads a group's committed offsets on a topic every `intervalMs` until stopped, keeping every
+ * reading: how the offsets moved over a run, not only where they ended.
+ */
+export class CommittedOffsetSampler {
+  readonly samples: CommittedSample[] = [];
+  /** Readings that failed. */
+  readonly failures: unknown[] = [];
+  private running = true;
+  private readonly loop: Promise<void>;
+
+  private constructor(
+    private readonly admin: Admin,
+    groupId: string,
+    topic: string,
+    intervalMs: number,
+  ) {
+    this.loop = this.run(groupId, topic, intervalMs);
+  }
+
+  /** Starts sampling. */
+  static async start(
+    groupId: string,
+    topic: string,
+    intervalMs = 100,
+  ): Promise<CommittedOffsetSampler> {
+    const admin = testKafka().admin();
+    await admin.connect();
+    return new CommittedOffsetSampler(admin, groupId, topic, intervalMs);
+  }
+
+  /** The latest reading of each partition. */
+  latest(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const s of this.samples) out.set(s.partition, s.offset);
+    return out;
+  }
+
+  /** Stops sampling and disconnects; safe to call twice. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.loop;
+    await this.admin.disconnect();
+  }
+
+  private async run(groupId: string, topic: string, intervalMs: number): Promise<void> {
+    while (this.running) {
+      // A failed reading is a gap in the samples (kept in `failures`); the next one counts.
+      const read = await this.admin
+        .fetchOffsets({ groupId, topics: [topic] })
+        .catch((error: unknown) => {
+          this.failures.push(error);
+          return [];
+        });
+      const at = Date.now();
+      for (const { partitions } of read)
+        for (const p of partitions)
+          this.samples.push({ at, partition: p.partition, offset: Number(p.offset) });
+      await sleep(intervalMs);
+    }
+  }
 }

@@ -8,7 +8,8 @@ import {
   type Transaction,
 } from '@fraudstream/schemas';
 import type { Producer } from 'kafkajs';
-import { testProducer } from './kafka';
+import { testKafka, testProducer } from './kafka';
+import { uniqueName, waitFor } from './services';
 
 /** A transaction with its ground truth. */
 export interface TestTransaction {
@@ -94,4 +95,49 @@ export async function sendTransactions(topic: string, txs: readonly Transaction[
   } finally {
     await producer.disconnect();
   }
+}
+
+/** One input record: where it is and which transaction it carries. */
+export interface TransactionPosition {
+  readonly offset: number;
+  readonly transactionId: string;
+}
+
+/**
+ * Reads `topic` from the beginning until `count` transactions came back, with a consumer group of
+ * its own that it deletes after: each partition's transactions in offset order.
+ */
+export async function readTransactionPositions(
+  topic: string,
+  count: number,
+): Promise<Map<number, TransactionPosition[]>> {
+  const serde = (await new TransactionEncoder().prepare()).avro;
+  const kafka = testKafka();
+  const groupId = uniqueName('positions');
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 50 });
+  const byPartition = new Map<number, TransactionPosition[]>();
+  let read = 0;
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const { value } = await serde.decode(message.value, 'Transaction');
+        const list = byPartition.get(partition) ?? [];
+        list.push({ offset: Number(message.offset), transactionId: value.transaction_id });
+        byPartition.set(partition, list);
+        read += 1;
+      },
+    });
+    await waitFor(`${count} transactions read back from ${topic}`, () =>
+      read >= count ? true : undefined,
+    );
+  } finally {
+    await consumer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteGroups([groupId]).finally(() => admin.disconnect());
+  }
+  for (const list of byPartition.values()) list.sort((a, b) => a.offset - b.offset);
+  return byPartition;
 }

@@ -382,7 +382,11 @@ export class ScoringWorker {
           session: (commitConsumer) => atLeastOnceSession(producer, commitConsumer),
           gate,
           maxBatchSize: config.maxBatchSize,
+          backoff,
+          heartbeatIntervalMs: config.heartbeatIntervalMs,
           logger,
+          onRetry: (reason) => telemetry?.metrics.countLabelRetry(reason),
+          onDeadLetter: (reason) => telemetry?.metrics.countDeadLetter(reason, 'bad_input'),
         }),
       );
       this.consumers.push(labels);

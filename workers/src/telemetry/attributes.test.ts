@@ -100,6 +100,7 @@ describe('attribute names', () => {
     m.countConsumed('t');
     m.countVerdict('APPROVE', 'v1');
     m.countRetry('r');
+    m.countLabelRetry('r');
     m.countDeadLetter('r', 'bad_input');
     m.countRetryJobStalled();
     m.countRetryJobFailed('r');

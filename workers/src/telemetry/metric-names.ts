@@ -17,6 +17,8 @@ export const METRIC = {
   verdicts: 'fraudstream_verdicts',
   /** Counter, label `reason`: transactions handed to the retry queue. */
   retries: 'fraudstream_retries',
+  /** Counter, label `reason`: label chunks tried again in place after a retriable failure. */
+  labelRetries: 'fraudstream_label_retries',
   /** Counter, labels `reason`, `cause`: records written to the dead-letter topic. */
   deadLetters: 'fraudstream_dead_letters',
   /** Counter: retry jobs whose lock expired (their worker died or froze) and BullMQ took back. */
@@ -42,6 +44,7 @@ export const PROMETHEUS_SERIES = {
   consumed: 'fraudstream_consumed_total',
   verdicts: 'fraudstream_verdicts_total',
   retries: 'fraudstream_retries_total',
+  labelRetries: 'fraudstream_label_retries_total',
   deadLetters: 'fraudstream_dead_letters_total',
   retryJobsStalled: 'fraudstream_retry_jobs_stalled_total',
   retryJobsFailed: 'fraudstream_retry_jobs_failed_total',

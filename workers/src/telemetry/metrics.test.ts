@@ -32,6 +32,7 @@ describe('initMetrics', () => {
     m.countVerdict('APPROVE', 'v7', 3);
     m.countVerdict('APPROVE', 'v7', 2);
     m.countRetry('FS_REDIS_TIMEOUT');
+    m.countLabelRetry('FS_PRODUCE_FAILED');
     m.countDeadLetter('FS_DECODE_MAGIC_BYTE', 'bad_input');
     m.countRetryJobStalled();
     m.countRetryJobStalled();
@@ -49,6 +50,9 @@ describe('initMetrics', () => {
     ]);
     expect(samples(text, PROMETHEUS_SERIES.deadLetters)).toEqual([
       '{reason="FS_DECODE_MAGIC_BYTE",cause="bad_input"} 1',
+    ]);
+    expect(samples(text, PROMETHEUS_SERIES.labelRetries)).toEqual([
+      '{reason="FS_PRODUCE_FAILED"} 1',
     ]);
     expect(samples(text, PROMETHEUS_SERIES.retryJobsStalled)).toEqual([' 2']);
     expect(samples(text, PROMETHEUS_SERIES.retryJobsFailed)).toEqual([

@@ -62,6 +62,8 @@ export interface FraudstreamMetrics {
   countVerdict(decision: VerdictDecision, modelVersion: string, count?: number): void;
   /** A transaction handed to the retry queue; `reason` is an error code. */
   countRetry(reason: string): void;
+  /** A chunk of labels tried again in place after a retriable failure; `reason` is an error code. */
+  countLabelRetry(reason: string): void;
   /** A record written to the dead-letter topic; `reason` is its machine-readable reason. */
   countDeadLetter(reason: string, cause: DeadLetterCause): void;
   /** A retry job found stalled (its lock expired: its worker died or froze) and taken back. */
@@ -119,6 +121,7 @@ class Instruments implements FraudstreamMetrics {
   private readonly consumed: Counter;
   private readonly verdicts: Counter;
   private readonly retries: Counter;
+  private readonly labelRetries: Counter;
   private readonly deadLetters: Counter;
   private readonly retryJobsStalled: Counter;
   private readonly retryJobsFailed: Counter;
@@ -150,6 +153,9 @@ class Instruments implements FraudstreamMetrics {
     });
     this.retries = meter.createCounter(METRIC.retries, {
       description: 'Transactions handed to the retry queue, by reason.',
+    });
+    this.labelRetries = meter.createCounter(METRIC.labelRetries, {
+      description: 'Label chunks tried again in place after a retriable failure, by reason.',
     });
     this.deadLetters = meter.createCounter(METRIC.deadLetters, {
       description: 'Records written to the dead-letter topic, by reason and cause.',
@@ -210,6 +216,10 @@ class Instruments implements FraudstreamMetrics {
 
   countRetry(reason: string): void {
     this.retries.add(1, { [LABEL_REASON]: this.guard('retry_reason', reason) });
+  }
+
+  countLabelRetry(reason: string): void {
+    this.labelRetries.add(1, { [LABEL_REASON]: this.guard('label_retry_reason', reason) });
   }
 
   countDeadLetter(reason: string, cause: DeadLetterCause): void {
