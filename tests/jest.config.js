@@ -9,6 +9,11 @@ module.exports = {
     '<rootDir>/e2e/**/*.test.ts',
     '<rootDir>/docs/**/*.test.ts',
     '<rootDir>/deploy/**/*.test.ts',
+    // Suites that need the secured stack's SASL listener: only the secured pass
+    // (deploy/local/test-secure.sh) runs against one.
+    ...((process.env.FS_KAFKA_SECURITY_PROTOCOL ?? '').startsWith('sasl_')
+      ? ['<rootDir>/secure/**/*.test.ts']
+      : []),
   ],
   testTimeout: 120_000,
 };

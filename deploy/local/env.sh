@@ -81,6 +81,26 @@ if [ -n "$_fs_sentinels" ]; then
 fi
 unset _fs_sentinels
 
+# The secured stack (`stack.sh up --secure`, docs/security.md). Like the
+# shape, it is recorded with the data (secure/enabled): a home formatted with
+# SCRAM users and TLS stays secured, and every shell that sources this file
+# gets the client settings of the worker principal. FS_STACK_SECURE=1 (what
+# --secure sets) asks for it on a new home.
+export FS_SECURE_DIR="$FRAUDSTREAM_HOME/secure"
+if [ -f "$FS_SECURE_DIR/enabled" ]; then FS_STACK_SECURE=1; fi
+if [ "${FS_STACK_SECURE:-0}" = 1 ]; then
+  export FS_STACK_SECURE
+  export FS_REDIS_URL="rediss://$FS_BIND_HOST:$FS_REDIS_PORT"
+  export FS_KAFKA_SECURITY_PROTOCOL="${FS_KAFKA_SECURITY_PROTOCOL:-sasl_ssl}"
+  export FS_KAFKA_SASL_MECHANISM="${FS_KAFKA_SASL_MECHANISM:-scram-sha-512}"
+  export FS_KAFKA_SSL_CA="${FS_KAFKA_SSL_CA:-$FS_SECURE_DIR/ca.pem}"
+  export FS_KAFKA_SASL_USERNAME="${FS_KAFKA_SASL_USERNAME:-worker}"
+  export FS_KAFKA_SASL_PASSWORD_FILE="${FS_KAFKA_SASL_PASSWORD_FILE:-$FS_SECURE_DIR/kafka-$FS_KAFKA_SASL_USERNAME.password}"
+  export FS_REDIS_CA="${FS_REDIS_CA:-$FS_SECURE_DIR/ca.pem}"
+  export FS_REDIS_USERNAME="${FS_REDIS_USERNAME:-worker}"
+  export FS_REDIS_PASSWORD_FILE="${FS_REDIS_PASSWORD_FILE:-$FS_SECURE_DIR/redis-$FS_REDIS_USERNAME.password}"
+fi
+
 # Export every FS_TOPIC_* named in topics.conf with its resolved name.
 while read -r _fs_a _fs_b _fs_c _fs_rest; do
   case "$_fs_a" in '' | '#'*) continue ;; esac

@@ -2,18 +2,20 @@
 # The fraudstream local stack, no containers: Kafka (KRaft) + Redis, plus
 # optional components from components/<name>.sh. See README.md beside this.
 #
-#   bash deploy/local/stack.sh up [--with a,b] [--brokers 1|3]  # from any cwd
+#   bash deploy/local/stack.sh up [--with a,b] [--brokers 1|3] [--secure]  # from any cwd
 #   bash deploy/local/stack.sh down
 #   bash deploy/local/stack.sh status [--with a,b]  # exit 0 all up, 3 some down
 set -euo pipefail
 
 FS_SELF_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-# --brokers is read before env.sh, which derives FS_KAFKA_BROKERS (and the
-# per-node heap) from it; main checks the value.
+# --brokers and --secure are read before env.sh, which derives FS_KAFKA_BROKERS
+# (and the per-node heap) and the client security settings from them; main
+# checks the value.
 for ((_fs_i = 1; _fs_i <= $#; _fs_i++)); do
   case ${!_fs_i} in
     --brokers) _fs_j=$((_fs_i + 1)); ((_fs_j <= $#)) && export FS_KAFKA_BROKERS_COUNT="${!_fs_j}" ;;
     --brokers=*) _fs_v=${!_fs_i}; export FS_KAFKA_BROKERS_COUNT="${_fs_v#--brokers=}" ;;
+    --secure) export FS_STACK_SECURE=1 ;;
   esac
 done
 unset _fs_i _fs_j _fs_v
@@ -21,6 +23,8 @@ unset _fs_i _fs_j _fs_v
 . "$FS_SELF_DIR/env.sh"
 # shellcheck source=lib/common.sh
 . "$FS_LOCAL_DIR/lib/common.sh"
+# shellcheck source=lib/secure.sh
+. "$FS_LOCAL_DIR/lib/secure.sh"
 
 # Always started, in this order; optional ones follow, and stop first.
 FS_CORE_COMPONENTS=(kafka redis)
@@ -28,7 +32,7 @@ FS_CURRENT=stack
 
 usage() {
   cat <<EOF
-usage: bash deploy/local/stack.sh <command> [--with NAME[,NAME...]] [--brokers 1|3]
+usage: bash deploy/local/stack.sh <command> [--with NAME[,NAME...]] [--brokers 1|3] [--secure]
 
 commands:
   up       start kafka and redis (and --with components); idempotent
@@ -42,6 +46,11 @@ $FS_LOCAL_DIR/components/<name>.sh (available: $(fs_available_components))
 nodes (replication factor 3, min.insync.replicas 2) instead of one. The
 shape is recorded with the data ($FRAUDSTREAM_HOME/kafka/brokers); later
 commands use it without the flag, and asking for another shape is refused.
+
+--secure, or FS_STACK_SECURE=1: a new stack with TLS and SCRAM-SHA-512 on
+Kafka (no plaintext listener), ACLs per principal, and a TLS-only Redis with
+ACL users (docs/security.md). Recorded in $FRAUDSTREAM_HOME/secure; a home
+made without it is refused.
 EOF
 }
 
@@ -161,10 +170,25 @@ fs_recorded_components() {
   done | awk '!seen[$0]++'
 }
 
+# A plaintext home cannot be secured in place: its Kafka storage has no SCRAM
+# users (they are written by the format), and its clients' settings would
+# all change under them.
+fs_check_secure() {
+  [[ ${FS_STACK_SECURE:-0} == 1 && ! -f $FS_SECURE_DIR/enabled && -d $FRAUDSTREAM_HOME/kafka/data ]] || return 0
+  fs_die "--secure asked for, but this home's Kafka ($FRAUDSTREAM_HOME/kafka) was made without it. Use another FRAUDSTREAM_HOME, or: bash deploy/local/stack.sh down && rm -rf '$FRAUDSTREAM_HOME/kafka' '$FRAUDSTREAM_HOME/redis' (drops all data)."
+}
+
 cmd_up() {
   local name t0=$SECONDS
   fs_lock
   fs_check_shape
+  fs_check_secure
+  if [[ ${FS_STACK_SECURE:-0} == 1 ]]; then
+    FS_CURRENT=secure
+    secure_ensure_material
+    : >"$FS_SECURE_DIR/enabled"
+    FS_CURRENT=stack
+  fi
   while read -r name; do fs_load_component "$name"; done < <(fs_enabled_components)
   while read -r name; do
     FS_CURRENT=$name
@@ -242,6 +266,7 @@ main() {
       # Already read at the top, before env.sh.
       --brokers) (($# >= 2)) || fs_die "--brokers needs a value (1 or 3)"; shift 2 ;;
       --brokers=*) shift ;;
+      --secure) shift ;;
       -h | --help) usage; exit 0 ;;
       *) fs_die "unknown argument '$1' (try --help)" ;;
     esac

@@ -32,6 +32,9 @@ npx turbo run test --concurrency=1 --continue || status=1
 # kafkajs. The whole integration suite runs again on librdkafka.
 step "integration suite again, workers on the librdkafka client"
 (cd tests && FS_KAFKA_CLIENT=librdkafka FS_TEST_RESULTS_LABEL=librdkafka npx jest integration) || status=1
+# The secured subset (docs/security.md), on a private `stack.sh up --secure` stack of its own.
+step "secured subset: TLS + SCRAM Kafka, TLS + ACL Redis, both clients"
+bash deploy/local/test-secure.sh || status=1
 
 node deploy/local/test-summary.js "$results" || status=1
 exit "$status"

@@ -33,10 +33,12 @@ export {
   readSettings,
   secretTexts,
   setting,
+  settingDescription,
   settingsTable,
   shownValue,
 } from './setting';
 export { REDACTED, redactText, redactUrl } from './redact';
 export { readSettingFile } from './setting-file';
+export { secretFileName, withSecretFiles } from './secret-files';
 export type { NumberBounds } from './types';
 export { bool, hostPortList, int, isoDate, list, num, oneOf, parsedBy, text, url } from './types';

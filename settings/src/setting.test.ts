@@ -159,6 +159,8 @@ describe('settings', () => {
     const table = settingsTable(GROUP).split('\n');
     expect(table[0]).toBe('| setting | default | accepts | description |');
     expect(table[2]).toBe('| `FS_PORT` | `9464` | an integer from 1 to 65535 | health port |');
-    expect(table[7]).toBe('| `FS_REDIS` | — | a redis:// or rediss:// URL | redis url |');
+    expect(table[7]).toBe(
+      '| `FS_REDIS` | — | a redis:// or rediss:// URL | redis url; or FS_REDIS_FILE, a file holding it |',
+    );
   });
 });

@@ -2,6 +2,7 @@
 // defaults, validation errors, `--help` text and the docs' settings tables all come from it.
 import type { z } from 'zod';
 import { ConfigError } from './errors';
+import { withSecretFiles } from './secret-files';
 
 /** How a setting's text is read: a zod schema over the raw string, and what it expects, in words. */
 export interface SettingType<T> {
@@ -92,11 +93,15 @@ export function parseDeclared<T>(
 /** Raw text of settings by name: the environment, or parsed flags. */
 export type SettingSource = Readonly<Record<string, string | undefined>>;
 
-/** Reads every setting of a group from a source of raw text (the environment, or parsed flags). */
+/**
+ * Reads every setting of a group from a source of raw text (the environment, or parsed flags); a
+ * secret setting may come from the file `<NAME>_FILE` names (see withSecretFiles).
+ */
 export function readSettings<G extends SettingGroup>(
   group: G,
-  source: SettingSource,
+  given: SettingSource,
 ): SettingValues<G> {
+  const source = withSecretFiles(group, given);
   const out: Record<string, unknown> = {};
   for (const [key, decl] of Object.entries(group)) out[key] = readSetting(decl, source[decl.name]);
   return out as SettingValues<G>;
@@ -104,12 +109,13 @@ export function readSettings<G extends SettingGroup>(
 
 /**
  * Reads only the settings the source sets (not blank), without defaults: for callers that layer
- * the source over defaults of their own.
+ * the source over defaults of their own. Secrets may come from `<NAME>_FILE`, as in readSettings.
  */
 export function readGivenSettings<G extends SettingGroup>(
   group: G,
-  source: SettingSource,
+  given: SettingSource,
 ): Partial<SettingValues<G>> {
+  const source = withSecretFiles(group, given);
   const out: Record<string, unknown> = {};
   for (const [key, decl] of Object.entries(group)) {
     const raw = source[decl.name];
@@ -169,12 +175,23 @@ export function alignedLines(rows: readonly (readonly [string, string])[]): stri
   return rows.map(([term, text]) => `  ${term.padEnd(width)}  ${text}`);
 }
 
+/** A setting's description for help and docs; a secret's says it may come from a file. */
+export function settingDescription<T>(decl: Setting<T>): string {
+  // Written here, not in secret-files.ts, which imports this module.
+  return decl.secret === true
+    ? `${decl.description}; or ${decl.name}_FILE, a file holding it`
+    : decl.description;
+}
+
 /** Aligned `NAME  description (default …)` lines for `--help`. */
 export function helpLines(group: SettingGroup): string[] {
   return alignedLines(
     Object.values(group).map((d) => {
       const dflt = formatDefault(d);
-      return [d.name, `${d.description}${dflt === '' ? '' : ` (default ${dflt})`}`] as const;
+      return [
+        d.name,
+        `${settingDescription(d)}${dflt === '' ? '' : ` (default ${dflt})`}`,
+      ] as const;
     }),
   );
 }
@@ -211,7 +228,7 @@ export function settingsTable(group: SettingGroup): string {
       name: d.name,
       default: formatDefault(d),
       accepts: d.type.expected,
-      description: d.description,
+      description: settingDescription(d),
     })),
   );
 }

@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import { RedisFeatureStore } from '@fraudstream/models';
 import type { FraudLabel } from '@fraudstream/schemas';
 import type { ScoringWorker } from '@fraudstream/workers';
-import Redis from 'ioredis';
 import { RecordCollector } from '../support/collector';
 import { startInProcessWorker } from '../support/in-process-worker';
 import { testProducer } from '../support/kafka';
 import { committedArtifact, TestModelStore } from '../support/model-store';
-import { waitFor } from '../support/services';
+import { harnessRedis, waitFor } from '../support/services';
 import { produceTransactions, TransactionEncoder } from '../support/transactions';
 import { WorkerFixture } from '../support/worker-fixture';
 
@@ -86,7 +85,7 @@ describe('scoring worker: fraud labels', () => {
       ],
     });
     await producer.disconnect();
-    const redis = new Redis(fixture.redisUrl);
+    const redis = harnessRedis(fixture.redisUrl);
     try {
       await waitFor('the label to be applied', async () =>
         (await redis.exists(`${fixture.featurePrefix}l:${fraud.transaction_id}`)) === 1
@@ -98,11 +97,11 @@ describe('scoring worker: fraud labels', () => {
     }
 
     // Probe the terminal as later transactions see it, through the same store and options.
-    const probe = new RedisFeatureStore({
-      ...manifest.featureOptions,
-      url: fixture.redisUrl,
-      keyPrefix: fixture.featurePrefix,
-    });
+    const probeRedis = harnessRedis(fixture.redisUrl);
+    const probe = new RedisFeatureStore(
+      { ...manifest.featureOptions, url: fixture.redisUrl, keyPrefix: fixture.featurePrefix },
+      probeRedis,
+    );
     try {
       const frauds7d = manifest.features.indexOf('terminal_nb_fraud_7d');
       const risk7d = manifest.features.indexOf('terminal_risk_7d');
@@ -132,6 +131,7 @@ describe('scoring worker: fraud labels', () => {
       expect(after?.[risk7d]).toBeGreaterThan(0);
     } finally {
       await probe.close();
+      probeRedis.disconnect();
     }
     expect(collector.deadLetters).toEqual([]);
   });

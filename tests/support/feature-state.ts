@@ -1,7 +1,7 @@
 // Reads the feature store's per-card transaction counts and per-terminal fraud counts, to check
 // that no transaction or label was counted twice, or lost.
 import { RedisFeatureStore } from '@fraudstream/models';
-import Redis from 'ioredis';
+import { harnessRedis } from './services';
 
 /** Transactions the feature store counted for each customer. */
 export async function customerCounts(
@@ -9,7 +9,8 @@ export async function customerCounts(
   prefix: string,
   customers: Iterable<string>,
 ): Promise<Map<string, number>> {
-  const store = new RedisFeatureStore({ url: redisUrl, keyPrefix: prefix });
+  const redis = harnessRedis(redisUrl);
+  const store = new RedisFeatureStore({ url: redisUrl, keyPrefix: prefix }, redis);
   const out = new Map<string, number>();
   try {
     for (const customer of customers) {
@@ -17,6 +18,7 @@ export async function customerCounts(
     }
   } finally {
     await store.close();
+    redis.disconnect();
   }
   return out;
 }
@@ -44,8 +46,8 @@ export async function terminalFraudCounts(
   prefix: string,
   terminals: Iterable<string>,
 ): Promise<Map<string, number>> {
-  const store = new RedisFeatureStore({ url: redisUrl, keyPrefix: prefix });
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const redis = harnessRedis(redisUrl);
+  const store = new RedisFeatureStore({ url: redisUrl, keyPrefix: prefix }, redis);
   const out = new Map<string, number>();
   try {
     for (const terminal of terminals) {

@@ -2,12 +2,17 @@
 // and a sampler of a group's committed offsets over a run.
 import { applyKafkajsIdleFix } from '@fraudstream/workers/kafka';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
-import { KAFKA_BROKERS, sleep, uniqueName } from './services';
+import { HARNESS_KAFKA_SECURITY, KAFKA_BROKERS, sleep, uniqueName } from './services';
 
 /** A kafkajs client for test code (quiet: only errors). */
 export function testKafka(clientId = uniqueName('fs-test')): Kafka {
   applyKafkajsIdleFix();
-  return new Kafka({ clientId, brokers: [...KAFKA_BROKERS], logLevel: logLevel.ERROR });
+  return new Kafka({
+    clientId,
+    brokers: [...KAFKA_BROKERS],
+    ...HARNESS_KAFKA_SECURITY,
+    logLevel: logLevel.ERROR,
+  });
 }
 
 /** The four topics of a worker, with unique names. */

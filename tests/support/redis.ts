@@ -1,10 +1,10 @@
 // Redis cleanup for tests: every test uses unique key prefixes and removes its keys after.
 import Redis from 'ioredis';
-import { REDIS_URL } from './services';
+import { harnessRedisOptions, REDIS_URL } from './services';
 
 /** Deletes every key matching one of `patterns` (SCAN + UNLINK, never KEYS). */
 export async function deleteKeys(patterns: readonly string[], url = REDIS_URL): Promise<number> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  const redis = new Redis(url, { ...harnessRedisOptions(url), maxRetriesPerRequest: 1 });
   let deleted = 0;
   try {
     for (const match of patterns) {
@@ -23,7 +23,7 @@ export async function deleteKeys(patterns: readonly string[], url = REDIS_URL): 
 
 /** Counts the keys matching `match` (SCAN). */
 export async function countKeys(url: string, match: string): Promise<number> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  const redis = new Redis(url, { ...harnessRedisOptions(url), maxRetriesPerRequest: 1 });
   let n = 0;
   try {
     let cursor = '0';

@@ -2,7 +2,13 @@
 // and model store, the environment that points a worker at them, and their cleanup.
 import { TopicFixture } from './kafka';
 import { deleteKeys } from './redis';
-import { KAFKA_BROKERS, KAFKA_CLIENT, REDIS_URL, uniqueName } from './services';
+import {
+  KAFKA_BROKERS,
+  KAFKA_CLIENT,
+  REDIS_URL,
+  uniqueName,
+  WORKER_SECURITY_ENV,
+} from './services';
 
 /** Options of {@link WorkerFixture.create}. */
 export interface WorkerFixtureOptions {
@@ -45,6 +51,8 @@ export class WorkerFixture {
       // The client under test: `npm test` runs the integration suite once per client.
       FS_KAFKA_CLIENT: KAFKA_CLIENT,
       FS_REDIS_URL: this.redisUrl,
+      // The worker principal's TLS and credentials, in the secured pass (services.ts).
+      ...(this.redisUrl === REDIS_URL ? WORKER_SECURITY_ENV : kafkaOnly(WORKER_SECURITY_ENV)),
       FS_TOPIC_TRANSACTIONS: this.topics.transactions,
       FS_TOPIC_DECISIONS: this.topics.decisions,
       FS_TOPIC_LABELS: this.topics.labels,
@@ -81,4 +89,9 @@ export class WorkerFixture {
       () => undefined,
     );
   }
+}
+
+/** The Kafka variables of `env`: a test's own Redis server takes no TLS or ACL user. */
+function kafkaOnly(env: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('FS_KAFKA_')));
 }

@@ -18,6 +18,7 @@ export const WORKER_ERROR_CODES = [
   'FS_RECORD_TOO_LARGE',
   'FS_MODEL_LOAD',
   'FS_KAFKA_CRASH',
+  'FS_KAFKA_SECURITY',
   'FS_SHUTDOWN_TIMEOUT',
   'FS_TRACE_QUERY',
   'FS_TRACE_NOT_FOUND',
@@ -187,6 +188,21 @@ export class KafkaCrashError extends WorkerError {
   /** `client` names the consumer that crashed. */
   constructor(client: string, options: { cause: unknown }) {
     super('FS_KAFKA_CRASH', `${client} crashed: ${causeText(options.cause)}`, false, options);
+  }
+}
+
+/**
+ * Kafka's connection security does not match the settings: no TLS session with a broker while
+ * FS_KAFKA_SECURITY_PROTOCOL asks for TLS (or the reverse), an untrusted certificate, the SASL
+ * login refused or its mechanism not enabled. Not retriable: a setting (named in the message) or
+ * the broker must change. The message never holds a credential.
+ */
+export class KafkaSecurityError extends WorkerError {
+  override readonly name = 'KafkaSecurityError';
+
+  /** `message` names the settings to check. */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('FS_KAFKA_SECURITY', message, false, options);
   }
 }
 

@@ -12,12 +12,22 @@ export {
   RetryJobLostError,
   ModelLoadError,
   KafkaCrashError,
+  KafkaSecurityError,
   ShutdownTimeoutError,
   WORKER_ERROR_CODES,
 } from './errors';
 export type { WorkerErrorCode } from './errors';
 export { DEFAULT_SERVICE_ENDPOINTS, SERVICE_SETTINGS, loadServiceEndpoints } from './config/env';
 export type { Env, ServiceEndpoints } from './config/env';
+export {
+  KAFKA_SECURITY_PROTOCOLS,
+  KAFKA_SECURITY_SETTINGS,
+  SASL_MECHANISMS,
+} from './kafka/kafka-security-settings';
+export type { KafkaSecurityProtocol, SaslMechanism } from './kafka/kafka-security-settings';
+export { REDIS_SECURITY_SETTINGS } from './config/redis-security-settings';
+export { redisSecurityOptions } from './redis/redis-tls';
+export type { RedisSecurityOptions, RedisSecurityValues } from './redis/redis-tls';
 export type { KafkaClientName } from './kafka/kafka-client';
 export { runDoctor } from './doctor/checks';
 export type { DoctorReport, CheckResult } from './doctor/checks';

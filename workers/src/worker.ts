@@ -14,6 +14,7 @@ import type { WorkerError } from './errors';
 import { HealthServer, type ReadinessCheck } from './health/health-server';
 import { createLabelBatchHandler } from './labels/label-consumer';
 import { createKafkaClient } from './kafka/create-kafka-client';
+import { checkKafkaSecurity, explainAuthFailure, loadKafkaSecurity } from './kafka/kafka-security';
 import type { BatchHandler, GroupConsumer, GroupConsumerOptions } from './kafka/kafka-client';
 import { createJsonLogger, type Logger } from './logging/logger';
 import { ModelRegistry } from './model-registry/model-registry';
@@ -165,6 +166,11 @@ export class ScoringWorker {
     this.closers.push({ name: 'health server', close: () => health.close() });
     this.checkpoint();
 
+    // First, so that a broker without TLS, an untrusted certificate or wrong credentials stop the
+    // worker in seconds, naming the setting, instead of after a model load and a wait for Redis.
+    const kafkaSecurity = loadKafkaSecurity(config);
+    await checkKafkaSecurity(config.kafkaBrokers, kafkaSecurity);
+
     const codec = await SchemasCodec.create({ registryUrl: config.schemaRegistryUrl });
     this.closers.push({ name: 'schema registry', close: () => codec.close() });
 
@@ -204,9 +210,13 @@ export class ScoringWorker {
       brokers: config.kafkaBrokers,
       logger,
       logLevel: config.logLevel,
+      security: kafkaSecurity,
     });
-    logger.info('kafka client', { client: kafka.version });
-    const producer = await kafka.producer();
+    logger.info('kafka client', { client: kafka.version, security: kafkaSecurity.protocol });
+    // The first connection: a refused SASL login becomes an error naming the credential settings.
+    const producer = await kafka.producer().catch((error: unknown) => {
+      throw explainAuthFailure(error, kafkaSecurity);
+    });
     this.closers.push({ name: 'producer', close: () => producer.disconnect() });
     await checkTopics(kafka, config);
     this.checkpoint();

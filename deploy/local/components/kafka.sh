@@ -93,6 +93,10 @@ kafka_up() {
     fs_say "kafka: already running$shape (pid $FS_PID, $FS_KAFKA_BROKERS)"
     kafka_ensure_topics ||
       fs_fail kafka "broker is running but the topics could not be checked" "$KAFKA_TOOLS_LOG" "$(kafka_node_log 1)"
+    # Again: FS_SECURE_WORKER_GROUP_PREFIXES may have changed since the start.
+    if kafka_secure; then
+      secure_kafka_acls || fs_fail kafka "the ACLs could not be added" "$KAFKA_TOOLS_LOG"
+    fi
     return 0
   fi
   for i in "${missing[@]}"; do
@@ -121,6 +125,10 @@ kafka_up() {
   done
   left=$((FS_STACK_TIMEOUT - (SECONDS - t0)))
   _kafka_wait_or_abort "${missing[0]}" "topic creation" "$((left > 5 ? left : 5))" kafka_ensure_topics
+  if kafka_secure; then
+    fs_say "kafka: adding the ACLs of each principal (docs/security.md)"
+    secure_kafka_acls || _kafka_abort "${missing[0]}" "the ACLs could not be added" "$KAFKA_TOOLS_LOG"
+  fi
   left=$((FS_STACK_TIMEOUT - (SECONDS - t0)))
   _kafka_wait_or_abort "${missing[0]}" "a produce+consume round trip" "$((left > 5 ? left : 5))" kafka_healthcheck
   fs_say "kafka: ready on $FS_KAFKA_BROKERS$shape, produce+consume verified ($((SECONDS - t0))s)"

@@ -13,12 +13,27 @@ REDIS_ADDR="$FS_BIND_HOST:$FS_REDIS_PORT"
 # stack's Redis (components/sentinel.sh pings its replica and sentinels).
 redis_ping() {
   local port=${1:-$FS_REDIS_PORT}
+  if [[ ${FS_STACK_SECURE:-0} == 1 ]]; then
+    _redis_ping_tls "$port"
+    return
+  fi
   (
     exec 3<>"/dev/tcp/$FS_BIND_HOST/$port" || exit 1
     printf 'PING\r\n' >&3
     IFS= read -r -t 2 reply <&3 || exit 1
     [[ $reply == +PONG* ]]
   ) 2>/dev/null
+}
+
+# Secured, the server speaks TLS only and the default user is off: the
+# check logs in as the stack's admin user. REDISCLI_AUTH keeps the password
+# out of the process list.
+_redis_ping_tls() {
+  local reply
+  reply=$(REDISCLI_AUTH=$(secure_password redis admin) timeout 3 redis-cli --no-auth-warning \
+    -h "$FS_BIND_HOST" -p "$1" --tls --cacert "$FS_SECURE_DIR/ca.pem" \
+    --user admin PING 2>/dev/null) || return 1
+  [[ $reply == PONG ]]
 }
 
 # The persistence and memory flags of every data node (the primary here, the
@@ -34,9 +49,9 @@ redis_ping() {
 REDIS_DATA_FLAGS=(--appendonly yes --save "" --maxmemory-policy noeviction)
 
 # redis_start NAME PORT DIR LOG ARG...: starts redis-server ARG... as a
-# daemon on PORT (ARG... must include --port; the first may be a config
-# file), records it as component NAME and waits for PONG. Fails the stack
-# (fs_fail) when it does not come up.
+# daemon on PORT (ARG... must include --port, or secured --port 0 --tls-port;
+# the first may be a config file), records it as component NAME and waits for
+# PONG. Fails the stack (fs_fail) when it does not come up.
 redis_start() {
   local name=$1 port=$2 dir=$3 log=$4 bin pid rc=0 own_pidfile
   shift 4
@@ -84,9 +99,14 @@ redis_up() {
   if declare -F sentinel_replicaof_args >/dev/null; then
     mapfile -t follow < <(sentinel_replicaof_args "$FS_REDIS_PORT")
   fi
+  local -a listen=(--port "$FS_REDIS_PORT")
+  if [[ ${FS_STACK_SECURE:-0} == 1 ]]; then
+    secure_write_redis_acl
+    mapfile -t listen < <(secure_redis_args)
+  fi
   fs_say "redis: starting $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p') on $REDIS_ADDR${follow[*]:+ (${follow[*]})}"
   redis_start redis "$FS_REDIS_PORT" "$REDIS_DIR" "$REDIS_LOG" \
-    --port "$FS_REDIS_PORT" --dir "$REDIS_DIR" "${REDIS_DATA_FLAGS[@]}" "${follow[@]}"
+    "${listen[@]}" --dir "$REDIS_DIR" "${REDIS_DATA_FLAGS[@]}" "${follow[@]}"
   fs_say "redis: ready on $REDIS_ADDR, PING ok ($((SECONDS - t0))s)"
 }
 

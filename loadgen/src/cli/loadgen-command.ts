@@ -177,6 +177,7 @@ export function loadgenCommand(deps: LoadgenCommandDeps = {}): CliCommand {
       const options: LoadOptions = {
         brokers: values.brokers ?? env.brokers,
         kafkaClient: env.kafkaClient,
+        kafkaSecurity: env.kafkaSecurity,
         topics: env.topics,
         profile,
         durationMs:

@@ -7,10 +7,12 @@ import { Kafka, logLevel } from 'kafkajs';
 import { createJsonLogger } from '@fraudstream/workers';
 import {
   applyKafkajsIdleFix,
+  checkKafkaSecurity,
   createKafkaClient,
   type KafkaClient,
   type KafkaClientName,
   type KafkaProducer,
+  type KafkaSecurity,
 } from '@fraudstream/workers/kafka';
 import { LoadKafkaError } from '../errors';
 
@@ -38,11 +40,15 @@ export function createKafka(clientId: string, brokers: readonly string[], quiet 
   });
 }
 
-/** The seam's client `name` for `brokers`, logging errors as JSON lines on stderr. */
-export function createLoadKafka(
+/**
+ * The seam's client `name` for `brokers` (secured by `security`), logging errors as JSON lines on
+ * stderr.
+ */
+export async function createLoadKafka(
   name: KafkaClientName,
   clientId: string,
   brokers: readonly string[],
+  security?: KafkaSecurity,
 ): Promise<KafkaClient> {
   const logger = createJsonLogger({
     level: 'error',
@@ -50,7 +56,9 @@ export function createLoadKafka(
     write: (line) => void process.stderr.write(line),
     bindings: { component: 'loadgen-kafka', clientId },
   });
-  return createKafkaClient(name, { clientId, brokers, logger, logLevel: 'error' });
+  // Wrong credentials or a broker without TLS stop the run at once, naming the setting.
+  if (security !== undefined) await checkKafkaSecurity(brokers, security);
+  return createKafkaClient(name, { clientId, brokers, logger, logLevel: 'error', security });
 }
 
 /** A connected idempotent producer (acks=all) whose sends give up after LOAD_DELIVERY_TIMEOUT_MS. */

@@ -4,7 +4,12 @@ import type { WatchedProcess } from '../measure/cpu-sampler';
 import type { SimulationParams } from '@fraudstream/simulator';
 import { DEFAULT_HISTORY_DAYS } from '@fraudstream/simulator';
 import { DEFAULT_TELEMETRY_OPTIONS, WORKER_SETTINGS } from '@fraudstream/workers';
-import { KAFKA_CLIENT_NAMES, type KafkaClientName } from '@fraudstream/workers/kafka';
+import {
+  KAFKA_CLIENT_NAMES,
+  PLAINTEXT,
+  type KafkaClientName,
+  type KafkaSecurity,
+} from '@fraudstream/workers/kafka';
 import { LoadOptionsError } from '../errors';
 import type { RateProfile, RatePhase } from './rate-profile';
 import { profileDurationMs, ratePhases, scheduledCount, validateRateProfile } from './rate-profile';
@@ -59,6 +64,8 @@ export interface LoadOptions {
    * seam. @defaultValue 'kafkajs'
    */
   readonly kafkaClient?: KafkaClientName;
+  /** TLS and SASL of the Kafka connections (FS_KAFKA_SECURITY_PROTOCOL...). @defaultValue plaintext */
+  readonly kafkaSecurity?: KafkaSecurity;
   /** @defaultValue {@link DEFAULT_LOAD_TOPICS} */
   readonly topics?: Partial<LoadTopics>;
   /** Simulator parameters (seed, customers...). @defaultValue 10 years of the book's defaults */
@@ -157,6 +164,7 @@ export interface CompiledLoadOptions {
   readonly profile: RateProfile;
   readonly clientId: string;
   readonly kafkaClient: KafkaClientName;
+  readonly kafkaSecurity: KafkaSecurity;
   readonly topics: LoadTopics;
   readonly simulation: Partial<SimulationParams>;
   readonly skipDays: number;
@@ -261,6 +269,7 @@ export function compileLoadOptions(raw: LoadOptions, randomId: () => string): Co
     profile: raw.profile,
     clientId: raw.clientId ?? d.clientId,
     kafkaClient: kafkaClientName(raw.kafkaClient ?? d.kafkaClient),
+    kafkaSecurity: raw.kafkaSecurity ?? PLAINTEXT,
     topics,
     simulation: { days: d.simulationDays, ...raw.simulation },
     skipDays: nonNegativeInt('skipDays', raw.skipDays ?? d.skipDays),

@@ -43,7 +43,7 @@ export async function runLoad(
   const machine = describeMachine();
   const startedAt = new Date();
   const codec = o.codec ?? (await new AvroLoadCodec().prepare());
-  const kafka = await createLoadKafka(o.kafkaClient, o.clientId, o.brokers);
+  const kafka = await createLoadKafka(o.kafkaClient, o.clientId, o.brokers, o.kafkaSecurity);
   const resources: { close(): Promise<void> | void }[] = [];
   try {
     const admin = await connectAdmin(kafka.admin());

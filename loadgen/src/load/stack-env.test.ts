@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '@fraudstream/settings';
 import { readStackEnv } from './stack-env';
 
@@ -15,6 +18,7 @@ describe('readStackEnv', () => {
       kafkaClient: 'kafkajs',
       redisUrl: 'redis://127.0.0.1:16379',
       exactlyOnce: false,
+      kafkaSecurity: { protocol: 'plaintext', tls: undefined, sasl: undefined },
     });
     const env = readStackEnv({
       FS_KAFKA_BROKERS: 'a:1,b:2',
@@ -30,6 +34,24 @@ describe('readStackEnv', () => {
     expect(env.kafkaClient).toBe('librdkafka');
     expect(env.redisUrl).toBe('redis://127.0.0.1:26379');
     expect(env.exactlyOnce).toBe(true);
+  });
+
+  it('reads the Kafka login, the password from a file, for the load generator principal', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-stack-env-'));
+    writeFileSync(join(dir, 'pw'), 'loadgen-pw\n');
+    const env = readStackEnv({
+      FS_KAFKA_SECURITY_PROTOCOL: 'sasl_plaintext',
+      FS_KAFKA_SASL_USERNAME: 'loadgen',
+      FS_KAFKA_SASL_PASSWORD_FILE: join(dir, 'pw'),
+    });
+    expect(env.kafkaSecurity.sasl).toEqual({
+      mechanism: 'scram-sha-512',
+      username: 'loadgen',
+      password: 'loadgen-pw',
+    });
+    expect(() => readStackEnv({ FS_KAFKA_SECURITY_PROTOCOL: 'sasl_ssl' })).toThrow(
+      /^FS_KAFKA_SASL_USERNAME: /,
+    );
   });
 
   it('stops on a bad value, naming the variable', () => {

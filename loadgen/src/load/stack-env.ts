@@ -3,8 +3,12 @@
 // FS_CONSUMER_GROUP, FS_REDIS_URL, FS_EXACTLY_ONCE), so the load generator and the workers agree
 // on names and defaults. Bad values stop with the variable's name.
 import { readSettings, type SettingSource } from '@fraudstream/settings';
-import { SERVICE_SETTINGS, WORKER_SETTINGS } from '@fraudstream/workers';
-import type { KafkaClientName } from '@fraudstream/workers/kafka';
+import { KAFKA_SECURITY_SETTINGS, SERVICE_SETTINGS, WORKER_SETTINGS } from '@fraudstream/workers';
+import {
+  loadKafkaSecurity,
+  type KafkaClientName,
+  type KafkaSecurity,
+} from '@fraudstream/workers/kafka';
 import type { LoadTopics } from './load-options';
 
 /** Settings from the environment. */
@@ -19,6 +23,8 @@ export interface StackEnv {
   readonly redisUrl: string;
   /** The workers' delivery mode (FS_EXACTLY_ONCE): Kafka transactions when true. */
   readonly exactlyOnce: boolean;
+  /** TLS and SASL of the load generator's Kafka clients (FS_KAFKA_SECURITY_PROTOCOL...). */
+  readonly kafkaSecurity: KafkaSecurity;
 }
 
 /** The worker settings the load generator reads. */
@@ -32,11 +38,13 @@ export const STACK_ENV_SETTINGS = {
   kafkaClient: SERVICE_SETTINGS.kafkaClient,
   redisUrl: WORKER_SETTINGS.redisUrl,
   exactlyOnce: WORKER_SETTINGS.exactlyOnce,
+  ...KAFKA_SECURITY_SETTINGS,
 };
 
 /**
- * Reads FS_KAFKA_BROKERS, FS_TOPIC_*, FS_CONSUMER_GROUP, FS_KAFKA_CLIENT, FS_REDIS_URL and
- * FS_EXACTLY_ONCE (defaults: the local stack's, and at-least-once).
+ * Reads FS_KAFKA_BROKERS, FS_TOPIC_*, FS_CONSUMER_GROUP, FS_KAFKA_CLIENT, FS_REDIS_URL,
+ * FS_EXACTLY_ONCE and the Kafka security settings (defaults: the local stack's, at-least-once,
+ * plaintext); the SASL password may come from FS_KAFKA_SASL_PASSWORD_FILE.
  */
 export function readStackEnv(env: SettingSource): StackEnv {
   const s = readSettings(STACK_ENV_SETTINGS, env);
@@ -52,5 +60,6 @@ export function readStackEnv(env: SettingSource): StackEnv {
     kafkaClient: s.kafkaClient,
     redisUrl: s.redisUrl,
     exactlyOnce: s.exactlyOnce,
+    kafkaSecurity: loadKafkaSecurity(s),
   };
 }

@@ -4,7 +4,7 @@
 import {
   optionalFlag,
   optionalSetting,
-  readSetting,
+  readSettings,
   redactUrl,
   url as urlType,
   type SettingValues,
@@ -111,13 +111,9 @@ export async function runDemo(values: SettingValues<typeof SCHEMAS_DEMO_FLAGS>):
     );
   }
 
-  // The environment is read only when the flag is absent; empty counts as unset.
-  const url =
-    values.registryUrl ??
-    readSetting(
-      SCHEMAS_DEMO_SETTINGS.registryUrl,
-      process.env[SCHEMAS_DEMO_SETTINGS.registryUrl.name],
-    );
+  // The environment is read only when the flag is absent; empty counts as unset, and the URL may
+  // come from FS_REGISTRY_URL_FILE (it may carry credentials).
+  const url = values.registryUrl ?? readSettings(SCHEMAS_DEMO_SETTINGS, process.env).registryUrl;
   if (url !== undefined) {
     console.log(`Confluent-compatible registry at ${redactUrl(url)}:`);
     const rest = new RestSchemaRegistry({ url, timeoutMs: 5000 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MODEL_SETTINGS } from '@fraudstream/models';
 import { ConfigError } from '../errors';
 import { DEFAULT_SERVICE_ENDPOINTS, SERVICE_SETTINGS, loadServiceEndpoints } from './env';
@@ -6,12 +9,14 @@ import { WORKER_SETTINGS } from './worker-options';
 describe('loadServiceEndpoints', () => {
   it('falls back to the local stack defaults, an empty variable counting as unset', () => {
     expect(loadServiceEndpoints({})).toEqual(DEFAULT_SERVICE_ENDPOINTS);
-    expect(loadServiceEndpoints({ FS_KAFKA_BROKERS: '', FS_REDIS_URL: ' ' })).toEqual({
+    expect(loadServiceEndpoints({ FS_KAFKA_BROKERS: '', FS_REDIS_URL: ' ' })).toMatchObject({
       kafkaBrokers: ['127.0.0.1:19092'],
       kafkaClient: 'kafkajs',
       redisUrl: 'redis://127.0.0.1:16379',
       redisSentinels: undefined,
       redisSentinelMaster: 'fraudstream',
+      kafkaSecurityProtocol: 'plaintext',
+      kafkaSaslPassword: undefined,
     });
   });
 
@@ -25,7 +30,7 @@ describe('loadServiceEndpoints', () => {
       FS_KAFKA_BROKERS: 'a:9092, b:9093',
       FS_REDIS_URL: 'redis://cache:6380/2',
     });
-    expect(endpoints).toEqual({
+    expect(endpoints).toMatchObject({
       kafkaBrokers: ['a:9092', 'b:9093'],
       kafkaClient: 'kafkajs',
       redisUrl: 'redis://cache:6380/2',
@@ -41,6 +46,18 @@ describe('loadServiceEndpoints', () => {
     });
     expect(endpoints.redisSentinels).toEqual(['127.0.0.1:26381', '127.0.0.1:26382']);
     expect(endpoints.redisSentinelMaster).toBe('payments');
+  });
+
+  it('reads a password from its _FILE variant, and names the variable when it cannot', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-env-'));
+    const file = join(dir, 'pw');
+    writeFileSync(file, 'from-a-file\n');
+    expect(loadServiceEndpoints({ FS_KAFKA_SASL_PASSWORD_FILE: file }).kafkaSaslPassword).toBe(
+      'from-a-file',
+    );
+    const missing = (): unknown =>
+      loadServiceEndpoints({ FS_REDIS_PASSWORD_FILE: join(dir, 'none') });
+    expect(missing).toThrow(/^FS_REDIS_PASSWORD_FILE: expected a readable file/);
   });
 
   it.each([

@@ -14,11 +14,13 @@ import {
   type SettingValues,
 } from '@fraudstream/settings';
 import { KAFKA_CLIENT_NAMES } from '../kafka/kafka-client';
+import { KAFKA_SECURITY_SETTINGS } from '../kafka/kafka-security-settings';
+import { REDIS_SECURITY_SETTINGS } from './redis-security-settings';
 
 /** Raw process environment, as given to the readers (injected so tests need no global state). */
 export type Env = SettingSource;
 
-/** FS_KAFKA_BROKERS, FS_KAFKA_CLIENT, FS_REDIS_URL and the Redis Sentinel settings. */
+/** FS_KAFKA_BROKERS, FS_KAFKA_CLIENT, FS_REDIS_URL, the Redis Sentinel settings and how Kafka and Redis are secured. */
 export const SERVICE_SETTINGS = {
   kafkaBrokers: setting(
     'FS_KAFKA_BROKERS',
@@ -32,6 +34,7 @@ export const SERVICE_SETTINGS = {
     'kafkajs',
     'Kafka client library: kafkajs, or librdkafka (@confluentinc/kafka-javascript)',
   ),
+  ...KAFKA_SECURITY_SETTINGS,
   redisUrl: MODEL_SETTINGS.redisUrl,
   // With sentinels, FS_REDIS_URL's host and port are not used: the sentinels name the primary.
   // Its password, database and TLS (rediss://) still apply to the data nodes.
@@ -46,9 +49,10 @@ export const SERVICE_SETTINGS = {
     'fraudstream',
     'name of the master the sentinels watch (with FS_REDIS_SENTINELS)',
   ),
+  ...REDIS_SECURITY_SETTINGS,
 };
 
-/** Where the services are: Kafka brokers, the Redis URL and, optionally, its sentinels. */
+/** Where the services are (Kafka brokers, the Redis URL and its sentinels) and how connections are secured. */
 export type ServiceEndpoints = SettingValues<typeof SERVICE_SETTINGS>;
 
 /** The defaults of {@link SERVICE_SETTINGS}: the local stack in deploy/local. */
@@ -56,7 +60,10 @@ export const DEFAULT_SERVICE_ENDPOINTS: ServiceEndpoints = Object.freeze(
   readSettings(SERVICE_SETTINGS, {}),
 );
 
-/** Resolves the service endpoints from the environment, falling back to the defaults. */
+/**
+ * Resolves the service endpoints from the environment, falling back to the defaults; credentials
+ * may come from `<NAME>_FILE` files.
+ */
 export function loadServiceEndpoints(env: Env): ServiceEndpoints {
   return readSettings(SERVICE_SETTINGS, env);
 }

@@ -19,7 +19,10 @@ export function defaultInstanceId(): string {
   return `${hostname()}-${process.pid}`;
 }
 
-/** Reads the worker's variables that `env` sets; each bad value throws a ConfigError naming it. */
+/**
+ * Reads the worker's variables that `env` sets (credentials may come from `<NAME>_FILE` files);
+ * each bad value throws a ConfigError naming it.
+ */
 export function workerOptionsFromEnv(env: Env): WorkerOptions {
   return readGivenSettings(WORKER_SETTINGS, env);
 }
@@ -78,6 +81,16 @@ export function compileWorkerConfig(options: WorkerOptions = {}): WorkerConfig {
     challengerModel: given.challengerModel,
     schemaRegistryUrl: given.schemaRegistryUrl,
     redisSentinels: given.redisSentinels,
+    kafkaSslCa: given.kafkaSslCa,
+    kafkaSslCert: given.kafkaSslCert,
+    kafkaSslKey: given.kafkaSslKey,
+    kafkaSaslUsername: given.kafkaSaslUsername,
+    kafkaSaslPassword: given.kafkaSaslPassword,
+    redisCa: given.redisCa,
+    redisCert: given.redisCert,
+    redisKey: given.redisKey,
+    redisUsername: given.redisUsername,
+    redisPassword: given.redisPassword,
   };
 }
 

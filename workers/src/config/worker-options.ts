@@ -324,7 +324,24 @@ type OptionalKeys =
   | 'challengerModel'
   | 'schemaRegistryUrl'
   | 'groupInstanceId'
-  | 'redisSentinels';
+  | 'redisSentinels'
+  | SecurityFileKeys;
+
+/**
+ * The optional security settings: files and credentials (kafka-security-settings.ts,
+ * redis-security-settings.ts).
+ */
+type SecurityFileKeys =
+  | 'kafkaSslCa'
+  | 'kafkaSslCert'
+  | 'kafkaSslKey'
+  | 'kafkaSaslUsername'
+  | 'kafkaSaslPassword'
+  | 'redisCa'
+  | 'redisCert'
+  | 'redisKey'
+  | 'redisUsername'
+  | 'redisPassword';
 
 /** Declared defaults of {@link WorkerOptions} (instance id and transactional prefix are derived). */
 export const DEFAULT_WORKER_OPTIONS = Object.freeze(declaredDefaults(WORKER_SETTINGS)) as Readonly<

@@ -4,6 +4,13 @@ import { redactText, secretTexts } from '@fraudstream/settings';
 import { SERVICE_SETTINGS, type ServiceEndpoints } from '../config/env';
 import { createKafkaClient } from '../kafka/create-kafka-client';
 import type { KafkaClientName } from '../kafka/kafka-client';
+import {
+  kafkajsSecurityOptions,
+  loadKafkaSecurity,
+  PLAINTEXT,
+  type KafkaSecurity,
+} from '../kafka/kafka-security';
+import { redisSecurityOptions } from '../redis/redis-tls';
 import { SILENT_LOGGER } from '../logging/logger';
 import { createRedis, describeRedisEndpoint, type RedisEndpoint } from '../redis/redis-connection';
 
@@ -67,14 +74,16 @@ export function checkTensorflow(): DoctorReport['tfjs'] {
   };
 }
 
-/** Connects to Kafka once, without retries, and reads the cluster metadata. */
+/** Connects to Kafka once (secured by `security`), without retries, and reads the cluster metadata. */
 export async function checkKafka(
   brokers: readonly string[],
   timeoutMs: number,
+  security: KafkaSecurity = PLAINTEXT,
 ): Promise<CheckResult> {
   const kafka = new Kafka({
     clientId: 'fraudstream-doctor',
     brokers: [...brokers],
+    ...kafkajsSecurityOptions(security),
     logLevel: logLevel.NOTHING,
     connectionTimeout: timeoutMs,
     requestTimeout: timeoutMs,
@@ -162,8 +171,12 @@ export async function runDoctor(
     detail: redactText(result.detail, secrets),
   });
   const tfjs = checkTensorflow();
+  // Settings naming unreadable files stop the doctor with a ConfigError naming them.
+  const kafkaSecurity = loadKafkaSecurity(endpoints);
+  // Read here, before any check, for the same reason (checkRedis reads them again).
+  redisSecurityOptions(endpoints);
   const [kafka, kafkaClient, redis] = await Promise.all([
-    checkKafka(endpoints.kafkaBrokers, timeoutMs),
+    checkKafka(endpoints.kafkaBrokers, timeoutMs, kafkaSecurity),
     checkKafkaClient(endpoints.kafkaClient, endpoints.kafkaBrokers),
     checkRedis(endpoints, timeoutMs),
   ]);

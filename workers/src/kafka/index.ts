@@ -26,6 +26,21 @@ export type {
   TopicMessages,
 } from './records';
 export { KAFKA_CLIENT_NAMES, GROUP_PROTOCOLS } from './kafka-client';
+export type {
+  KafkajsSecurityOptions,
+  KafkaSasl,
+  KafkaSecurity,
+  KafkaTls,
+  PemFile,
+} from './kafka-security';
+export {
+  checkKafkaSecurity,
+  explainAuthFailure,
+  kafkajsSecurityOptions,
+  librdkafkaSecurityProperties,
+  loadKafkaSecurity,
+  PLAINTEXT,
+} from './kafka-security';
 export { createKafkaClient } from './create-kafka-client';
 export { OffsetCommitter } from './offset-committer';
 export { applyKafkajsIdleFix } from './kafkajs-idle-fix';

@@ -5,6 +5,7 @@
 // generator and the benchmarks use the same seam, so a comparison of clients is like for like.
 import type { WorkerError } from '../errors';
 import type { Logger, LogLevel } from '../logging/logger';
+import type { KafkaSecurity } from './kafka-security';
 import type { ConsumedBatch, PartitionOffset, TopicMessages } from './records';
 
 /** The client libraries behind the seam. */
@@ -28,6 +29,8 @@ export interface KafkaClientOptions {
   readonly logger: Logger;
   /** The process's log level; each client maps it to its own. */
   readonly logLevel: LogLevel;
+  /** TLS and SASL of every connection (see kafka-security.ts). @defaultValue plaintext */
+  readonly security?: KafkaSecurity;
 }
 
 /** What a batch handler may do while it works through a batch. */

@@ -6,6 +6,7 @@ import { Kafka, Partitioners, type Producer, type Transaction } from 'kafkajs';
 import { KafkajsConsumer } from './kafkajs-consumer';
 import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 import { kafkaLogCreator, kafkaLogLevel } from './kafkajs-log';
+import { kafkajsSecurityOptions, PLAINTEXT } from './kafka-security';
 import type {
   GroupConsumer,
   GroupConsumerOptions,
@@ -33,6 +34,7 @@ export class KafkajsClient implements KafkaClient {
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
+      ...kafkajsSecurityOptions(options.security ?? PLAINTEXT),
       logLevel: kafkaLogLevel(options.logLevel),
       logCreator: kafkaLogCreator(options.logger),
     });

@@ -18,6 +18,7 @@ import type {
   ProducerOptions,
   TransactionalProducer,
 } from './kafka-client';
+import { librdkafkaSecurityProperties, PLAINTEXT } from './kafka-security';
 import { LibrdkafkaConsumer } from './librdkafka-consumer';
 import type { PartitionOffset } from './records';
 import { seamAdmin, seamProducer, toKafkajsMessages } from './kafkajs-api';
@@ -37,13 +38,26 @@ export class LibrdkafkaClient implements KafkaClient {
         logLevel: librdkafkaLogLevel(options.logLevel),
         logger: librdkafkaLogger(options.logger, options.logLevel),
       },
+      // TLS and SASL as librdkafka properties (the kafkaJS block's ssl/sasl would hide the CA).
+      ...librdkafkaSecurityProperties(options.security ?? PLAINTEXT),
     });
     this.version = `librdkafka ${librdkafkaVersion} (@confluentinc/kafka-javascript ${packageVersion()})`;
   }
 
-  producer(options: ProducerOptions = {}): Promise<KafkaProducer> {
+  async producer(options: ProducerOptions = {}): Promise<KafkaProducer> {
+    // librdkafka retries a refused SASL login until its connect times out, tens of seconds later,
+    // and only logs each refusal meanwhile: the first one fails the connect at once instead.
+    let refused: (error: Error) => void = () => undefined;
+    const loginRefused = new Promise<never>((_resolve, reject) => {
+      refused = reject;
+    });
+    const logger = librdkafkaLogger(this.options.logger, this.options.logLevel, undefined, (m) =>
+      refused(new Error(m)),
+    );
     // acks=all is in the producer's configuration (newProducer).
-    return seamProducer(this.newProducer(undefined, options.deliveryTimeoutMs));
+    const producer = this.newProducer(undefined, options.deliveryTimeoutMs, logger);
+    // Not disconnected on failure: librdkafka's disconnect waits for the connect to time out.
+    return Promise.race([seamProducer(producer), loginRefused]);
   }
 
   async transactionalProducer(transactionalId: string): Promise<TransactionalProducer> {
@@ -70,9 +84,14 @@ export class LibrdkafkaClient implements KafkaClient {
     return seamAdmin(this.kafka.admin());
   }
 
-  private newProducer(transactionalId?: string, deliveryTimeoutMs?: number): KafkaJS.Producer {
+  private newProducer(
+    transactionalId?: string,
+    deliveryTimeoutMs?: number,
+    logger?: KafkaJS.Logger,
+  ): KafkaJS.Producer {
     return this.kafka.producer({
       kafkaJS: {
+        ...(logger === undefined ? {} : { logger }),
         // Only present when set: the client reads a key with an undefined value as set.
         ...(transactionalId === undefined ? {} : { transactionalId }),
         idempotent: true,
@@ -124,16 +143,22 @@ function librdkafkaLogLevel(level: LogLevel): KafkaJS.logLevel {
 /** librdkafka's text for RD_KAFKA_RESP_ERR__FATAL (rd_kafka_err2str), in the client's error logs. */
 const FATAL_ERROR_TEXT = 'Local: Fatal error';
 
+/** librdkafka's text for a refused SASL login (RD_KAFKA_RESP_ERR__AUTHENTICATION). */
+const AUTH_ERROR_TEXT = 'SASL authentication error';
+
 /**
  * The client's logger interface, writing into the worker's JSON logger. `onFatal` is told once
- * when an error log reports librdkafka's fatal error, whatever the log level.
+ * when an error log reports librdkafka's fatal error, `onAuthFailure` once when one reports a
+ * refused SASL login, whatever the log level.
  */
 export function librdkafkaLogger(
   logger: Logger,
   level: LogLevel,
   onFatal?: (message: string) => void,
+  onAuthFailure?: (message: string) => void,
 ): KafkaJS.Logger {
   let fatal = false;
+  let authFailed = false;
   const make = (component: string, threshold: KafkaJS.logLevel): KafkaJS.Logger => {
     const log = logger.child({ component });
     let current = threshold;
@@ -144,6 +169,10 @@ export function librdkafkaLogger(
         if (onFatal !== undefined && !fatal && m.includes(FATAL_ERROR_TEXT)) {
           fatal = true;
           onFatal(m);
+        }
+        if (onAuthFailure !== undefined && !authFailed && m.includes(AUTH_ERROR_TEXT)) {
+          authFailed = true;
+          onAuthFailure(m);
         }
       },
       warn: (m, extra) => current >= KafkaJS.logLevel.WARN && log.warn(m, fields(extra)),

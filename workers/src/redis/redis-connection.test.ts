@@ -4,6 +4,11 @@ const direct: RedisEndpoint = {
   redisUrl: 'redis://:s3cret@127.0.0.1:16379/2',
   redisSentinels: undefined,
   redisSentinelMaster: 'fraudstream',
+  redisCa: undefined,
+  redisCert: undefined,
+  redisKey: undefined,
+  redisUsername: undefined,
+  redisPassword: undefined,
 };
 const viaSentinels: RedisEndpoint = {
   ...direct,

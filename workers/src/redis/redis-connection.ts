@@ -4,11 +4,19 @@
 // are spoken to in plain text and without a password (the local stack's run so).
 import Redis, { type RedisOptions } from 'ioredis';
 import type { ServiceEndpoints } from '../config/env';
+import { redisSecurityOptions } from './redis-tls';
 
-/** The settings that decide where a Redis client connects. */
+/** The settings that decide where a Redis client connects, and how it is secured. */
 export type RedisEndpoint = Pick<
   ServiceEndpoints,
-  'redisUrl' | 'redisSentinels' | 'redisSentinelMaster'
+  | 'redisUrl'
+  | 'redisSentinels'
+  | 'redisSentinelMaster'
+  | 'redisCa'
+  | 'redisCert'
+  | 'redisKey'
+  | 'redisUsername'
+  | 'redisPassword'
 >;
 
 /** True for the error reply of a replica to a write: the client talks to a demoted primary. */
@@ -50,10 +58,13 @@ export function sentinelOptions(endpoint: RedisEndpoint, options: RedisOptions):
 
 /**
  * A Redis client of `endpoint` with `options` (not connected when `options.lazyConnect`): direct
- * to FS_REDIS_URL, or through the sentinels.
+ * to FS_REDIS_URL, or through the sentinels; secured by the TLS and ACL settings (redis-tls.ts).
  */
 export function createRedis(endpoint: RedisEndpoint, options: RedisOptions): Redis {
-  return new Redis(endpoint.redisUrl, sentinelOptions(endpoint, options));
+  return new Redis(
+    endpoint.redisUrl,
+    sentinelOptions(endpoint, { ...redisSecurityOptions(endpoint), ...options }),
+  );
 }
 
 /** Where a client of `endpoint` connects, for logs: never the URL's credentials. */
