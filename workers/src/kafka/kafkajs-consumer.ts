@@ -21,6 +21,7 @@ export class KafkajsConsumer implements GroupConsumer {
   private inFlight = 0;
   private idle: (() => void) | undefined;
   private runConfig: ConsumerRunConfig | undefined;
+  private memberId: string | undefined;
   private rerunTimer: NodeJS.Timeout | undefined;
 
   /** Creates the kafkajs consumer; {@link start} joins the group. */
@@ -67,13 +68,17 @@ export class KafkajsConsumer implements GroupConsumer {
     this.consumer.on(REBALANCING, () => {
       this.logger.info('rebalancing');
       // What was processed is committed before the partitions move, so the next owner does not
-      // score it again.
-      void this.committer?.commit();
+      // score it again; then nothing until the new assignment is known.
+      void this.committer?.commitAndHold();
     });
     this.consumer.on(GROUP_JOIN, ({ payload }) => {
       const previous = this.assignment;
       this.assignment = [...(payload.memberAssignment[options.topic] ?? [])].sort((a, b) => a - b);
-      this.committer?.retain(options.topic, this.assignment);
+      // A new member id: this member was dropped (session or rebalance timeout, a crash) and the
+      // group may have handed its partitions to others meanwhile.
+      const rejoined = this.memberId !== undefined && this.memberId !== payload.memberId;
+      this.memberId = payload.memberId;
+      this.committer?.retain(options.topic, this.assignment, rejoined);
       this.logger.info('partitions assigned', {
         memberId: payload.memberId,
         partitions: this.assignment,
@@ -85,6 +90,8 @@ export class KafkajsConsumer implements GroupConsumer {
     });
     this.consumer.on(CRASH, ({ payload }) => {
       this.assignment = [];
+      // The restarted member joins with a new generation: no commit until its assignment.
+      void this.committer?.commitAndHold();
       if (payload.restart) {
         this.logger.warn('consumer crashed; kafkajs restarts it', { error: payload.error });
       } else if (this.runConfig !== undefined && isBrokerError(payload.error)) {

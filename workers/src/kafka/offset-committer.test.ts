@@ -89,4 +89,65 @@ describe('OffsetCommitter', () => {
       [{ topic: 't', partition: 0, offset: '13' }],
     ]);
   });
+
+  it('commits, then holds until the new assignment: old offsets never go out with a new generation', async () => {
+    const commits: unknown[] = [];
+    const c = new OffsetCommitter(
+      { commitOffsets: (o) => Promise.resolve(void commits.push(o)) },
+      60_000,
+    );
+    c.processed('t', 0, '9');
+    await c.commitAndHold();
+    // A chunk of partition 1 finishes while the member rejoins.
+    c.processed('t', 1, '4');
+    await c.commit();
+    expect(commits).toEqual([[{ topic: 't', partition: 0, offset: '10' }]]);
+    // Partition 1 went to another member: its offset is dropped, the rest is committed again.
+    c.retain('t', [0]);
+    c.processed('t', 0, '12');
+    await c.stop();
+    expect(commits).toEqual([
+      [{ topic: 't', partition: 0, offset: '10' }],
+      [{ topic: 't', partition: 0, offset: '13' }],
+    ]);
+  });
+
+  it('holds after a commit refused for a generation that is over', async () => {
+    const commits: unknown[] = [];
+    let refuse = true;
+    const c = new OffsetCommitter(
+      {
+        commitOffsets: (o) => {
+          if (refuse)
+            return Promise.reject(Object.assign(new Error('x'), { type: 'ILLEGAL_GENERATION' }));
+          commits.push(o);
+          return Promise.resolve();
+        },
+      },
+      60_000,
+    );
+    c.processed('t', 0, '9');
+    await c.commit();
+    refuse = false;
+    await c.commit();
+    expect(commits).toEqual([]);
+    c.retain('t', [0]);
+    await c.stop();
+    expect(commits).toEqual([[{ topic: 't', partition: 0, offset: '10' }]]);
+  });
+
+  it('drops every pending offset when the member comes back as a new member', async () => {
+    const commits: unknown[] = [];
+    const c = new OffsetCommitter(
+      { commitOffsets: (o) => Promise.resolve(void commits.push(o)) },
+      60_000,
+    );
+    c.retain('t', [0, 1]);
+    await c.commitAndHold();
+    // Held past the rebalance timeout: the group moved on and another member committed 450.
+    c.processed('t', 0, '149');
+    c.retain('t', [0], true);
+    await c.stop();
+    expect(commits).toEqual([]);
+  });
 });

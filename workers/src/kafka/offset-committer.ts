@@ -5,6 +5,7 @@
 // producer→consumer hop: 124 ms with autoCommit, 1.1 ms without). Consumers here run with
 // autoCommit off and commit what they have processed on a timer instead.
 import type { Consumer } from 'kafkajs';
+import { causeChain } from '../errors';
 
 /** Commits the processed offsets of a consumer every `intervalMs`; `stop()` commits a last time. */
 export class OffsetCommitter {
@@ -17,6 +18,8 @@ export class OffsetCommitter {
   private timer: NodeJS.Timeout | undefined;
   private committing: Promise<void> = Promise.resolve();
   private failures = 0;
+  /** Commits wait for the next {@link retain} (see {@link commitAndHold}). */
+  private held = false;
 
   /** Starts committing every `intervalMs`. */
   constructor(
@@ -46,12 +49,31 @@ export class OffsetCommitter {
   /**
    * The member now owns `partitions` of `topic`: forgets what is pending for the others (they
    * were revoked) and ignores what is processed for them from now on; committing them would
-   * move another member's position.
+   * move another member's position. `rejoined`: the member was dropped from the group and joined
+   * as a new member, so the group may have moved on without it and every pending offset of the
+   * topic is stale (its records come back: duplicates, never offsets moved back).
    */
-  retain(topic: string, partitions: readonly number[]): void {
+  retain(topic: string, partitions: readonly number[], rejoined = false): void {
     this.owned.set(topic, new Set(partitions));
     for (const [key, o] of this.pending)
-      if (o.topic === topic && !partitions.includes(o.partition)) this.pending.delete(key);
+      if (o.topic === topic && (rejoined || !partitions.includes(o.partition)))
+        this.pending.delete(key);
+    this.held = false;
+  }
+
+  /**
+   * Commits what is pending, then holds every commit until the next {@link retain}: the member
+   * is leaving its generation (a rebalance, a crash, a fenced or forgotten member). kafkajs
+   * carries the new generation before it announces the new assignment, and a commit in between
+   * would write the old assignment's offsets with the new generation, for partitions that may
+   * now be another member's: the broker accepts it and their offsets move back.
+   */
+  commitAndHold(): Promise<void> {
+    void this.commit();
+    this.committing = this.committing.then(() => {
+      this.held = true;
+    });
+    return this.committing;
   }
 
   /** Commit attempts that failed (e.g. during a rebalance); the offsets are tried again. */
@@ -62,7 +84,7 @@ export class OffsetCommitter {
   /** Commits what is pending now (one commit at a time; never rejects). */
   commit(): Promise<void> {
     this.committing = this.committing.then(async () => {
-      if (this.pending.size === 0) return;
+      if (this.held || this.pending.size === 0) return;
       const offsets = [...this.pending.values()];
       this.pending.clear();
       try {
@@ -70,6 +92,7 @@ export class OffsetCommitter {
       } catch (error: unknown) {
         this.failures += 1;
         this.onError?.(error);
+        if (isMembershipError(error)) this.held = true;
         // Keep the newer of what failed and what arrived meanwhile, for the next attempt.
         for (const o of offsets) {
           const key = `${o.topic}:${o.partition}`;
@@ -87,4 +110,20 @@ export class OffsetCommitter {
     this.timer = undefined;
     await this.commit();
   }
+}
+
+// Commit errors that say this member's generation is over: it must rejoin before committing.
+const MEMBERSHIP_ERRORS = new Set([
+  'UNKNOWN_MEMBER_ID',
+  'ILLEGAL_GENERATION',
+  'REBALANCE_IN_PROGRESS',
+  'FENCED_INSTANCE_ID',
+]);
+
+function isMembershipError(error: unknown): boolean {
+  for (const e of causeChain(error, 8)) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && MEMBERSHIP_ERRORS.has(type)) return true;
+  }
+  return false;
 }
