@@ -96,6 +96,7 @@ describe('reduceChaos', () => {
     l.deadLetter(-1, 'DESERIALIZATION', 1500); // someone else's
     const f = reduceChaos(l.entries, [WINDOW], { horizonMs: 9000 });
     expect(f.lost).toBe(1);
+    expect(f.lost_transactions.map((t) => t.seq)).toEqual([150]);
     expect(f.faults[0]?.lost).toBe(1);
     expect(f.duplicates).toBe(3);
     expect(f.duplicates_identical).toBe(false);

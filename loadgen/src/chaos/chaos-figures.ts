@@ -117,8 +117,20 @@ export interface ChaosFigures {
    * (Not the workers' delivery mode: that is the run's `exactly_once`.)
    */
   readonly every_transaction_once: boolean;
+  /**
+   * The first lost transactions (at most {@link LOST_LISTED}): sequence number, input partition
+   * and when loadgen handed it over, to find them in the topics and the workers' logs.
+   */
+  readonly lost_transactions: readonly {
+    readonly seq: number;
+    readonly partition: number;
+    readonly handed_at_ms: number;
+  }[];
   readonly faults: readonly FaultFigures[];
 }
+
+/** How many lost transactions the figures name. */
+export const LOST_LISTED = 20;
 
 /** Thresholds of the reduction. */
 export interface ReduceOptions {
@@ -358,6 +370,13 @@ export function reduceChaos(
     within_100ms_share_in_faults: share(inFaults),
     within_100ms_share_outside_faults: share(outside),
     every_transaction_once: all.lost === 0 && all.duplicates === 0,
+    lost_transactions: entries
+      .flatMap((e, seq) =>
+        settledAtMs(e) === undefined
+          ? [{ seq, partition: e.partition, handed_at_ms: round3(e.handedAtMs) }]
+          : [],
+      )
+      .slice(0, LOST_LISTED),
     faults,
   };
 }
