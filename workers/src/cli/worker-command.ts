@@ -126,14 +126,14 @@ export const workerCommand: CliCommand = {
  * telemetry setting, credentials redacted by their declarations.
  */
 export function printableConfig(config: WorkerConfig, telemetryOptions: TelemetryOptions): string {
-  const { traceIdHashKey, traceIdHashKeyFile } = telemetryOptions;
-  const telemetry = { ...resolveTelemetryOptions(telemetryOptions), traceIdHashKeyFile };
+  const { traceIdHashKey } = telemetryOptions;
+  const telemetry = resolveTelemetryOptions(telemetryOptions);
   const shown = {
     ...describeValues(WORKER_SETTINGS, config),
     ...describeValues(TELEMETRY_SETTINGS, telemetry),
   };
   // The per-process random key would show as "(set)", which reads as if one had been given.
-  if (traceIdHashKey === undefined && traceIdHashKeyFile === undefined) {
+  if (traceIdHashKey === undefined) {
     shown[TELEMETRY_SETTINGS.traceIdHashKey.name] = '(unset: random per process)';
   }
   return JSON.stringify(shown, null, 2);

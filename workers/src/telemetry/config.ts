@@ -4,13 +4,11 @@ import { hostname } from 'node:os';
 import {
   bool,
   checkSettings,
-  ConfigError,
   declaredDefaults,
   int,
   num,
   optionalSetting,
   readGivenSettings,
-  readSettingFile,
   setting,
   text,
   url,
@@ -111,11 +109,6 @@ export const TELEMETRY_SETTINGS = {
     'key of the HMAC-SHA-256 that customer and card ids are hashed with on spans; set the same key on every process to follow one customer across them (unset: a random key per process)',
     { secret: true },
   ),
-  traceIdHashKeyFile: optionalSetting(
-    'FS_TRACE_ID_HASH_KEY_FILE',
-    nonEmpty,
-    'file holding FS_TRACE_ID_HASH_KEY (a mounted Secret); not with FS_TRACE_ID_HASH_KEY',
-  ),
 };
 
 /** The settings of `fraudstream trace`. */
@@ -132,8 +125,8 @@ export const TRACE_SETTINGS = {
 /** Settings of tracing and metrics given in code; every field optional, defaults from the declarations. */
 export type TelemetryOptions = Partial<SettingValues<typeof TELEMETRY_SETTINGS>>;
 
-/** Options that stay unset when not given (the key file is read into `traceIdHashKey`). */
-type UnsetKeys = 'otlpCa' | 'traceIdHashKeyFile';
+/** Options that stay unset when not given. */
+type UnsetKeys = 'otlpCa';
 
 /** {@link TelemetryOptions} with every default applied and every value checked. */
 export type ResolvedTelemetryOptions = {
@@ -172,22 +165,10 @@ export function telemetryOptionsFromEnv(
 }
 
 /**
- * Applies the defaults, checks every value given in code by the rules of its variable, and reads
- * the hash key from FS_TRACE_ID_HASH_KEY_FILE when that is given; a bad value or file throws a
- * ConfigError naming the variable.
+ * Applies the defaults and checks every value given in code by the rules of its variable (the
+ * hash key may come from FS_TRACE_ID_HASH_KEY_FILE, like every secret: the settings package reads
+ * it); a bad value throws a ConfigError naming the variable.
  */
 export function resolveTelemetryOptions(options: TelemetryOptions = {}): ResolvedTelemetryOptions {
-  const { traceIdHashKeyFile, ...given } = checkSettings(TELEMETRY_SETTINGS, options);
-  if (traceIdHashKeyFile === undefined) return { ...DEFAULT_TELEMETRY_OPTIONS, ...given };
-  const { traceIdHashKey: keyVar, traceIdHashKeyFile: fileVar } = TELEMETRY_SETTINGS;
-  if (given.traceIdHashKey !== undefined) {
-    throw new ConfigError(fileVar.name, `unset when ${keyVar.name} is set`, traceIdHashKeyFile);
-  }
-  const key = readSettingFile(
-    fileVar.name,
-    traceIdHashKeyFile,
-    `a readable file holding a key of ${keyVar.type.expected}`,
-    (text) => keyVar.type.schema.safeParse(text.trim()).success,
-  ).trim();
-  return { ...DEFAULT_TELEMETRY_OPTIONS, ...given, traceIdHashKey: key };
+  return { ...DEFAULT_TELEMETRY_OPTIONS, ...checkSettings(TELEMETRY_SETTINGS, options) };
 }

@@ -106,9 +106,9 @@ describe('customer ids on spans', () => {
   it('a short key in its file is refused too', async () => {
     const file = join(dir, 'short');
     await writeFile(file, 'short-key\n');
-    expect(() => resolveTelemetryOptions({ traceIdHashKeyFile: file })).toThrow(
-      /FS_TRACE_ID_HASH_KEY_FILE: expected a readable file/,
-    );
+    expect(() =>
+      resolveTelemetryOptions(telemetryOptionsFromEnv({ FS_TRACE_ID_HASH_KEY_FILE: file })),
+    ).toThrow(/^FS_TRACE_ID_HASH_KEY: expected at least 32/);
   });
 
   it('spanIdMapper hashes one id the same way each time, and distinct ids apart', () => {
