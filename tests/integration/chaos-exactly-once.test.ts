@@ -2,12 +2,12 @@
 // restarts it, then kills the suite's Kafka broker and restarts it. Every transaction must end
 // with exactly one verdict on `decisions` (loadgen's ledger, read committed), and no worker
 // process may exit on the broker's absence.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { chaosBenchmark, processWorkerLauncher } from '@fraudstream/loadgen';
 import { KAFKA_BROKERS, KAFKA_CLIENT, REDIS_URL } from '../support/services';
+import { stackStatus } from '../support/local-stack';
 import { collect, discard } from '../support/streams';
 
 describe('exactly-once under worker and broker faults', () => {
@@ -35,12 +35,7 @@ describe('exactly-once under worker and broker faults', () => {
       ]);
     } finally {
       // The tests after this one need the stack whole again.
-      const status = spawnSync(
-        'bash',
-        [path.join(__dirname, '..', '..', 'deploy', 'local', 'stack.sh'), 'status'],
-        { encoding: 'utf8' },
-      );
-      expect(`${status.stdout}${status.stderr}exit ${String(status.status)}`).toMatch(/exit 0$/);
+      expect(stackStatus()).toMatch(/exit 0$/);
     }
     expect(code).toBe(0);
     const json = JSON.parse(printed.join('')) as {

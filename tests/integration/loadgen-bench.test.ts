@@ -1,7 +1,6 @@
 // Every `fraudstream bench` scenario in smoke mode against the real Kafka, with the echo
 // worker standing in for the scoring worker: the scenarios keep working and produce their
 // figures and reports. Figures are printed, never asserted against targets (no timing checks).
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,6 +24,7 @@ import { loadTf } from '@fraudstream/models';
 import Redis from 'ioredis';
 import { countKeys } from '../support/redis';
 import { KAFKA_CLIENT, REDIS_URL } from '../support/services';
+import { stackStatus } from '../support/local-stack';
 import { collect, discard } from '../support/streams';
 import { startEchoWorker, type EchoWorkerHandle } from './loadgen-echo-worker';
 
@@ -482,14 +482,7 @@ describe('models: micro-benchmarks in smoke mode', () => {
         ...['--faults', faults.join(',')],
       ]);
     } finally {
-      const status = spawnSync(
-        'bash',
-        [path.join(__dirname, '..', '..', 'deploy', 'local', 'stack.sh'), 'status'],
-        {
-          encoding: 'utf8',
-        },
-      );
-      expect(`${status.stdout}${status.stderr}exit ${String(status.status)}`).toMatch(/exit 0$/);
+      expect(stackStatus()).toMatch(/exit 0$/);
       expect(await redisMemorySettings(REDIS_URL)).toEqual(before);
     }
     expect(code).toBe(0);
