@@ -96,6 +96,9 @@ export function createBatchRunner(options: BatchRunnerOptions): BatchHandler {
   const logger = (options.logger ?? SILENT_LOGGER).child({ component: 'batch-runner' });
   const now = options.now ?? Date.now;
 
+  // Partitions whose last transaction failed: a broker away fails every chunk of them, and one
+  // warning per partition says so; the repeats go to debug until a chunk commits again.
+  const failing = new Set<string>();
   const score = async (chunks: readonly PartitionChunk[]): Promise<ChunkOutcome> => {
     const first = chunks[0];
     if (first === undefined) return 'acknowledged';
@@ -113,13 +116,15 @@ export function createBatchRunner(options: BatchRunnerOptions): BatchHandler {
       });
       if (report.redeliver) {
         const reason = report.redeliverReason ?? 'produce-failed';
-        logger.warn('transaction not committed; the chunk will be fetched again', {
-          ...first.position,
-          reason,
-          error: report.redeliverCause,
-        });
+        const key = `${first.position.topic}/${first.position.partition}`;
+        const fields = { ...first.position, reason, error: report.redeliverCause };
+        const message = 'transaction not committed; the chunk will be fetched again';
+        if (failing.has(key)) logger.debug(message, fields);
+        else logger.warn(message, fields);
+        failing.add(key);
         return reason;
       }
+      for (const c of chunks) failing.delete(`${c.position.topic}/${c.position.partition}`);
       return 'acknowledged';
     } catch (error: unknown) {
       if (classifyFailure(error) === 'redis-unavailable') {
