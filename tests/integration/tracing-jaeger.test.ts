@@ -14,6 +14,7 @@ import {
 } from '@fraudstream/workers';
 import { traceCommand } from '@fraudstream/workers/cli';
 import {
+  hashedId,
   jaegerTraceSpans,
   JAEGER_URL,
   requireJaeger,
@@ -152,7 +153,8 @@ describe('tracing across Kafka into Jaeger', () => {
       'messaging.destination.partition.id': '2',
       'messaging.consumer.group.name': 'fraudstream-test',
       'kafka.offset': 41,
-      'kafka.message.key': 'cust-1',
+      // The customer id is keyed-hashed on spans; the transaction id stays raw.
+      'kafka.message.key': hashedId('cust-1'),
       'fraudstream.transaction_id': transactionId,
       'fraudstream.decision': 'REVIEW',
       'fraudstream.model_version': 'test-v1',

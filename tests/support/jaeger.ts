@@ -2,6 +2,7 @@
 // a hard check that it runs (a suite that needs it fails, never skips), and polling for a
 // transaction's trace until all the spans a test expects have arrived (spans are exported in
 // batches, and Jaeger stores them asynchronously), and producing traced transactions.
+import { createHmac } from 'node:crypto';
 import {
   DEFAULT_JAEGER_URL,
   findTransactionTraces,
@@ -47,7 +48,16 @@ export function tracedService(serviceName: string): Telemetry {
     traceSampleRatio: 1,
     otlpEndpoint: OTLP_ENDPOINT,
     tracingEnabled: true,
+    traceIdHashKey: TRACE_ID_HASH_KEY,
   });
+}
+
+/** The customer-id hash key of {@link tracedService}: one for every service, as in a fleet. */
+export const TRACE_ID_HASH_KEY = 'fraudstream-test-trace-id-hash-key-0001';
+
+/** A customer id as {@link tracedService}'s spans carry it (HMAC-SHA-256, hex). */
+export function hashedId(id: string): string {
+  return createHmac('sha256', TRACE_ID_HASH_KEY).update(id, 'utf8').digest('hex');
 }
 
 /**
