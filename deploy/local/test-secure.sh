@@ -11,9 +11,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
 # The secured subset: produce, consume, score and dead letters (pipeline), retry, labels,
-# exactly-once, and the security failures themselves.
-SUBSET=(integration/worker-pipeline integration/worker-retry.test integration/worker-labels
-  integration/worker-exactly-once secure/kafka-sasl-credentials)
+# exactly-once, and the security failures themselves. jest takes these as patterns: the
+# `.test` suffix keeps worker-labels from also matching worker-labels-retry (not in the subset).
+SUBSET=(integration/worker-pipeline.test integration/worker-retry.test
+  integration/worker-labels.test integration/worker-exactly-once.test
+  secure/kafka-sasl-credentials.test)
 
 # Its own home and ports, so it never meets the ordinary stack or a developer's.
 export FRAUDSTREAM_HOME="${FS_SECURE_TEST_HOME:-${FRAUDSTREAM_HOME:-$ROOT/.fraudstream}/secure-test}"
