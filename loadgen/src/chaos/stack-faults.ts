@@ -48,16 +48,29 @@ export function kill(
 export async function restart(ctx: FaultContext, component: string, what: string): Promise<number> {
   const t = toolsOf(ctx);
   await gone(t.stack, component);
-  ctx.log(`restarting ${what}: stack.sh up`);
-  try {
-    await t.stack.up(t.restoreTimeoutMs);
-    return t.stack.pid(component);
-  } catch (error) {
-    throw new FaultNotRestoredError(ctx.step.name, `${what} did not start again`, {
-      cause: error,
-    });
+  // `up` is tried again until the restore timeout: one attempt can fail on what a killed process
+  // leaves for a moment (its port, the stack's lock), and a node left down breaks whatever runs
+  // after the benchmark.
+  const deadline = Date.now() + t.restoreTimeoutMs;
+  for (let attempt = 1; ; attempt += 1) {
+    ctx.log(`restarting ${what}: stack.sh up${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
+    try {
+      await t.stack.up(Math.max(1_000, deadline - Date.now()));
+      return t.stack.pid(component);
+    } catch (error) {
+      if (Date.now() + RESTART_RETRY_MS >= deadline) {
+        throw new FaultNotRestoredError(ctx.step.name, `${what} did not start again`, {
+          cause: error,
+        });
+      }
+      ctx.log(`${what} did not start: ${error instanceof Error ? error.message : String(error)}`);
+      await sleep(RESTART_RETRY_MS);
+    }
   }
 }
+
+/** Pause between two `stack.sh up` attempts of a restart, ms. */
+const RESTART_RETRY_MS = 2_000;
 
 /** Puts Redis's memory settings back (retrying until the restore timeout) and checks they are. */
 async function restoreMemory(
