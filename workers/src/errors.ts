@@ -268,6 +268,15 @@ export function* causeChain(error: unknown, maxDepth = 6): Generator<object> {
   }
 }
 
+/** True when `error` or one of its causes is a kafkajs protocol error of one of `types`. */
+export function hasKafkajsErrorType(error: unknown, types: ReadonlySet<string>): boolean {
+  for (const e of causeChain(error, 8)) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && types.has(type)) return true;
+  }
+  return false;
+}
+
 /** The installed kafkajs is not the version whose internals a client fix was written for. */
 export class KafkajsVersionError extends WorkerError {
   override readonly name = 'KafkajsVersionError';

@@ -3,7 +3,7 @@
 // can answer OUT_OF_ORDER_SEQUENCE_NUMBER, and kafkajs neither bumps its epoch nor resets the
 // sequence (librdkafka does, KIP-360): every later send to that partition fails the same way,
 // forever. The only way out is a new producer, which gets a new producer id.
-import { causeChain } from '../errors';
+import { hasKafkajsErrorType } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { KafkaProducer } from './kafka-client';
 
@@ -16,11 +16,7 @@ const STUCK = new Set([
 
 /** True when `error` says the producer's sequence state is broken (see the file comment). */
 export function isStuckSequence(error: unknown): boolean {
-  for (const e of causeChain(error, 8)) {
-    const type = (e as { type?: unknown }).type;
-    if (typeof type === 'string' && STUCK.has(type)) return true;
-  }
-  return false;
+  return hasKafkajsErrorType(error, STUCK);
 }
 
 /**

@@ -5,7 +5,7 @@
 // producer→consumer hop: 124 ms with autoCommit, 1.1 ms without). Consumers here run with
 // autoCommit off and commit what they have processed on a timer instead.
 import type { Consumer } from 'kafkajs';
-import { causeChain } from '../errors';
+import { hasKafkajsErrorType } from '../errors';
 
 /** Commits the processed offsets of a consumer every `intervalMs`; `stop()` commits a last time. */
 export class OffsetCommitter {
@@ -92,7 +92,7 @@ export class OffsetCommitter {
       } catch (error: unknown) {
         this.failures += 1;
         this.onError?.(error);
-        if (isMembershipError(error)) this.held = true;
+        if (hasKafkajsErrorType(error, MEMBERSHIP_ERRORS)) this.held = true;
         // Keep the newer of what failed and what arrived meanwhile, for the next attempt.
         for (const o of offsets) {
           const key = `${o.topic}:${o.partition}`;
@@ -119,11 +119,3 @@ const MEMBERSHIP_ERRORS = new Set([
   'REBALANCE_IN_PROGRESS',
   'FENCED_INSTANCE_ID',
 ]);
-
-function isMembershipError(error: unknown): boolean {
-  for (const e of causeChain(error, 8)) {
-    const type = (e as { type?: unknown }).type;
-    if (typeof type === 'string' && MEMBERSHIP_ERRORS.has(type)) return true;
-  }
-  return false;
-}
