@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS } from '@fraudstream/cli';
-import type { Setting } from '@fraudstream/settings';
+import { secretFileName, type Setting } from '@fraudstream/settings';
 import { TELEMETRY_SETTINGS, WORKER_SETTINGS } from '@fraudstream/workers';
 import { parse } from 'yaml';
 import {
@@ -26,6 +26,11 @@ const DECLARED: readonly Setting<unknown>[] = [
   ...Object.values(TELEMETRY_SETTINGS),
 ];
 const byName = new Map(DECLARED.map((s) => [s.name, s]));
+/** Every variable the worker reads: its settings, and `<NAME>_FILE` for each secret one. */
+const readable = new Set([
+  ...byName.keys(),
+  ...DECLARED.filter((s) => s.secret === true).map((s) => secretFileName(s.name)),
+]);
 
 const manifests = readManifests();
 const configMap = (theOne(manifests, 'ConfigMap', 'fraudstream-worker').data ?? {}) as Record<
@@ -151,7 +156,7 @@ describe('names shared by the deploy files and the code', () => {
       ...Object.keys(composeEnv),
       ...Object.keys(imageEnv()),
     ].filter((name) => name.startsWith('FS_'));
-    expect(set.filter((name) => !byName.has(name))).toEqual([]);
+    expect(set.filter((name) => !readable.has(name))).toEqual([]);
     // A setting declared secret may sit in the ConfigMap only as a URL without credentials
     // (FS_OTLP_ENDPOINT is secret because a URL may carry them; the collector's does not).
     const credentials = Object.entries(configMap).filter(([name, value]) => {
@@ -160,6 +165,41 @@ describe('names shared by the deploy files and the code', () => {
       return url === undefined || url.username !== '' || url.password !== '' || url.search !== '';
     });
     expect(credentials).toEqual([]);
+  });
+
+  it('the workers and KEDA reach Kafka the same way, with the Secret files the pod mounts', () => {
+    const saslSecret = theOne(manifests, 'Secret', 'fraudstream-kafka-sasl');
+    const keda = (key: string): string => String(at(saslSecret, `stringData.${key}`));
+    const kedaProtocol = `${keda('mechanism') === 'plaintext' ? '' : 'sasl_'}${keda('tls') === 'enable' ? 'ssl' : 'plaintext'}`;
+    expect(deployed(WORKER_SETTINGS.kafkaSecurityProtocol)).toBe(kedaProtocol);
+    expect(deployed(WORKER_SETTINGS.kafkaSaslMechanism)).toBe(
+      { scram_sha512: 'scram-sha-512', scram_sha256: 'scram-sha-256', plaintext: 'plain' }[
+        keda('mechanism')
+      ],
+    );
+    expect(deployed(WORKER_SETTINGS.kafkaBrokers)).toBe(
+      String(at(trigger, 'metadata.bootstrapServers')),
+    );
+    // Each file setting points into the Secret's mount, at an item the volume projects.
+    const volume = listAt(pod, 'volumes').find(
+      (v) => at(v, 'secret.secretName') === 'fraudstream-kafka-sasl',
+    );
+    const mount = listAt(container, 'volumeMounts').find((m) => m.name === volume?.name);
+    const mounted = listAt(volume, 'secret.items').map(
+      (i) => `${String(mount?.mountPath)}/${String(i.path)}`,
+    );
+    const files = [
+      configMap[WORKER_SETTINGS.kafkaSslCa.name],
+      configMap[secretFileName(WORKER_SETTINGS.kafkaSaslPassword.name)],
+    ];
+    expect(files.filter((f) => f === undefined || !mounted.includes(f))).toEqual([]);
+    const username = listAt(container, 'env').find(
+      (e) => e.name === WORKER_SETTINGS.kafkaSaslUsername.name,
+    );
+    expect(at(username, 'valueFrom.secretKeyRef')).toEqual({
+      name: 'fraudstream-kafka-sasl',
+      key: 'username',
+    });
   });
 
   it('every Secret and key the pods and KEDA read is one secrets.example.yaml declares', () => {
