@@ -116,6 +116,40 @@ describe('reduceChaos', () => {
     expect(f.within_100ms_share_in_faults).toBeNull();
   });
 
+  it('closes a window only once no transaction waits longer than the budget', () => {
+    // One partition, a record every 10 ms. Nothing is served from 1000 ms to 6000 ms (after the
+    // fault's steps ended at 5000 ms); the backlog then drains at 2 ms a record: record k gets
+    // its verdict at 5800 + 2k ms, more than 100 ms after it was sent up to k = 712 (sent at
+    // 7120, served at 7224 ms). The window closes there.
+    const l = ledger(1000, 1, (seq) => {
+      const at = seq * 10;
+      if (at < 1000) return 5;
+      const served = 5800 + seq * 2;
+      return served > at ? served - at : 5;
+    });
+    const f = reduceChaos(l.entries, [WINDOW], { horizonMs: 20_000 });
+    const [w] = f.faults;
+    expect(w?.length_s).toBe(4);
+    expect(w?.recovery_s).toBe(2.224);
+    // Sent before 7224 ms: 723 records, all but the first 100 in the window; those sent from
+    // 5000 ms on waited behind the backlog and count against the fault, not the quiet time.
+    expect(w?.sent).toBe(623);
+    expect(f.within_100ms_share_outside_faults).toBe(1);
+  });
+
+  it('never runs a recovery into the next fault', () => {
+    const l = ledger(1000, 1, (seq) => (seq * 10 < 5000 ? 9000 - seq * 10 : 5));
+    const next: FaultWindow = {
+      ...WINDOW,
+      name: '2-kill',
+      startMs: 7000,
+      endMs: 8000,
+      actions: [],
+    };
+    const f = reduceChaos(l.entries, [WINDOW, next], { horizonMs: 20_000 });
+    expect(f.faults[0]?.recovery_s).toBe(2);
+  });
+
   it('dates windows from the start of sending', () => {
     const l = ledger(10, 1, () => 5);
     const f = reduceChaos(l.entries, [WINDOW], { horizonMs: 1000, sendStartMs: 500 });

@@ -54,7 +54,14 @@ export interface FaultFigures {
   readonly kind: string;
   /** Window start, seconds after sending began. */
   readonly start_s: number;
+  /** From the first action to the end of the fault's last step (its hold, a replacement's readiness). */
   readonly length_s: number;
+  /**
+   * From there until the window closed: until no transaction was waiting longer than the budget
+   * (see {@link withRecovery}), so the backlog the fault left counts against it, not against the
+   * quiet time after it.
+   */
+  readonly recovery_s: number;
   /** Longest stall of a partition after one of the fault's actions, s (0: no partition stalled). */
   readonly stall_s: number;
   /** True when that partition never saw a verdict again before the run ended (stall_s is a floor). */
@@ -245,6 +252,35 @@ export function windowOf(e: LedgerEntry, windows: readonly FaultWindow[]): numbe
 
 const share = (t: Tally): number | null => (t.sent === 0 ? null : t.inTime / t.sent);
 
+/**
+ * The windows, each closed only once the backlog its fault left is gone: at the first moment,
+ * from the end of its last step on, when no transaction has been waiting longer than the
+ * latency budget — never past the next window's start or the horizon. A quiet period then
+ * measures the fleet at rest, and the catching up counts against the fault that caused it.
+ */
+export function withRecovery(
+  entries: readonly LedgerEntry[],
+  windows: readonly FaultWindow[],
+  budgetMs: number,
+  horizonMs: number,
+): FaultWindow[] {
+  // When each late transaction was waiting past the budget: (handed over + budget, outcome).
+  const late: [number, number][] = [];
+  for (const e of entries) {
+    const settled = settledAtMs(e) ?? horizonMs;
+    if (settled - e.handedAtMs > budgetMs) late.push([e.handedAtMs + budgetMs, settled]);
+  }
+  late.sort((a, b) => a[0] - b[0]);
+  return windows.map((w, i) => {
+    let end = w.endMs;
+    for (const [from, to] of late) {
+      if (from >= end) break;
+      if (to > end) end = to;
+    }
+    return { ...w, endMs: Math.min(end, windows[i + 1]?.startMs ?? horizonMs, horizonMs) };
+  });
+}
+
 /** Stall of one partition after the action at `t`, ms; undefined when nothing of it was waiting. */
 export function partitionStall(
   entries: readonly LedgerEntry[],
@@ -271,12 +307,13 @@ export function partitionStall(
 /** The figures of a run from its ledger and its fault windows (see {@link ChaosFigures}). */
 export function reduceChaos(
   entries: readonly LedgerEntry[],
-  windows: readonly FaultWindow[],
+  faultWindows: readonly FaultWindow[],
   options: ReduceOptions,
 ): ChaosFigures {
   const budgetMs = options.budgetMs ?? 100;
   const threshold = options.stallThresholdMs ?? 1000;
   const sendStart = options.sendStartMs ?? 0;
+  const windows = withRecovery(entries, faultWindows, budgetMs, options.horizonMs);
   const byPartition = new Map<number, LedgerEntry[]>();
   for (const e of entries) {
     const list = byPartition.get(e.partition);
@@ -307,6 +344,7 @@ export function reduceChaos(
   const faults = windows.map((w, i): FaultFigures => {
     const t = perWindow[i] ?? newTally();
     const p = poisonPerWindow[i] ?? reducePoison([]);
+    const stepsEnd = faultWindows[i]?.endMs ?? w.endMs;
     let stall = 0;
     let censored = false;
     const stalled = new Set<number>();
@@ -326,7 +364,8 @@ export function reduceChaos(
       name: w.name,
       kind: w.kind,
       start_s: round3((w.startMs - sendStart) / 1000),
-      length_s: round3((w.endMs - w.startMs) / 1000),
+      length_s: round3((stepsEnd - w.startMs) / 1000),
+      recovery_s: round3((w.endMs - stepsEnd) / 1000),
       stall_s: round3(stall / 1000),
       stall_censored: censored,
       ...(w.note === undefined ? {} : { note: w.note }),
