@@ -14,6 +14,7 @@ export const WORKER_ERROR_CODES = [
   'FS_RETRY_EXHAUSTED',
   'FS_RETRY_STALLED',
   'FS_RETRY_JOB_LOST',
+  'FS_DELIVERY_LEDGER',
   'FS_INTERNAL',
   'FS_RECORD_TOO_LARGE',
   'FS_MODEL_LOAD',
@@ -62,7 +63,7 @@ export class TransientStageError extends WorkerError {
 
   /** `code` names the stage's failure; the cause keeps the library's own error. */
   constructor(
-    code: 'FS_FEATURES_FAILED' | 'FS_INFERENCE_FAILED' | 'FS_PRODUCE_FAILED',
+    code: 'FS_FEATURES_FAILED' | 'FS_INFERENCE_FAILED' | 'FS_PRODUCE_FAILED' | 'FS_DELIVERY_LEDGER',
     message: string,
     options?: { cause?: unknown },
   ) {

@@ -36,6 +36,7 @@ import {
   quit,
   waitForRedis,
 } from './redis/redis-clients';
+import { RedisDeliveryLedger } from './redis/redis-delivery-ledger';
 import type { WorkerDependencies } from './worker-dependencies';
 import type { RetryJobData } from './retry/retry-job';
 import { RetryProcessor } from './retry/retry-processor';
@@ -275,7 +276,28 @@ export class ScoringWorker {
       deps.stageWrappers,
     );
     const observer = deps.observer ?? traced ?? NOOP_OBSERVER;
-    const pipeline = new ScoringPipeline(stages, observer);
+    const ledger =
+      config.deliveryLedgerTtlMs > 0
+        ? {
+            ledger: new RedisDeliveryLedger(
+              redis,
+              config.featureKeyPrefix,
+              config.deliveryLedgerTtlMs,
+            ),
+            onRecordFailure: (error: unknown, ids: number) => {
+              telemetry?.metrics.countError('redis', 'FS_DELIVERY_LEDGER');
+              logger.warn(
+                'delivered ids not written to the ledger; a redelivery would answer them again',
+                {
+                  component: 'ledger',
+                  ids,
+                  error,
+                },
+              );
+            },
+          }
+        : undefined;
+    const pipeline = new ScoringPipeline(stages, observer, ledger);
 
     const gate = new RedisGate({
       probe: () => probeWrite(redis, probeKey),

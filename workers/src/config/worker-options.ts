@@ -194,6 +194,14 @@ export const WORKER_SETTINGS = {
     8 * 86_400_000,
     "how long a transaction's feature record is kept, ms (replays, labels without event_time)",
   ),
+  deliveryLedgerTtlMs: setting(
+    'FS_DELIVERY_LEDGER_TTL_MS',
+    // Redeliveries come within a rebalance or a retry job's backoff (FS_RETRY_MAX_DELAY_MS):
+    // 5 minutes covers both; each id costs ~120 bytes of Redis for that long (180 MB at 5,000 tx/s).
+    int({ min: 0, max: 86_400_000 }),
+    300_000,
+    'at-least-once: how long the ids of delivered verdicts and dead letters are remembered, so a redelivered record is not answered twice, ms (0: off)',
+  ),
   degradedMode: setting(
     'FS_DEGRADED_MODE',
     bool(),

@@ -12,6 +12,7 @@ import { reasonCodeOf } from '../pipeline/failure';
 import type { ScoredRecord, SourceRecord } from '../pipeline/types';
 import {
   ATTR_FS_ATTEMPT,
+  ATTR_FS_ALREADY_DELIVERED,
   ATTR_FS_DEAD_LETTER_REASON,
   ATTR_FS_RETRY_REASON,
   extractTraceContext,
@@ -223,6 +224,14 @@ export function telemetryObserver(options: TelemetryObserverOptions): TelemetryO
               span.end(r.error);
             }
             spans.delete(r.record);
+          }
+          const skipped = outcome.alreadyDelivered ?? [];
+          if (skipped.length > 0) metrics.countRedeliveriesSkipped(skipped.length);
+          for (const d of skipped) {
+            const span = spans.get(d.record);
+            span?.span.setAttribute(ATTR_FS_ALREADY_DELIVERED, true);
+            span?.end();
+            spans.delete(d.record);
           }
           if (outcome.error !== undefined) countChunkError(metrics, outcome.error);
           // Records not acknowledged (Redis down, transaction aborted) come back later.

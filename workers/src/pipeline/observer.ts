@@ -31,6 +31,8 @@ export interface ChunkOutcome {
   readonly verdicts: readonly ScoredRecord[];
   readonly deadLetters: readonly Rejection[];
   readonly retries: readonly RetryRequest[];
+  /** Redelivered records acknowledged without a verdict: already answered (delivery ledger). */
+  readonly alreadyDelivered?: readonly DecodedRecord[];
   /** Set when the chunk failed as a whole (Redis unreachable, produce failed in a transaction). */
   readonly error?: unknown;
 }

@@ -6,6 +6,7 @@ import {
   encodedTransaction,
   fakeModel,
   MemoryFeatures,
+  MemoryLedger,
   RecordingRetrySink,
   RecordingSession,
   sourceRecords,
@@ -13,7 +14,7 @@ import {
 } from '../testing/fakes';
 import { createDecodeStage } from './decode-stage';
 import { createFeatureStage, type FeatureStage } from './feature-stage';
-import { ScoringPipeline, wrapStages, type StageWrappers } from './pipeline';
+import { ScoringPipeline, wrapStages, type LedgerOptions, type StageWrappers } from './pipeline';
 import { createPublishStage } from './publish-stage';
 import { HEADERS } from './record-headers';
 import { createScoreStage, type ScoreStage } from './score-stage';
@@ -31,7 +32,12 @@ describe('ScoringPipeline', () => {
   });
 
   function build(
-    options: { features?: MemoryFeatures; degraded?: boolean; wrappers?: StageWrappers } = {},
+    options: {
+      features?: MemoryFeatures;
+      degraded?: boolean;
+      wrappers?: StageWrappers;
+      ledger?: LedgerOptions;
+    } = {},
   ): {
     pipeline: ScoringPipeline;
     features: MemoryFeatures;
@@ -46,7 +52,7 @@ describe('ScoringPipeline', () => {
       },
       options.wrappers,
     );
-    return { pipeline: new ScoringPipeline(stages), features };
+    return { pipeline: new ScoringPipeline(stages, undefined, options.ledger), features };
   }
 
   function verdictsOf(
@@ -409,5 +415,91 @@ describe('ScoringPipeline', () => {
       verdictsOf(first).map((v) => [v.transaction_id, v.score]),
     );
     for (const ids of features.counted.values()) expect(ids.size).toBe(1);
+  });
+
+  describe('with a delivery ledger (at-least-once)', () => {
+    const withLedger = (ledger: MemoryLedger, failures: unknown[] = []): ScoringPipeline =>
+      build({ ledger: { ledger, onRecordFailure: (error) => failures.push(error) } }).pipeline;
+    const ctx = (session: RecordingSession, retry = new RecordingRetrySink()) => ({
+      models: { champion: fakeModel() },
+      session,
+      retry,
+    });
+    const records = (): SourceRecord[] =>
+      sourceRecords([0, 1, 2, 3].map((n) => encodedTransaction(serde, n)));
+
+    it('answers a redelivered chunk without a second verdict, and commits it', async () => {
+      const ledger = new MemoryLedger();
+      const pipeline = withLedger(ledger);
+      await pipeline.process(records(), ctx(new RecordingSession()));
+      expect([...ledger.ids]).toEqual([
+        'tx-000000000',
+        'tx-000000001',
+        'tx-000000002',
+        'tx-000000003',
+      ]);
+      const again = new RecordingSession();
+      const report = await pipeline.process(records(), ctx(again));
+      expect(again.sent).toEqual([]);
+      expect(again.commits).toBe(1);
+      expect(report.verdicts).toEqual([]);
+      expect(report.alreadyDelivered?.map((d) => d.tx.transaction_id)).toHaveLength(4);
+    });
+
+    it('scores only the records of a chunk the ledger does not know', async () => {
+      const ledger = new MemoryLedger();
+      ledger.ids.add('tx-000000001');
+      ledger.ids.add('tx-000000003');
+      const session = new RecordingSession();
+      await withLedger(ledger).process(records(), ctx(session));
+      expect(verdictsOf(session).map((v) => v.transaction_id)).toEqual([
+        'tx-000000000',
+        'tx-000000002',
+      ]);
+    });
+
+    it('pauses when the ledger cannot be read because Redis is down, producing nothing', async () => {
+      const ledger = new MemoryLedger();
+      ledger.failRead = toFeatureStoreError(new Error('Connection is closed.'), 'mget');
+      const session = new RecordingSession();
+      await expect(withLedger(ledger).process(records(), ctx(session))).rejects.toBeInstanceOf(
+        RedisUnavailableError,
+      );
+      expect(session.sent).toEqual([]);
+      expect(session.commits).toBe(0);
+    });
+
+    it('sends the chunk to the retry queue when the ledger fails otherwise', async () => {
+      const ledger = new MemoryLedger();
+      ledger.failRead = new Error('NOPERM this user has no permissions to run the mget command');
+      const session = new RecordingSession();
+      const retry = new RecordingRetrySink();
+      await withLedger(ledger).process(records(), ctx(session, retry));
+      expect(session.messages(TOPICS.decisions)).toEqual([]);
+      expect(retry.requests.map((r) => (r.error as TransientStageError).code)).toEqual(
+        Array(4).fill('FS_DELIVERY_LEDGER'),
+      );
+      expect(session.commits).toBe(1);
+    });
+
+    it('still commits delivered verdicts when the ledger write fails, and says so', async () => {
+      const ledger = new MemoryLedger();
+      ledger.failRecord = new Error('OOM command not allowed');
+      const failures: unknown[] = [];
+      const session = new RecordingSession();
+      await withLedger(ledger, failures).process(records(), ctx(session));
+      expect(verdictsOf(session)).toHaveLength(4);
+      expect(session.commits).toBe(1);
+      expect(failures).toEqual([ledger.failRecord]);
+    });
+
+    it('is not consulted inside a Kafka transaction', async () => {
+      const ledger = new MemoryLedger();
+      ledger.ids.add('tx-000000000');
+      const session = new RecordingSession(true);
+      await withLedger(ledger).process(records(), ctx(session));
+      expect(ledger.reads).toBe(0);
+      expect(verdictsOf(session)).toHaveLength(4);
+    });
   });
 });

@@ -1,8 +1,9 @@
 // The scoring pipeline: decode → features → score → publish → commit, for one chunk of records.
 // The Kafka consumer and the retry processor run the same pipeline; they differ only in where
 // records come from, how a retry is handed off and how the chunk is acknowledged.
-import { RedisUnavailableError } from '../errors';
+import { RedisUnavailableError, TransientStageError } from '../errors';
 import type { DeliverySession } from './commit';
+import type { DeliveryLedger } from './delivery-ledger';
 import type { DecodeStage } from './decode-stage';
 import { classifyFailure, reasonCodeOf } from './failure';
 import type { FeatureStage } from './feature-stage';
@@ -66,6 +67,8 @@ export interface ChunkReport {
   readonly verdicts: readonly ScoredRecord[];
   readonly deadLetters: readonly Rejection[];
   readonly retries: readonly RetryRequest[];
+  /** Redelivered records whose verdict or dead letter the ledger says Kafka already has. */
+  readonly alreadyDelivered?: readonly DecodedRecord[];
   /**
    * True when nothing was acknowledged and the records will come back from Kafka (a produce
    * failed inside an aborted transaction): the caller must not move past them.
@@ -83,12 +86,26 @@ interface Sorted {
   retries: RetryRequest[];
 }
 
+/** At-least-once deduplication of redelivered records (see delivery-ledger.ts). */
+export interface LedgerOptions {
+  readonly ledger: DeliveryLedger;
+  /**
+   * Told when delivered ids could not be written: the verdicts are on Kafka and the chunk is
+   * committed as usual, but a redelivery of those records would answer them again.
+   */
+  readonly onRecordFailure: (error: unknown, ids: number) => void;
+}
+
 /** Runs chunks of records through the stages and acknowledges every record exactly once. */
 export class ScoringPipeline {
-  /** `observer` receives stage timings and outcomes (telemetry). */
+  /**
+   * `observer` receives stage timings and outcomes (telemetry); `ledger` skips records already
+   * answered, in at-least-once sessions only (a transaction needs none).
+   */
   constructor(
     private readonly stages: PipelineStages,
     private readonly observer: PipelineObserver = NOOP_OBSERVER,
+    private readonly ledger?: LedgerOptions,
   ) {}
 
   /**
@@ -126,8 +143,10 @@ export class ScoringPipeline {
       rejected: [...decoded.rejected],
       retries: [...decoded.retry],
     };
-    if (decoded.decoded.length > 0)
-      merge(sorted, await this.score(decoded.decoded, ctx.models, obs));
+    const ledger = ctx.session.redeliversOnFailure ? undefined : this.ledger?.ledger;
+    const { fresh, alreadyDelivered, unknown } = await this.undelivered(decoded.decoded, ledger);
+    sorted.retries.push(...unknown);
+    if (fresh.length > 0) merge(sorted, await this.score(fresh, ctx.models, obs));
 
     if (sorted.retries.length > 0) {
       if (!ctx.session.redeliversOnFailure) {
@@ -182,13 +201,73 @@ export class ScoringPipeline {
       sorted.scored = [];
       sorted.rejected = [];
     }
+    if (ledger !== undefined) await this.remember(ledger, decoded.decoded, sorted);
     await ctx.session.commit();
     return {
       verdicts: sorted.scored,
       deadLetters: sorted.rejected,
       retries: sorted.retries,
+      ...(alreadyDelivered.length > 0 ? { alreadyDelivered } : {}),
       redeliver: false,
     };
+  }
+
+  /**
+   * Splits decoded records into those to score and those the ledger says were answered. A
+   * ledger that cannot be read pauses the worker when Redis is down, and otherwise sends the
+   * records to the retry queue: scoring them blind could answer them twice.
+   */
+  private async undelivered(
+    decoded: readonly DecodedRecord[],
+    ledger: DeliveryLedger | undefined,
+  ): Promise<{
+    fresh: readonly DecodedRecord[];
+    alreadyDelivered: DecodedRecord[];
+    unknown: RetryRequest[];
+  }> {
+    if (ledger === undefined || decoded.length === 0)
+      return { fresh: decoded, alreadyDelivered: [], unknown: [] };
+    let delivered: ReadonlySet<string>;
+    try {
+      delivered = await ledger.delivered(decoded.map((d) => d.tx.transaction_id));
+    } catch (error: unknown) {
+      if (classifyFailure(error) === 'redis-unavailable')
+        throw new RedisUnavailableError('delivery ledger', { cause: error });
+      const failure = new TransientStageError('FS_DELIVERY_LEDGER', 'delivery ledger read failed', {
+        cause: error,
+      });
+      return {
+        fresh: [],
+        alreadyDelivered: [],
+        unknown: decoded.map((d) => ({ record: d.record, error: failure })),
+      };
+    }
+    const fresh: DecodedRecord[] = [];
+    const alreadyDelivered: DecodedRecord[] = [];
+    for (const d of decoded)
+      (delivered.has(d.tx.transaction_id) ? alreadyDelivered : fresh).push(d);
+    return { fresh, alreadyDelivered, unknown: [] };
+  }
+
+  /** Writes the ids of the chunk's delivered verdicts and dead letters to the ledger. */
+  private async remember(
+    ledger: DeliveryLedger,
+    decoded: readonly DecodedRecord[],
+    sorted: Sorted,
+  ): Promise<void> {
+    const idOf = new Map(decoded.map((d) => [d.record, d.tx.transaction_id]));
+    const ids = [
+      ...sorted.scored.map((s) => s.decoded.tx.transaction_id),
+      ...sorted.rejected.flatMap((r) => {
+        const id = idOf.get(r.record);
+        return id === undefined ? [] : [id];
+      }),
+    ];
+    try {
+      await ledger.record(ids);
+    } catch (error: unknown) {
+      this.ledger?.onRecordFailure(error, ids.length);
+    }
   }
 
   /**

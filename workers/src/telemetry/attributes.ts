@@ -105,6 +105,8 @@ export const ATTR_FS_STAGE = 'fraudstream.stage';
 export const ATTR_FS_ATTEMPT = 'fraudstream.attempt';
 /** Why a transaction was sent to the retry queue (an error code). */
 export const ATTR_FS_RETRY_REASON = 'fraudstream.retry.reason';
+/** True on a redelivered transaction acknowledged without a verdict: the ledger knew it answered. */
+export const ATTR_FS_ALREADY_DELIVERED = 'fraudstream.already_delivered';
 /** Why a record was dead-lettered (a machine-readable reason code). */
 export const ATTR_FS_DEAD_LETTER_REASON = 'fraudstream.dead_letter.reason';
 /** Transactions in the batch a stage ran for (stage spans of batched stages). */

@@ -25,6 +25,8 @@ export const METRIC = {
   retryJobsStalled: 'fraudstream_retry_jobs_stalled',
   /** Counter, label `reason`: retry jobs BullMQ failed for good (each is then dead-lettered). */
   retryJobsFailed: 'fraudstream_retry_jobs_failed',
+  /** Counter: redelivered transactions already answered on Kafka, acknowledged without a second verdict. */
+  redeliveriesSkipped: 'fraudstream_redeliveries_skipped',
   /** Gauge, labels `topic`, `partition`: high watermark minus the next offset to process. */
   consumerLag: 'fraudstream_consumer_lag',
   /** Gauge, labels `model_version`, `role`: 1 for each model in use, 0 for one no longer used. */
@@ -48,6 +50,7 @@ export const PROMETHEUS_SERIES = {
   deadLetters: 'fraudstream_dead_letters_total',
   retryJobsStalled: 'fraudstream_retry_jobs_stalled_total',
   retryJobsFailed: 'fraudstream_retry_jobs_failed_total',
+  redeliveriesSkipped: 'fraudstream_redeliveries_skipped_total',
   consumerLag: 'fraudstream_consumer_lag',
   modelInfo: 'fraudstream_model_info',
   errors: 'fraudstream_errors_total',

@@ -37,6 +37,7 @@ describe('initMetrics', () => {
     m.countRetryJobStalled();
     m.countRetryJobStalled();
     m.countRetryJobFailed('FS_RETRY_STALLED');
+    m.countRedeliveriesSkipped(2);
     m.setConsumerLag('transactions', 3, 120);
     m.setModelVersion('v7');
     m.countError('redis', 'ECONNREFUSED');

@@ -70,6 +70,8 @@ export interface FraudstreamMetrics {
   countRetryJobStalled(): void;
   /** A retry job BullMQ failed for good; `reason` is the code its dead letter gets. */
   countRetryJobFailed(reason: string): void;
+  /** Redelivered transactions the delivery ledger found already answered (no second verdict). */
+  countRedeliveriesSkipped(count: number): void;
   /** Lag of a partition this process consumes (kafkajs: `Number(batch.offsetLag())`). */
   setConsumerLag(topic: string, partition: number, lag: number): void;
   /** The partition was revoked: report 0 from here on (another process reports it now). */
@@ -125,6 +127,7 @@ class Instruments implements FraudstreamMetrics {
   private readonly deadLetters: Counter;
   private readonly retryJobsStalled: Counter;
   private readonly retryJobsFailed: Counter;
+  private readonly redeliveriesSkipped: Counter;
   private readonly errors: Counter;
   private readonly stageAttrs = new Map<string, Attributes>();
   private readonly lag = new Map<string, { attrs: Attributes; value: number }>();
@@ -165,6 +168,10 @@ class Instruments implements FraudstreamMetrics {
     });
     this.retryJobsFailed = meter.createCounter(METRIC.retryJobsFailed, {
       description: 'Retry jobs BullMQ failed for good (then dead-lettered), by reason.',
+    });
+    this.redeliveriesSkipped = meter.createCounter(METRIC.redeliveriesSkipped, {
+      description:
+        'Redelivered transactions already answered on Kafka, acknowledged without a second verdict.',
     });
     this.errors = meter.createCounter(METRIC.errors, {
       description: 'Failed calls to Redis, Kafka or the telemetry backend, by error code.',
@@ -235,6 +242,9 @@ class Instruments implements FraudstreamMetrics {
 
   countRetryJobFailed(reason: string): void {
     this.retryJobsFailed.add(1, { [LABEL_REASON]: this.guard('retry_failed_reason', reason) });
+  }
+  countRedeliveriesSkipped(count: number): void {
+    this.redeliveriesSkipped.add(count);
   }
 
   setConsumerLag(topic: string, partition: number, lag: number): void {

@@ -8,6 +8,7 @@ import {
 } from '@fraudstream/schemas';
 import type { DeliverySession } from '../pipeline/commit';
 import type { FeatureInput, OnlineFeatures } from '../pipeline/feature-stage';
+import type { DeliveryLedger } from '../pipeline/delivery-ledger';
 import type { RetrySink } from '../pipeline/pipeline';
 import type { Decision, ScoringModel } from '../pipeline/score-stage';
 import type { RetryRequest, SourceRecord, TopicMessages } from '../pipeline/types';
@@ -100,6 +101,26 @@ export class RecordingSession implements DeliverySession {
   /** Messages sent to `topic`. */
   messages(topic: string): TopicMessages['messages'] {
     return this.sent.filter((b) => b.topic === topic).flatMap((b) => b.messages);
+  }
+}
+
+/** A delivery ledger in memory; `failRead` / `failRecord` make the next calls reject. */
+export class MemoryLedger implements DeliveryLedger {
+  readonly ids = new Set<string>();
+  reads = 0;
+  failRead: Error | undefined;
+  failRecord: Error | undefined;
+
+  delivered(ids: readonly string[]): Promise<ReadonlySet<string>> {
+    this.reads += 1;
+    if (this.failRead) return Promise.reject(this.failRead);
+    return Promise.resolve(new Set(ids.filter((id) => this.ids.has(id))));
+  }
+
+  record(ids: readonly string[]): Promise<void> {
+    if (this.failRecord) return Promise.reject(this.failRecord);
+    for (const id of ids) this.ids.add(id);
+    return Promise.resolve();
   }
 }
 
