@@ -32,8 +32,10 @@ export interface SentinelOps {
 /** What the stack faults act with (set on the fault context when a run has stack faults). */
 export interface StackTools {
   readonly stack: StackOps;
-  /** The workers' Redis. */
+  /** The workers' Redis (FS_REDIS_URL). */
   readonly redis: RedisOps;
+  /** The Redis of the stack on `port`, with FS_REDIS_URL's credentials (a sentinel's primary). */
+  readonly redisAt: (port: number) => RedisOps;
   /** How long what a fault hit may take to answer again, ms. */
   readonly restoreTimeoutMs: number;
   /** The Kafka node (1-based) a broker-kill hits now. */

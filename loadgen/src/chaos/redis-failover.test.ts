@@ -61,6 +61,7 @@ function context(tools: Partial<StackTools>, log: string[]): FaultContext {
     stack: {
       stack: new SleepStack([]),
       redis: {} as StackTools['redis'],
+      redisAt: () => ({}) as StackTools['redis'],
       restoreTimeoutMs: 300,
       pickKafkaNode: () => Promise.resolve(1),
       kafkaNodeAnswers: () => Promise.resolve(true),

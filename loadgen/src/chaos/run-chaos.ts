@@ -186,6 +186,11 @@ function stackTools(
   return {
     stack,
     redis: new RedisControl(o.redisUrl),
+    redisAt: (port) => {
+      const url = new URL(o.redisUrl);
+      url.port = String(port);
+      return new RedisControl(url.toString());
+    },
     restoreTimeoutMs: o.restoreTimeoutMs,
     probeKey: `fs:bench:${runTag}:oom-probe`,
     sentinels,

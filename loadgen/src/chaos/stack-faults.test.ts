@@ -110,6 +110,9 @@ function context(kind: FaultKind, tools: Partial<StackTools>, log: string[] = []
     stack: {
       stack: new FakeStack([]),
       redis: new FakeRedis(1000, () => ({ kind: 'ok' })),
+      redisAt: () => {
+        throw new Error('no sentinel in this context: the fault must use the stack Redis');
+      },
       restoreTimeoutMs: 200,
       pickKafkaNode: () => Promise.resolve(1),
       kafkaNodeAnswers: () => Promise.resolve(true),
@@ -172,6 +175,46 @@ describe('redis-stop', () => {
     await expect(runFault(context('redis-stop', { stack, redis }))).rejects.toThrow(
       /1-redis-stop could not be restored: Redis .* does not answer PING/,
     );
+  });
+});
+
+describe('Redis faults with sentinels', () => {
+  // An earlier fault moved the primary to the replica: the faults must hit it, not the node
+  // that is now a replica.
+  const sentinels = {
+    setting: '127.0.0.1:26381',
+    primaryPort: () => Promise.resolve(6380),
+    nodeOn: (port: number) => (port === 6380 ? { component: 'sentinel@replica', port } : undefined),
+  };
+
+  it('kill the primary the sentinels name, and restart that node', async () => {
+    const stack = new FakeStack(['redis', 'sentinel@replica']);
+    const before = stack.pid('sentinel@replica');
+    const ports: number[] = [];
+    const primary = new FakeRedis(1000, () => ({ kind: 'ok' }));
+    const w = await runFault(
+      context('redis-kill', {
+        stack,
+        sentinels,
+        redisAt: (port) => {
+          ports.push(port);
+          return primary;
+        },
+      }),
+    );
+    expect(w.actions[0]?.pid).toBe(before);
+    expect(stack.pid('sentinel@replica')).not.toBe(before);
+    expect(ports).toEqual([6380]);
+  });
+
+  it('squeeze the memory of the primary the sentinels name', async () => {
+    const primary = new FakeRedis(10_000, (max) =>
+      max < 10_000 ? { kind: 'oom' } : { kind: 'ok' },
+    );
+    const stackRedis = new FakeRedis(10_000, () => ({ kind: 'ok' }));
+    await runFault(context('redis-oom', { sentinels, redis: stackRedis, redisAt: () => primary }));
+    expect(primary.sets.map((s) => s.maxmemory)).toEqual(['5000', '0']);
+    expect(stackRedis.sets).toEqual([]);
   });
 });
 

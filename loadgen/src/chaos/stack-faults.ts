@@ -44,6 +44,26 @@ export function kill(
   return { atMs, action: signal, target, ...(node === undefined ? {} : { node }), pid };
 }
 
+/**
+ * The Redis a Redis fault hits: the primary the workers write to. Without sentinels that is the
+ * stack's Redis; with them, whichever data node they name now (an earlier fault may have moved
+ * the primary to the replica, and a fault on a replica would hit nothing the workers use).
+ */
+export async function redisPrimary(
+  ctx: FaultContext,
+): Promise<{ readonly component: string; readonly redis: RedisOps }> {
+  const t = toolsOf(ctx);
+  if (t.sentinels === undefined) return { component: 'redis', redis: t.redis };
+  const port = await t.sentinels.primaryPort();
+  const node = port === undefined ? undefined : t.sentinels.nodeOn(port);
+  if (node === undefined) {
+    throw new StackUnavailableError(
+      `${ctx.step.name}: the sentinels (${t.sentinels.setting}) name no primary of the stack (answer: ${String(port)})`,
+    );
+  }
+  return { component: node.component, redis: t.redisAt(node.port) };
+}
+
 /** Runs `stack.sh up` and checks `component` runs again; FaultNotRestoredError when not. */
 export async function restart(ctx: FaultContext, component: string, what: string): Promise<number> {
   const t = toolsOf(ctx);
@@ -130,7 +150,8 @@ export const STACK_FAULT_RUNNERS = {
   // SIGSTOP of Redis: connections stay open and every command hangs until SIGCONT.
   'redis-stop': async (ctx, actions) => {
     const t = toolsOf(ctx);
-    const pid = t.stack.pid('redis');
+    const primary = await redisPrimary(ctx);
+    const pid = t.stack.pid(primary.component);
     actions.push(kill(ctx, pid, 'SIGSTOP', 'redis'));
     try {
       await ctx.wait(ctx.step.holdMs);
@@ -144,7 +165,7 @@ export const STACK_FAULT_RUNNERS = {
         });
       }
     }
-    if (!(await t.redis.waitUntilAnswers(t.restoreTimeoutMs))) {
+    if (!(await primary.redis.waitUntilAnswers(t.restoreTimeoutMs))) {
       throw new FaultNotRestoredError(
         ctx.step.name,
         `Redis (pid ${pid}) does not answer PING ${t.restoreTimeoutMs} ms after SIGCONT`,
@@ -156,9 +177,14 @@ export const STACK_FAULT_RUNNERS = {
   // it had not yet written there, up to a second of writes, is gone).
   'redis-kill': async (ctx, actions) => {
     const t = toolsOf(ctx);
-    actions.push(kill(ctx, t.stack.pid('redis'), 'SIGKILL', 'redis'));
-    const pid = await restart(ctx, 'redis', 'Redis');
-    if (!(await t.redis.waitUntilAnswers(t.restoreTimeoutMs))) {
+    const primary = await redisPrimary(ctx);
+    actions.push(kill(ctx, t.stack.pid(primary.component), 'SIGKILL', 'redis'));
+    const pid = await restart(
+      ctx,
+      primary.component,
+      primary.component === 'redis' ? 'Redis' : `Redis (${primary.component})`,
+    );
+    if (!(await primary.redis.waitUntilAnswers(t.restoreTimeoutMs))) {
       throw new FaultNotRestoredError(
         ctx.step.name,
         `Redis (pid ${pid}) does not answer PING after its restart`,
@@ -173,8 +199,9 @@ export const STACK_FAULT_RUNNERS = {
   // refused, or the fault did not happen. Then the previous settings are put back.
   'redis-oom': async (ctx, actions) => {
     const t = toolsOf(ctx);
-    const saved = await t.redis.memorySettings();
-    const used = await t.redis.usedMemory();
+    const { redis } = await redisPrimary(ctx);
+    const saved = await redis.memorySettings();
+    const used = await redis.usedMemory();
     // Set before the first CONFIG SET: one that failed half-way still gets the restore.
     let touched = false;
     try {
@@ -182,12 +209,12 @@ export const STACK_FAULT_RUNNERS = {
       for (const limit of [Math.max(1, Math.floor(used / 2)), 1]) {
         const first = !touched;
         touched = true;
-        await t.redis.setMemorySettings({
+        await redis.setMemorySettings({
           maxmemory: String(limit),
           maxmemoryPolicy: 'noeviction',
         });
         if (first) actions.push({ atMs: ctx.now(), action: 'maxmemory-squeeze', target: 'redis' });
-        const probe = await t.redis.probeWrite(t.probeKey);
+        const probe = await redis.probeWrite(t.probeKey);
         ctx.log(`Redis maxmemory ${limit} (used ${used} bytes): a write got ${probe.kind}`);
         if (probe.kind === 'oom') break;
         if (probe.kind === 'error' || limit === 1) {
@@ -207,7 +234,7 @@ export const STACK_FAULT_RUNNERS = {
       throw error;
     } finally {
       if (touched) {
-        await restoreMemory(ctx, t.redis, saved, t.restoreTimeoutMs);
+        await restoreMemory(ctx, redis, saved, t.restoreTimeoutMs);
         actions.push({ atMs: ctx.now(), action: 'maxmemory-restore', target: 'redis' });
         ctx.log(
           `Redis maxmemory ${saved.maxmemory}, maxmemory-policy ${saved.maxmemoryPolicy} again`,
