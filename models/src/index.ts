@@ -62,5 +62,10 @@ export {
   currentModelDir,
   defaultArtifactsRoot,
   loadModel,
+  modelVersionDir,
   readManifest,
 } from './model/artifact';
+
+// Scheduling by due time (case management on a replayed clock).
+export type { DueEntry } from './evaluation/due-heap';
+export { DueHeap } from './evaluation/due-heap';

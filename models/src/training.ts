@@ -8,6 +8,12 @@ export type { RedisBackfillSummary, RedisBackfillTarget } from './backfill/backf
 export { backfillRedis } from './backfill/backfill-redis';
 export type { FeatureTable, ReplayOptions } from './features/replay';
 export { FeatureReplay, replayFeatures, replayFeaturesAsync } from './features/replay';
+export type {
+  ClosedLoopOptions,
+  ClosedLoopScorer,
+  ReplayedVerdict,
+} from './evaluation/closed-loop-replay';
+export { ClosedLoopReplay, DEFAULT_CLOSED_LOOP_OPTIONS } from './evaluation/closed-loop-replay';
 
 // Model training.
 export type { TrainingOptions } from './model/training-options';
