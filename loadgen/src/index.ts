@@ -4,6 +4,29 @@ export { LoadgenError } from './errors';
 
 // Load generator, case management, measurements, benchmarks and their reports (issue #7).
 export { runLoad } from './load/run-load';
+// Backtest (issue #20): a labelled history through the live fleet on its own clock, against the
+// offline replay with the same label timing.
+export { runBacktest } from './backtest/run-backtest';
+export type {
+  BacktestOptions,
+  CompiledBacktestSettings,
+  FeatureStateTarget,
+} from './backtest/backtest-options';
+export { DEFAULT_BACKTEST_OPTIONS, compileBacktestSettings } from './backtest/backtest-options';
+export type { BacktestReport, ComparedFigure, NoiseBound } from './backtest/backtest-report';
+export {
+  COMPARED_FIGURES,
+  backtestFigures,
+  renderBacktestSummary,
+} from './backtest/backtest-report';
+export type { AgreementFigures, DayFigures, ScoredBand } from './backtest/backtest-tally';
+export { BacktestTally } from './backtest/backtest-tally';
+export type { ReplayPace } from './backtest/replay-clock';
+export { ReplayClock } from './backtest/replay-clock';
+export type { SourceScan, WindowSpec } from './backtest/scan-source';
+export { scanSource } from './backtest/scan-source';
+export type { SourcedRow, TransactionSource } from './backtest/transaction-source';
+export { csvTransactionSource, simulatedTransactionSource } from './backtest/transaction-source';
 export type { EventTimeMode, LoadOptions, LoadTopics, PhaseCheck } from './load/load-options';
 export { DEFAULT_LOAD_OPTIONS, DEFAULT_LOAD_TOPICS } from './load/load-options';
 export type { RampStep, RatePhase, RateProfile } from './load/rate-profile';

@@ -139,11 +139,25 @@ export function parseCsvLine(
   };
 }
 
+/** A row of a labelled-history file with the line it was read from (the header is line 1). */
+export interface NumberedRow {
+  readonly row: LabelledTransaction;
+  readonly line: number;
+}
+
 /**
  * Streams a labelled-history file in the documented layout, validating every line; rejects with
  * MalformedDataError (file, line number, reason) at the first bad one. Bounded memory.
  */
 export async function* readLabelledCsv(file: string): AsyncGenerator<LabelledTransaction> {
+  for await (const { row } of readNumberedCsv(file)) yield row;
+}
+
+/**
+ * {@link readLabelledCsv} with each row's line number, for callers that check more than the
+ * layout (e.g. a backtest's id lengths) and must name the line they refuse.
+ */
+export async function* readNumberedCsv(file: string): AsyncGenerator<NumberedRow> {
   const input = createReadStream(file, { encoding: 'utf8' });
   const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNumber = 0;
@@ -170,7 +184,7 @@ export async function* readLabelledCsv(file: string): AsyncGenerator<LabelledTra
         );
       }
       lastTime = row.tx.event_time;
-      yield row;
+      yield { row, line: lineNumber };
     }
   } catch (err) {
     if (err instanceof MalformedDataError) throw err;

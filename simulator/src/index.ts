@@ -26,8 +26,10 @@ export {
   parseCsvLine,
   parseTimestamp,
   readLabelledCsv,
+  readNumberedCsv,
   writeLabelledCsv,
 } from './csv';
+export type { NumberedRow } from './csv';
 export type { DatasetSummary } from './summary';
 export { SummaryAccumulator } from './summary';
 export type { SimulationSizeParams } from './size-flags';

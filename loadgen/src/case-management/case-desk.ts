@@ -1,7 +1,9 @@
 // Case management as the load generator plays it: it knows the ground truth, and confirms a
 // fraud either quickly, when the fleet flagged it (an analyst reviews the case), or late, when
 // the fleet let it through (the card holder disputes it and a chargeback arrives). Genuine
-// transactions get no label. Times here are wall-clock milliseconds.
+// transactions get no label. Times are one clock's milliseconds: the wall clock of a load run,
+// or the replayed (event-time) clock of a backtest.
+import { DueHeap } from '@fraudstream/models';
 import type { DecisionBand } from '../measure/run-ledger';
 import { isFlagged } from '../measure/quality-tally';
 
@@ -16,7 +18,7 @@ export interface FraudCase {
   readonly terminalId: string;
   /** Event time written in the transaction, epoch ms. */
   readonly eventTimeMs: number;
-  /** Simulator fraud scenario (1–3). */
+  /** Fraud scenario (1–3), or UNKNOWN_FRAUD_SCENARIO when the data does not say. */
   readonly scenario: number;
 }
 
@@ -36,41 +38,16 @@ export interface CaseDelays {
   readonly chargebackDelayMs: number;
 }
 
-interface Entry {
-  readonly seq: number;
-  readonly dueAtMs: number;
-}
-
-/** A FIFO whose entries are appended in due-time order, so the head is always the next due. */
-class DueQueue {
-  private items: Entry[] = [];
-  private head = 0;
-
-  push(entry: Entry): void {
-    this.items.push(entry);
-  }
-
-  /** Removes and returns the head if it is due by `nowMs`. */
-  shiftDue(nowMs: number): Entry | undefined {
-    const entry = this.items[this.head];
-    if (entry === undefined || entry.dueAtMs > nowMs) return undefined;
-    this.head += 1;
-    if (this.head > 4096 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return entry;
-  }
-}
-
 /**
  * Schedules one label per fraud: the earlier of the review label (if the fleet flagged it) and
  * the chargeback (always scheduled when the fraud is sent; dropped once a review label went out).
  */
 export class CaseDesk {
   private readonly open = new Map<number, FraudCase>();
-  private readonly review = new DueQueue();
-  private readonly chargeback = new DueQueue();
+  // Heaps, not queues: review labels are scheduled as verdicts arrive, out of due order when
+  // their due time comes from the transaction's event time (a backtest).
+  private readonly review = new DueHeap<number>();
+  private readonly chargeback = new DueHeap<number>();
   private readonly sent: Record<LabelSource, number> = { ANALYST_REVIEW: 0, CHARGEBACK: 0 };
 
   /** Delays are validated by the caller's options. */
@@ -79,24 +56,24 @@ export class CaseDesk {
   /** A fraud was sent at `sentAtMs`: its chargeback is due `chargebackDelayMs` later. */
   fraudSent(fraud: FraudCase, sentAtMs: number): void {
     this.open.set(fraud.seq, fraud);
-    this.chargeback.push({ seq: fraud.seq, dueAtMs: sentAtMs + this.delays.chargebackDelayMs });
+    this.chargeback.push(sentAtMs + this.delays.chargebackDelayMs, fraud.seq);
   }
 
   /** The first verdict for `seq` arrived at `atMs`; flagged frauds get a review label. */
   verdict(seq: number, band: DecisionBand, atMs: number): void {
     if (isFlagged(band) && this.open.has(seq)) {
-      this.review.push({ seq, dueAtMs: atMs + this.delays.flaggedLabelDelayMs });
+      this.review.push(atMs + this.delays.flaggedLabelDelayMs, seq);
     }
   }
 
   /** Labels due by `nowMs`, each fraud at most once; they count as sent once returned. */
   takeDue(nowMs: number): DueLabel[] {
     const due: DueLabel[] = [];
-    const drain = (queue: DueQueue, source: LabelSource): void => {
-      for (let e = queue.shiftDue(nowMs); e !== undefined; e = queue.shiftDue(nowMs)) {
-        const fraud = this.open.get(e.seq);
+    const drain = (queue: DueHeap<number>, source: LabelSource): void => {
+      for (let e = queue.takeDue(nowMs); e !== undefined; e = queue.takeDue(nowMs)) {
+        const fraud = this.open.get(e.item);
         if (fraud === undefined) continue; // already labelled by the other route
-        this.open.delete(e.seq);
+        this.open.delete(e.item);
         this.sent[source] += 1;
         due.push({ fraud, source, labelledAtMs: e.dueAtMs });
       }
@@ -104,6 +81,11 @@ export class CaseDesk {
     drain(this.review, 'ANALYST_REVIEW');
     drain(this.chargeback, 'CHARGEBACK');
     return due;
+  }
+
+  /** The fraud `seq` if it is sent and not labelled yet. */
+  openCase(seq: number): FraudCase | undefined {
+    return this.open.get(seq);
   }
 
   /** Frauds not labelled yet. */

@@ -5,8 +5,9 @@ import type { KafkaProducer } from '@fraudstream/workers/kafka';
 import { BatchingSender } from '../wire/batching-sender';
 import type { FraudLabelRecord, LoadCodec } from '../wire/wire-codec';
 import type { DueLabel } from './case-desk';
+import { FRAUD_SCENARIOS } from '../measure/quality-tally';
 
-/** The FraudLabel record of a due label: a confirmed fraud with the simulator's scenario. */
+/** The FraudLabel record of a due label: a confirmed fraud with its scenario when it has one. */
 export function fraudLabelRecord(label: DueLabel): FraudLabelRecord {
   const { fraud } = label;
   return {
@@ -17,7 +18,9 @@ export function fraudLabelRecord(label: DueLabel): FraudLabelRecord {
     event_time: fraud.eventTimeMs,
     labelled_at: Math.round(label.labelledAtMs),
     source: label.source,
-    fraud_scenario: fraud.scenario,
+    fraud_scenario: (FRAUD_SCENARIOS as readonly number[]).includes(fraud.scenario)
+      ? fraud.scenario
+      : null,
   };
 }
 

@@ -6,17 +6,24 @@ import {
   flag,
   formatDefault,
   int,
+  isoDate,
   num,
   oneOf,
   optionalFlag,
   readFlags,
+  readSettings,
   switchFlag,
   text,
   type CliCommand,
   type SettingValues,
 } from '@fraudstream/settings';
 import { SIMULATION_SIZE_FLAGS } from '@fraudstream/simulator';
+import { MODEL_SETTINGS } from '@fraudstream/models';
 import { WORKER_SETTINGS } from '@fraudstream/workers';
+import type { BacktestOptions } from '../backtest/backtest-options';
+import { DEFAULT_BACKTEST_OPTIONS } from '../backtest/backtest-options';
+import { backtestFigures, renderBacktestSummary } from '../backtest/backtest-report';
+import { csvTransactionSource } from '../backtest/transaction-source';
 import type { LoadOptions } from '../load/load-options';
 import { DEFAULT_LOAD_OPTIONS } from '../load/load-options';
 import type { LoadReport } from '../load/load-report';
@@ -24,7 +31,7 @@ import type { RateProfile } from '../load/rate-profile';
 import { runLoad } from '../load/run-load';
 import type { TraceSend } from '../wire/wire-codec';
 import { renderLoadPlots } from '../report/load-plots';
-import { reportDir, writeLoadReport } from '../report/write-report';
+import { reportDir, writeBacktestReport, writeLoadReport } from '../report/write-report';
 import { burstShape, rampSteps } from './cli-args';
 import { readStackEnv } from '../load/stack-env';
 import { stackProcesses } from '../load/stack-processes';
@@ -40,6 +47,8 @@ export interface LoadgenCommandDeps {
   readonly stdout?: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
+
+const DAY_MS = 86_400_000;
 
 /** The flags of `fraudstream loadgen`, declared once: parsing and `--help` come from here. */
 export const LOADGEN_FLAGS = {
@@ -88,6 +97,45 @@ export const LOADGEN_FLAGS = {
     'label delay for missed frauds, ms',
   ),
   noLabels: switchFlag('no-labels', 'send no FraudLabels'),
+  data: optionalFlag(
+    'data',
+    text(/\S/, 'a CSV file'),
+    'backtest: replay a labelled CSV (the layout of train/evaluate) through the fleet on its own clock, against the offline replay (docs/backtest.md)',
+  ),
+  speed: optionalFlag(
+    'speed',
+    num({ min: 0.001 }),
+    'with --data: replayed time per wall time (1440 = a day a minute; the default unless --rate)',
+  ),
+  from: optionalFlag(
+    'from',
+    isoDate(),
+    "with --data: first replayed day, UTC (default the file's first day + --backfill-days)",
+  ),
+  to: optionalFlag('to', isoDate(), 'with --data: last replayed day, UTC, included'),
+  backfillDays: flag(
+    'backfill-days',
+    int({ min: 0 }),
+    DEFAULT_BACKTEST_OPTIONS.backfillDays,
+    'with --data: backfill this many days before the window first (as `fraudstream backfill`)',
+  ),
+  flaggedLabelDays: flag(
+    'flagged-label-days',
+    num({ min: 1 / 1440 }),
+    DEFAULT_BACKTEST_OPTIONS.flaggedLabelDelayMs / DAY_MS,
+    "with --data: a flagged fraud's label, simulated days after its event",
+  ),
+  chargebackDays: flag(
+    'chargeback-days',
+    num({ min: 1 / 1440 }),
+    DEFAULT_BACKTEST_OPTIONS.chargebackDelayMs / DAY_MS,
+    "with --data: a missed fraud's chargeback, simulated days after its event",
+  ),
+  model: optionalFlag(
+    'model',
+    text(/\S/, 'a directory'),
+    `with --data: the model the workers run, for the offline side (default ${MODEL_SETTINGS.modelDir.name}, else the default model)`,
+  ),
   graceSeconds: flag(
     'grace-seconds',
     num({ min: 0 }),
@@ -114,8 +162,36 @@ export const LOADGEN_FLAGS = {
   quiet: switchFlag('quiet', 'no live progress'),
 };
 
+/** Flags of the simulator's stream and of the backtest: a run takes one set or the other. */
+const SIMULATION_ONLY = [
+  'ramp',
+  'burst',
+  'duration',
+  'count',
+  'seed',
+  'customers',
+  'terminals',
+  'skipDays',
+  'eventTime',
+  'flaggedLabelDelayMs',
+  'chargebackDelayMs',
+  'noLabels',
+] as const;
+const BACKTEST_ONLY = [
+  'speed',
+  'from',
+  'to',
+  'backfillDays',
+  'flaggedLabelDays',
+  'chargebackDays',
+  'model',
+] as const;
+
 const ABOUT = `Streams simulated transactions to Kafka at a controlled rate, reads the verdicts, plays case
-management (FraudLabels back), and writes a report directory (report.json, summary.md, PNGs).`;
+management (FraudLabels back), and writes a report directory (report.json, summary.md, PNGs).
+With --data FILE.csv it backtests instead: the file's transactions go to the fleet on the file's
+own clock (compressed by --speed, or at --rate), case management plays on that clock, and the
+live figures are set beside the offline replay's for the same window (backtest.md).`;
 
 /** Headline figures of a load run, as `--json` prints them. */
 export function loadFigures(r: LoadReport): Record<string, number | string | null> {
@@ -148,6 +224,18 @@ function profileFrom(values: SettingValues<typeof LOADGEN_FLAGS>): RateProfile {
   return { kind: 'constant', tps: values.rate ?? 50 };
 }
 
+/** Runs `body` with a signal that Ctrl-C aborts (the run then finishes and reports). */
+async function withSigint<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort('SIGINT');
+  process.once('SIGINT', onSigint);
+  try {
+    return await body(controller.signal);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
 /** The `fraudstream loadgen` command, with the CLI layer's injected pieces. */
 export function loadgenCommand(deps: LoadgenCommandDeps = {}): CliCommand {
   return {
@@ -163,17 +251,68 @@ export function loadgenCommand(deps: LoadgenCommandDeps = {}): CliCommand {
       }
       const env = readStackEnv(deps.env ?? process.env);
       const stack = stackProcesses(deps.env ?? process.env);
+      const progressSink = values.json ? stderr : stdout;
+      const progress = terminalProgress({
+        write: (t) => progressSink.write(t),
+        isTTY: progressSink.isTTY === true,
+      });
+      const data = values.data;
+      const wrong = (data === undefined ? BACKTEST_ONLY : SIMULATION_ONLY).filter((k) =>
+        given.has(k),
+      );
+      if (wrong.length > 0) {
+        const names = wrong.map((k) => LOADGEN_FLAGS[k].name).join(', ');
+        throw new UsageError(
+          data === undefined ? `${names}: only with --data` : `${names}: not with --data`,
+        );
+      }
+      if (data !== undefined) {
+        if (values.rate !== undefined && values.speed !== undefined) {
+          throw new UsageError('give one of --speed and --rate');
+        }
+        const models = readSettings(MODEL_SETTINGS, deps.env ?? process.env);
+        const options: BacktestOptions = {
+          brokers: values.brokers ?? env.brokers,
+          kafkaClient: env.kafkaClient,
+          kafkaSecurity: env.kafkaSecurity,
+          topics: env.topics,
+          source: csvTransactionSource(data),
+          pace:
+            values.rate !== undefined
+              ? { kind: 'rate', tps: values.rate }
+              : { kind: 'speed', speed: values.speed ?? 1440 },
+          fromMs: values.from === undefined ? undefined : Date.parse(`${values.from}T00:00:00Z`),
+          toMs: values.to === undefined ? undefined : Date.parse(`${values.to}T00:00:00Z`) + DAY_MS,
+          backfillDays: values.backfillDays,
+          flaggedLabelDelayMs: Math.round(values.flaggedLabelDays * DAY_MS),
+          chargebackDelayMs: Math.round(values.chargebackDays * DAY_MS),
+          modelDir: values.model ?? models.modelDir,
+          featureState: { redisUrl: env.redisUrl, keyPrefix: models.featureKeyPrefix },
+          graceMs: values.graceSeconds * 1000,
+          workerGroupId: values.group ?? env.workerGroupId,
+          watchProcesses: () => stack,
+          traceSend: deps.traceSend,
+        };
+        const { runBacktest } = await import('../backtest/run-backtest');
+        const report = await withSigint((signal) =>
+          runBacktest({ ...options, signal }, values.quiet ? {} : progress),
+        );
+        const dir = reportDir(values.out, 'backtest');
+        const files = await writeBacktestReport(report, dir, renderLoadPlots);
+        if (values.json) {
+          stdout.write(`${JSON.stringify(backtestFigures(report, loadFigures(report.load)))}\n`);
+        } else {
+          stdout.write(`\n${renderBacktestSummary(report)}\n`);
+        }
+        stderr.write(`report: ${dir} (${files.length} files)\n`);
+        return 0;
+      }
       const profile = profileFrom(values);
       // Only the simulator parameters given: the simulator's defaults apply to the others.
       const simulation: Record<string, number> = {};
       for (const key of ['seed', 'customers', 'terminals'] as const) {
         if (given.has(key)) simulation[key] = values[key];
       }
-      const progressSink = values.json ? stderr : stdout;
-      const progress = terminalProgress({
-        write: (t) => progressSink.write(t),
-        isTTY: progressSink.isTTY === true,
-      });
       const options: LoadOptions = {
         brokers: values.brokers ?? env.brokers,
         kafkaClient: env.kafkaClient,
@@ -200,18 +339,9 @@ export function loadgenCommand(deps: LoadgenCommandDeps = {}): CliCommand {
         watchProcesses: () => stack,
         traceSend: deps.traceSend,
       };
-      const controller = new AbortController();
-      const onSigint = (): void => controller.abort('SIGINT');
-      process.once('SIGINT', onSigint);
-      let report: LoadReport;
-      try {
-        report = await runLoad(
-          { ...options, signal: controller.signal },
-          values.quiet ? {} : progress,
-        );
-      } finally {
-        process.removeListener('SIGINT', onSigint);
-      }
+      const report = await withSigint((signal) =>
+        runLoad({ ...options, signal }, values.quiet ? {} : progress),
+      );
       const dir = reportDir(values.out, 'loadgen');
       const files = await writeLoadReport(report, dir, renderLoadPlots);
       if (values.json) {

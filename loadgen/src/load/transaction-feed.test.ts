@@ -9,6 +9,13 @@ describe('TransactionIds', () => {
     expect(ids.seqOf('lg-ab12-')).toBe(-1);
     expect(ids.seqOf('lg-ab12-4x')).toBe(-1);
   });
+
+  it("keeps a source's own id after the sequence number", () => {
+    const ids = new TransactionIds('lg-ab12-');
+    expect(ids.idOf(7, 'tx/9-1')).toBe('lg-ab12-7/tx/9-1');
+    expect(ids.seqOf('lg-ab12-7/tx/9-1')).toBe(7);
+    expect(ids.seqOf('lg-ab12-7x/1')).toBe(-1);
+  });
 });
 
 describe('TransactionFeed', () => {

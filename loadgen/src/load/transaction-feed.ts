@@ -26,17 +26,19 @@ export class TransactionIds {
   /** `prefix` is the run id, e.g. `lg-3f9a2c-`. */
   constructor(readonly prefix: string) {}
 
-  /** The transaction id of sequence number `seq`. */
-  idOf(seq: number): string {
-    return `${this.prefix}${seq}`;
+  /**
+   * The transaction id of sequence number `seq`; a source's own id, when given, follows it
+   * after a `/` (`lg-3f9a2c-41/tx-9001`), so the run's id still names the run and the row.
+   */
+  idOf(seq: number, sourceId?: string): string {
+    return sourceId === undefined ? `${this.prefix}${seq}` : `${this.prefix}${seq}/${sourceId}`;
   }
 
   /** The sequence number of a transaction id of this run, or -1 for anyone else's. */
   seqOf(id: string): number {
     if (!id.startsWith(this.prefix)) return -1;
-    const rest = id.slice(this.prefix.length);
-    if (!/^\d{1,15}$/.test(rest)) return -1;
-    return Number(rest);
+    const match = /^(\d{1,15})(?:\/|$)/.exec(id.slice(this.prefix.length));
+    return match === null ? -1 : Number(match[1]);
   }
 }
 

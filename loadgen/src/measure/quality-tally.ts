@@ -6,6 +6,12 @@ import type { DecisionBand } from './run-ledger';
 /** Fraud scenarios of docs/simulator.md that recall is broken down by. */
 export const FRAUD_SCENARIOS = [1, 2, 3] as const;
 
+/**
+ * The ground truth of a fraud whose data does not name its scenario (a user's CSV without the
+ * column): counted as a fraud, in no scenario's recall.
+ */
+export const UNKNOWN_FRAUD_SCENARIO = 127;
+
 /** Recall on the frauds of one scenario. */
 export interface ScenarioRecall {
   readonly scenario: number;

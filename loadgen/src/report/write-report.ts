@@ -3,6 +3,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { BenchResult } from '../bench/bench-result';
+import type { BacktestReport } from '../backtest/backtest-report';
+import { renderBacktestSummary } from '../backtest/backtest-report';
 import type { LoadReport } from '../load/load-report';
 import { DataIoError } from '@fraudstream/simulator';
 import { renderBenchSummary } from './bench-summary-markdown';
@@ -72,6 +74,25 @@ export async function writeLoadReport(
   const md = path.join(dir, 'summary.md');
   await write(json, `${JSON.stringify(report, null, 2)}\n`);
   await write(md, renderLoadSummary(report, plots));
+  return [json, md, ...files];
+}
+
+/**
+ * Writes a backtest's directory: the load run's files (report.json, summary.md, plots), and
+ * backtest.json and backtest.md with the live and offline figures; resolves to the files.
+ */
+export async function writeBacktestReport(
+  report: BacktestReport,
+  dir: string,
+  render?: PlotRenderer,
+): Promise<string[]> {
+  const files = await writeLoadReport(report.load, dir, render);
+  const json = path.join(dir, 'backtest.json');
+  const md = path.join(dir, 'backtest.md');
+  // The load report is report.json already: backtest.json holds the rest.
+  const rest = { ...report, load: undefined, runId: report.load.runId };
+  await write(json, `${JSON.stringify(rest, null, 2)}\n`);
+  await write(md, renderBacktestSummary(report));
   return [json, md, ...files];
 }
 

@@ -1,0 +1,283 @@
+// A backtest's result: the live figures beside the offline replay's for the same window and
+// label timing, per replayed day and in total, the per-transaction agreement, the noise within
+// which the two may legitimately differ, and what lies beyond it (findings). The load run's own
+// report (latency, lost, duplicates) is kept whole under `load`.
+import type { LoadReport } from '../load/load-report';
+import type { QualitySummary } from '../measure/quality-tally';
+import { count, percent, table } from '../measure/format';
+import { machineLine } from '../report/load-summary-markdown';
+import type { AgreementFigures, DayFigures } from './backtest-tally';
+import { SCORED_BANDS } from './backtest-tally';
+import type { ReplayPace } from './replay-clock';
+
+/** The four headline figures compared. */
+export const COMPARED_FIGURES = [
+  'precision',
+  'recall',
+  'declinePrecision',
+  'declineRecall',
+] as const;
+
+/** One of {@link COMPARED_FIGURES}. */
+export type ComparedFigure = (typeof COMPARED_FIGURES)[number];
+
+/** How far live and offline may legitimately differ, and why. */
+export interface NoiseBound {
+  /** Wall-clock allowance for a label to reach the workers' state after it is sent. */
+  readonly labelLatencyAllowanceMs: number;
+  /** Replayed ms per wall ms (the speed, or the rate's equivalent). */
+  readonly replayedMsPerWallMs: number;
+  /** The allowance on the replayed clock: event-time span in which a label may race. */
+  readonly exposureMs: number;
+  /** Window transactions whose terminal had a label due within exposureMs, in a bucket they read. */
+  readonly exposed: number;
+  /** Window transactions scored within 1e-4 of a threshold (Redis and memory floats may split them). */
+  readonly nearThreshold: number;
+  /** Most transactions whose decision may differ: exposed + nearThreshold. */
+  readonly allowedDiffering: number;
+  /** Per figure, the most `allowedDiffering` changed decisions can move it (null: nothing to measure). */
+  readonly tolerance: Readonly<Record<ComparedFigure, number | null>>;
+}
+
+/** Everything a backtest measured. */
+export interface BacktestReport {
+  readonly kind: 'fraudstream.backtest-report';
+  readonly version: 1;
+  readonly source: string;
+  readonly model: { readonly version: string; readonly dir: string };
+  readonly window: {
+    readonly from: string;
+    /** Exclusive end; null: the end of the source. */
+    readonly to: string | null;
+    readonly rows: number;
+    readonly frauds: number;
+    readonly firstEvent: string;
+    readonly lastEvent: string;
+  };
+  readonly pace: ReplayPace;
+  /** Case management's delays, simulated ms. */
+  readonly delays: { readonly flaggedLabelDelayMs: number; readonly chargebackDelayMs: number };
+  readonly backfill: {
+    readonly days: number;
+    readonly from: string;
+    readonly transactions: number;
+    readonly labelsApplied: number;
+    readonly seconds: number;
+  } | null;
+  /** Most a row was sent behind its due time, wall ms (the sender or the file falling behind). */
+  readonly maxLateMs: number;
+  readonly live: QualitySummary;
+  readonly offline: QualitySummary;
+  readonly days: readonly DayFigures[];
+  readonly agreement: AgreementFigures;
+  readonly noise: NoiseBound;
+  /** Differences beyond the noise, in words; empty when live and offline agree within it. */
+  readonly findings: readonly string[];
+  readonly load: LoadReport;
+}
+
+/** The noise bound of a window, from the offline replay's exposure counts and both sides' counts. */
+export function noiseBound(
+  allowance: { labelLatencyAllowanceMs: number; replayedMsPerWallMs: number },
+  exposed: number,
+  nearThreshold: number,
+  live: QualitySummary,
+  offline: QualitySummary,
+): NoiseBound {
+  const allowed = exposed + nearThreshold;
+  const frauds = Math.max(
+    live.truePositives + live.falseNegatives,
+    offline.truePositives + offline.falseNegatives,
+  );
+  const flagged = Math.min(
+    live.truePositives + live.falsePositives,
+    offline.truePositives + offline.falsePositives,
+  );
+  const declined = Math.min(live.bands.DECLINE, offline.bands.DECLINE);
+  // Each changed decision moves a count by one: recall by 1/frauds, a precision by about
+  // 1/flagged (its denominator may move too; the smaller side's count bounds it).
+  const over = (n: number): number | null => (n === 0 ? null : Math.min(1, allowed / n));
+  return {
+    ...allowance,
+    exposureMs: allowance.labelLatencyAllowanceMs * allowance.replayedMsPerWallMs,
+    exposed,
+    nearThreshold,
+    allowedDiffering: allowed,
+    tolerance: {
+      precision: over(flagged),
+      recall: over(frauds),
+      declinePrecision: over(declined),
+      declineRecall: over(frauds),
+    },
+  };
+}
+
+/** Differences between live and offline beyond the noise, in words. */
+export function findings(
+  live: QualitySummary,
+  offline: QualitySummary,
+  agreement: AgreementFigures,
+  noise: NoiseBound,
+  load: LoadReport,
+): string[] {
+  const out: string[] = [];
+  const differing = agreement.compared - agreement.agreeing;
+  if (differing > noise.allowedDiffering) {
+    out.push(
+      `${count(differing)} transactions decided differently live and offline, more than the ${count(noise.allowedDiffering)} the noise allows (${count(noise.exposed)} exposed to a label race, ${count(noise.nearThreshold)} near a threshold); ${count(agreement.differingExplained)} of them are among those`,
+    );
+  }
+  for (const f of COMPARED_FIGURES) {
+    const a = live[f];
+    const b = offline[f];
+    const tol = noise.tolerance[f];
+    if (a === null || b === null || tol === null) continue;
+    if (Math.abs(a - b) > tol + 1e-12) {
+      out.push(
+        `${f}: live ${percent(a, 2)} vs offline ${percent(b, 2)}, a difference of ${percent(Math.abs(a - b), 2)} beyond the ${percent(tol, 2)} the noise allows`,
+      );
+    }
+  }
+  if (load.verdicts.lost > 0 || agreement.withoutLiveVerdict > 0) {
+    out.push(
+      `${count(load.verdicts.lost)} transactions lost (${count(agreement.withoutLiveVerdict)} rows compared without a live verdict)`,
+    );
+  }
+  if (load.verdicts.duplicates > 0)
+    out.push(`${count(load.verdicts.duplicates)} duplicate verdicts`);
+  if (load.verdicts.deadLetters > 0)
+    out.push(`${count(load.verdicts.deadLetters)} transactions dead-lettered`);
+  return out;
+}
+
+/** The headline figures as `--json` prints them: the live run's, then the offline ones. */
+export function backtestFigures(
+  r: BacktestReport,
+  loadFigures: Record<string, number | string | null>,
+): Record<string, unknown> {
+  const pick = (q: QualitySummary): Record<string, number | null> => ({
+    precision: q.precision,
+    recall: q.recall,
+    decline_precision: q.declinePrecision,
+    decline_recall: q.declineRecall,
+  });
+  return {
+    ...loadFigures,
+    ...pick(r.live),
+    offline: pick(r.offline),
+    agreement_share: r.agreement.share,
+    differing: r.agreement.compared - r.agreement.agreeing,
+    allowed_differing: r.noise.allowedDiffering,
+    findings: r.findings,
+    window_from: r.window.from,
+    window_to: r.window.to,
+    rows: r.window.rows,
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+function describePace(p: ReplayPace): string {
+  return p.kind === 'speed' ? `×${p.speed} of the file's clock` : `${p.tps} tx/s`;
+}
+
+function days(ms: number): string {
+  return `${+(ms / DAY_MS).toFixed(3)} d`;
+}
+
+function figureRow(name: string, q: QualitySummary): string[] {
+  return [
+    name,
+    percent(q.precision, 2),
+    percent(q.recall, 2),
+    percent(q.declinePrecision, 2),
+    percent(q.declineRecall, 2),
+  ];
+}
+
+/** The backtest's Markdown section (backtest.md beside the load run's summary.md). */
+export function renderBacktestSummary(r: BacktestReport): string {
+  const l = r.load;
+  const header = ['', 'precision', 'recall', 'DECLINE precision', 'DECLINE recall'];
+  const tol = r.noise.tolerance;
+  const lines: string[] = [
+    `# Backtest ${l.runId}`,
+    '',
+    `Source ${r.source}, window ${r.window.from} → ${r.window.to ?? 'end of the source'} (${count(r.window.rows)} transactions, ${count(r.window.frauds)} frauds), replayed at ${describePace(r.pace)}; model ${r.model.version}. Case management on the replayed clock: a flagged fraud's label ${days(r.delays.flaggedLabelDelayMs)} after its event, a missed fraud's chargeback ${days(r.delays.chargebackDelayMs)} after.`,
+    r.backfill === null
+      ? 'No backfill: the fleet started on the feature state it had.'
+      : `Backfilled ${r.backfill.days} days first (from ${r.backfill.from}): ${count(r.backfill.transactions)} transactions, ${count(r.backfill.labelsApplied)} labels, ${r.backfill.seconds.toFixed(1)} s.`,
+    '',
+    machineLine(l.machine),
+    '',
+    '## Live and offline',
+    '',
+    table(header, [
+      figureRow('live', r.live),
+      figureRow('offline (same label timing)', r.offline),
+      [
+        'noise allows ±',
+        percent(tol.precision, 2),
+        percent(tol.recall, 2),
+        percent(tol.declinePrecision, 2),
+        percent(tol.declineRecall, 2),
+      ],
+    ]),
+    '',
+    `Per transaction: ${count(r.agreement.agreeing)} of ${count(r.agreement.compared)} decided alike (${percent(r.agreement.share, 3)}); ${count(r.agreement.flaggedDiffering)} flagged on one side only. The noise allows ${count(r.noise.allowedDiffering)} different decisions: ${count(r.noise.exposed)} transactions exposed to a label race (a label due within ${days(r.noise.exposureMs)} of them, = ${r.noise.labelLatencyAllowanceMs} ms × ${r.noise.replayedMsPerWallMs.toFixed(0)}, in a bucket their windows read) and ${count(r.noise.nearThreshold)} scored within 1e-4 of a threshold.`,
+    '',
+    r.findings.length === 0
+      ? '**Findings:** none — live and offline agree within the noise.'
+      : `**Findings** (beyond the noise):\n\n${r.findings.map((f) => `- ${f}`).join('\n')}`,
+    '',
+    'Decisions (rows live, columns offline):',
+    '',
+    table(
+      ['live \\ offline', ...SCORED_BANDS],
+      SCORED_BANDS.map((b) => [b, ...SCORED_BANDS.map((c) => count(r.agreement.matrix[b][c]))]),
+    ),
+    '',
+    '## Recall per scenario',
+    '',
+    table(
+      ['scenario', 'frauds', 'live recall', 'offline recall'],
+      r.live.perScenario.map((s, i) => [
+        String(s.scenario),
+        count(s.frauds),
+        percent(s.recall, 1),
+        percent(r.offline.perScenario[i]?.recall, 1),
+      ]),
+    ),
+    '',
+    '## Per replayed day',
+    '',
+    table(
+      [
+        'day',
+        'transactions',
+        'frauds',
+        'live P / R',
+        'offline P / R',
+        'live DECLINE P / R',
+        'offline DECLINE P / R',
+        'alike',
+      ],
+      r.days.map((d) => [
+        d.day,
+        count(d.transactions),
+        count(d.frauds),
+        `${percent(d.live.precision)} / ${percent(d.live.recall)}`,
+        `${percent(d.offline.precision)} / ${percent(d.offline.recall)}`,
+        `${percent(d.live.declinePrecision)} / ${percent(d.live.declineRecall)}`,
+        `${percent(d.offline.declinePrecision)} / ${percent(d.offline.declineRecall)}`,
+        percent(d.transactions === 0 ? null : d.agreeing / d.transactions, 2),
+      ]),
+    ),
+    '',
+    '## Delivery',
+    '',
+    `${count(l.sending.sent)} sent, ${count(l.verdicts.lost)} lost, ${count(l.verdicts.duplicates)} duplicate verdicts, ${count(l.verdicts.deadLetters)} dead letters; latency p50 ${l.latency.p50Ms ?? '–'} ms, p99 ${l.latency.p99Ms ?? '–'} ms; labels sent ${count(l.labels.sent.ANALYST_REVIEW)} by review, ${count(l.labels.sent.CHARGEBACK)} by chargeback. Most a row was sent behind its replayed time: ${r.maxLateMs.toFixed(0)} ms. The load run's own summary is summary.md.`,
+    '',
+  ];
+  return lines.join('\n');
+}
