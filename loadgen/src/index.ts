@@ -14,11 +14,8 @@ export type {
 } from './backtest/backtest-options';
 export { DEFAULT_BACKTEST_OPTIONS, compileBacktestSettings } from './backtest/backtest-options';
 export type { BacktestReport, ComparedFigure, NoiseBound } from './backtest/backtest-report';
-export {
-  COMPARED_FIGURES,
-  backtestFigures,
-  renderBacktestSummary,
-} from './backtest/backtest-report';
+export { COMPARED_FIGURES, backtestFigures } from './backtest/backtest-report';
+export { renderBacktestSummary } from './report/backtest-summary-markdown';
 export type { AgreementFigures, DayFigures, ScoredBand } from './backtest/backtest-tally';
 export { BacktestTally } from './backtest/backtest-tally';
 export type { ReplayPace } from './backtest/replay-clock';
@@ -133,7 +130,12 @@ export type { BenchCommandDeps, MicroBenchmark } from './cli/bench-command';
 export { loadSummaryLines, progressLines, terminalProgress } from './cli/progress';
 export type { ProgressSink } from './cli/progress';
 export { renderLoadPlots } from './report/load-plots';
-export { reportDir, writeBenchReport, writeLoadReport } from './report/write-report';
+export {
+  reportDir,
+  writeBacktestReport,
+  writeBenchReport,
+  writeLoadReport,
+} from './report/write-report';
 export type { PlotRenderer, RenderedPlot } from './report/write-report';
 export {
   REFERENCE_SUMMARY,

@@ -67,5 +67,5 @@ export {
 } from './model/artifact';
 
 // Scheduling by due time (case management on a replayed clock).
-export type { DueEntry } from './evaluation/due-heap';
-export { DueHeap } from './evaluation/due-heap';
+export type { DueEntry } from './scheduling/due-heap';
+export { DueHeap } from './scheduling/due-heap';

@@ -37,6 +37,11 @@ describe('fraudstream loadgen command line', () => {
     [['--brokers', 'nohost'], /--brokers: expected a comma-separated list of host:port/],
     [['--count', '0'], /--count: expected an integer ≥ 1/],
     [['--bogus'], /unknown option "--bogus"/],
+    [['--speed', '1440'], /--speed: only with --data/],
+    [['--backfill-days', '3', '--from', '2018-05-01'], /--from, --backfill-days: only with --data/],
+    [['--data', 'x.csv', '--ramp', '10:1'], /--ramp: not with --data/],
+    [['--data', 'x.csv', '--rate', '5', '--speed', '60'], /give one of --speed and --rate/],
+    [['--data', 'x.csv', '--to', '2018-02-30'], /--to: expected a date YYYY-MM-DD/],
   ])('rejects %p before sending anything, naming the flag', async (argv, message) => {
     const command = loadgenCommand({ stdout: sink([]), stderr: sink([]), env: {} });
     await expect(command.run(argv)).rejects.toMatchObject({

@@ -22,7 +22,8 @@ import { MODEL_SETTINGS } from '@fraudstream/models';
 import { WORKER_SETTINGS } from '@fraudstream/workers';
 import type { BacktestOptions } from '../backtest/backtest-options';
 import { DEFAULT_BACKTEST_OPTIONS } from '../backtest/backtest-options';
-import { backtestFigures, renderBacktestSummary } from '../backtest/backtest-report';
+import { backtestFigures } from '../backtest/backtest-report';
+import { renderBacktestSummary } from '../report/backtest-summary-markdown';
 import { csvTransactionSource } from '../backtest/transaction-source';
 import type { LoadOptions } from '../load/load-options';
 import { DEFAULT_LOAD_OPTIONS } from '../load/load-options';
@@ -55,7 +56,7 @@ export const LOADGEN_FLAGS = {
   rate: optionalFlag(
     'rate',
     num({ min: 0.001 }),
-    'constant rate in tx/s (default 50), for --duration or --count; one of --rate, --ramp, --burst',
+    'constant rate in tx/s (default 50), for --duration or --count; one of --rate, --ramp, --burst; with --data, rows a second instead of --speed',
   ),
   ramp: optionalFlag('ramp', rampSteps(), 'stepped ramp, e.g. 500:30,1000:30,2000:30'),
   burst: optionalFlag(
@@ -121,13 +122,13 @@ export const LOADGEN_FLAGS = {
   ),
   flaggedLabelDays: flag(
     'flagged-label-days',
-    num({ min: 1 / 1440 }),
+    num({ min: 0.001 }),
     DEFAULT_BACKTEST_OPTIONS.flaggedLabelDelayMs / DAY_MS,
     "with --data: a flagged fraud's label, simulated days after its event",
   ),
   chargebackDays: flag(
     'chargeback-days',
-    num({ min: 1 / 1440 }),
+    num({ min: 0.001 }),
     DEFAULT_BACKTEST_OPTIONS.chargebackDelayMs / DAY_MS,
     "with --data: a missed fraud's chargeback, simulated days after its event",
   ),

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { BenchResult } from '../bench/bench-result';
 import type { BacktestReport } from '../backtest/backtest-report';
-import { renderBacktestSummary } from '../backtest/backtest-report';
+import { renderBacktestSummary } from './backtest-summary-markdown';
 import type { LoadReport } from '../load/load-report';
 import { DataIoError } from '@fraudstream/simulator';
 import { renderBenchSummary } from './bench-summary-markdown';

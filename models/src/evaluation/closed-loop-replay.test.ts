@@ -5,7 +5,7 @@ import { MemoryFeatureStore } from '../features/memory-store';
 import { replayFeatures } from '../features/replay';
 import type { ClosedLoopScorer, ReplayedVerdict } from './closed-loop-replay';
 import { ClosedLoopReplay } from './closed-loop-replay';
-import { DueHeap } from './due-heap';
+import { DueHeap } from '../scheduling/due-heap';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;

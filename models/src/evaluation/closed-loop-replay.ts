@@ -13,7 +13,7 @@ import type { FeatureLabel } from '../features/types';
 import type { Scorer } from '../model/scorer';
 import type { Decision } from '../model/thresholds';
 import { decide } from '../model/thresholds';
-import { DueHeap } from './due-heap';
+import { DueHeap } from '../scheduling/due-heap';
 
 /** Settings of a {@link ClosedLoopReplay}; times are event-time milliseconds. */
 export interface ClosedLoopOptions {
