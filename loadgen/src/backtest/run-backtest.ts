@@ -281,10 +281,13 @@ class BacktestRun extends StreamingRun {
     );
   }
 
-  // Labels due on the replayed clock, stamped with it (labelled_at = the replayed now).
+  // Labels due on the replayed clock, stamped with it (labelled_at = the replayed now). The
+  // clock stops at the window's last transaction: a label due later concerns nothing replayed,
+  // and at a high speed the grace period would otherwise publish days of them while the last
+  // transactions are still being scored.
   private publishDue(labels: LabelPublisher | undefined): void {
     if (labels === undefined) return;
-    const now = this.clock.nowMs(performance.now());
+    const now = Math.min(this.clock.nowMs(performance.now()), this.scan.lastEventMs);
     const due = this.desk.takeDue(now);
     if (due.length > 0) labels.publish(due.map((l) => ({ ...l, labelledAtMs: now })));
   }
