@@ -29,10 +29,12 @@ export interface NoiseBound {
   readonly exposureMs: number;
   /** Window transactions whose terminal had a label due within exposureMs, in a bucket they read. */
   readonly exposed: number;
-  /** Window transactions scored within 1e-4 of a threshold (Redis and memory floats may split them). */
+  /** Window transactions scored within 1e-5 of a threshold (Redis and memory floats may split them). */
   readonly nearThreshold: number;
   /** Most transactions whose decision may differ: exposed + nearThreshold. */
   readonly allowedDiffering: number;
+  /** Of those, frauds: the most by which the frauds flagged (recall) may differ. */
+  readonly allowedDifferingFrauds: number;
   /** Per figure, the most `allowedDiffering` changed decisions can move it (null: nothing to measure). */
   readonly tolerance: Readonly<Record<ComparedFigure, number | null>>;
 }
@@ -77,11 +79,11 @@ export interface BacktestReport {
 /** The noise bound of a window, from the offline replay's exposure counts and both sides' counts. */
 export function noiseBound(
   allowance: { labelLatencyAllowanceMs: number; replayedMsPerWallMs: number },
-  exposed: number,
-  nearThreshold: number,
+  counts: { exposed: number; nearThreshold: number; frauds: number },
   live: QualitySummary,
   offline: QualitySummary,
 ): NoiseBound {
+  const { exposed, nearThreshold } = counts;
   const allowed = exposed + nearThreshold;
   const frauds = Math.max(
     live.truePositives + live.falseNegatives,
@@ -92,20 +94,21 @@ export function noiseBound(
     offline.truePositives + offline.falsePositives,
   );
   const declined = Math.min(live.bands.DECLINE, offline.bands.DECLINE);
-  // Each changed decision moves a count by one: recall by 1/frauds, a precision by about
-  // 1/flagged (its denominator may move too; the smaller side's count bounds it).
-  const over = (n: number): number | null => (n === 0 ? null : Math.min(1, allowed / n));
+  // Each changed decision moves a count by one: a recall only when it is a fraud's (by 1/frauds),
+  // a precision by about 1/flagged (its denominator may move too; the smaller side bounds it).
+  const over = (k: number, n: number): number | null => (n === 0 ? null : Math.min(1, k / n));
   return {
     ...allowance,
     exposureMs: allowance.labelLatencyAllowanceMs * allowance.replayedMsPerWallMs,
     exposed,
     nearThreshold,
     allowedDiffering: allowed,
+    allowedDifferingFrauds: counts.frauds,
     tolerance: {
-      precision: over(flagged),
-      recall: over(frauds),
-      declinePrecision: over(declined),
-      declineRecall: over(frauds),
+      precision: over(allowed, flagged),
+      recall: over(counts.frauds, frauds),
+      declinePrecision: over(allowed, declined),
+      declineRecall: over(counts.frauds, frauds),
     },
   };
 }

@@ -56,8 +56,7 @@ describe('noise bound and findings', () => {
     if (dayLive === undefined) throw new Error('no day');
     const within = noiseBound(
       { labelLatencyAllowanceMs: 2000, replayedMsPerWallMs: 1440 },
-      1,
-      1,
+      { exposed: 1, nearThreshold: 1, frauds: 2 },
       dayLive,
       off,
     );
@@ -67,8 +66,7 @@ describe('noise bound and findings', () => {
     expect(findings(dayLive, off, agreement, within, load)).toEqual([]);
     const tight = noiseBound(
       { labelLatencyAllowanceMs: 2000, replayedMsPerWallMs: 1440 },
-      1,
-      0,
+      { exposed: 1, nearThreshold: 0, frauds: 1 },
       dayLive,
       off,
     );

@@ -108,8 +108,7 @@ export async function runBacktest(
         labelLatencyAllowanceMs: b.labelLatencyAllowanceMs,
         replayedMsPerWallMs: run.replayedMsPerWallMs(),
       },
-      run.exposed,
-      run.nearThreshold,
+      { exposed: run.exposed, nearThreshold: run.nearThreshold, frauds: run.explainedFrauds },
       live,
       off,
     );
@@ -198,6 +197,8 @@ class BacktestRun extends StreamingRun {
   readonly tally = new BacktestTally();
   exposed = 0;
   nearThreshold = 0;
+  /** Frauds among the exposed or near-threshold transactions. */
+  explainedFrauds = 0;
   maxLateMs = 0;
   private clock: ReplayClock;
 
@@ -267,7 +268,9 @@ class BacktestRun extends StreamingRun {
       (v, seq) => {
         if (v.exposed) this.exposed += 1;
         if (v.nearThreshold) this.nearThreshold += 1;
-        this.tally.offline(seq, v.decision, v.exposed || v.nearThreshold);
+        const explained = v.exposed || v.nearThreshold;
+        if (explained && v.isFraud) this.explainedFrauds += 1;
+        this.tally.offline(seq, v.decision, explained);
       },
     );
   }

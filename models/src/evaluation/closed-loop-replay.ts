@@ -29,14 +29,17 @@ export interface ClosedLoopOptions {
   readonly exposureMs: number;
   /** Longest stretch of event time scored as one batch (shortened to the smaller delay). @defaultValue 3_600_000 */
   readonly maxSliceMs: number;
-  /** A score this close to a threshold is marked `nearThreshold`. @defaultValue 1e-4 */
+  /**
+   * A score this close to a threshold is marked `nearThreshold`: the two feature stores agree to
+   * 1e-6 on every feature, which moves a score by well under this. @defaultValue 1e-5
+   */
   readonly nearThreshold: number;
 }
 
 /** Defaults of the optional {@link ClosedLoopOptions}. */
 export const DEFAULT_CLOSED_LOOP_OPTIONS: Readonly<
   Pick<ClosedLoopOptions, 'exposureMs' | 'maxSliceMs' | 'nearThreshold'>
-> = Object.freeze({ exposureMs: 0, maxSliceMs: 3_600_000, nearThreshold: 1e-4 });
+> = Object.freeze({ exposureMs: 0, maxSliceMs: 3_600_000, nearThreshold: 1e-5 });
 
 /** What the replay needs of a model: batch scores and the manifest's thresholds. */
 export type ClosedLoopScorer = Pick<Scorer, 'scoreBatch' | 'thresholds'>;
