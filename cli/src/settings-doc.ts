@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   BENCH_FLAGS,
   CHAOS_FLAGS,
+  CLOSED_LOOP_FLAGS,
   DEMO_FLAGS,
   FEATURES_BENCH_FLAGS,
   INFERENCE_BENCH_FLAGS,
@@ -112,6 +113,12 @@ export const COMMAND_FLAGS: readonly CommandFlags[] = [
     about:
       'worker faults (kill, kill and restart, rolling restart, stop), stack faults (a Kafka node killed; Redis stopped, killed or out of memory), poison input records and a corrupt model under a steady load',
     group: CHAOS_FLAGS,
+  },
+  {
+    command: 'bench closed-loop',
+    about:
+      "simulated weeks through a fleet of its own on the simulator's clock, case management playing on that clock, live precision and recall per simulated day beside the offline replay",
+    group: CLOSED_LOOP_FLAGS,
   },
   { command: 'trace', about: summaryOf('trace'), group: TRACE_FLAGS },
   ...Object.entries(SCHEMAS_SUBCOMMANDS).map(([name, sub]) => ({

@@ -92,6 +92,37 @@ export type { PoisonFigures, PoisonFlag } from './chaos/poison-figures';
 export { planFaults } from './chaos/fault-schedule';
 export type { FaultSchedule, FaultStep } from './chaos/fault-schedule';
 export { CHAOS_FLAGS, chaosBenchmark } from './chaos/chaos-command';
+// `fraudstream bench closed-loop` (issue #19): simulated weeks through the fleet, labels only through the loop.
+export { runClosedLoop, closedLoopModelStore } from './closed-loop/run-closed-loop';
+export type { ClosedLoopResult } from './closed-loop/run-closed-loop';
+export type {
+  ClosedLoopOptions,
+  CompiledClosedLoopOptions,
+} from './closed-loop/closed-loop-options';
+export {
+  DEFAULT_CLOSED_LOOP_OPTIONS,
+  SMOKE_CLOSED_LOOP_OPTIONS,
+  compileClosedLoopOptions,
+} from './closed-loop/closed-loop-options';
+export type {
+  ClosedLoopDay,
+  ClosedLoopTarget,
+  SideFigures,
+  TargetOutcome,
+} from './closed-loop/closed-loop-days';
+export {
+  CLOSED_LOOP_TARGET,
+  addQuality,
+  closedLoopDays,
+  judgeTarget,
+} from './closed-loop/closed-loop-days';
+export {
+  CLOSED_LOOP_FLAGS,
+  closedLoopBenchmark,
+  closedLoopJson,
+  writeClosedLoopReport,
+} from './cli/closed-loop-command';
+export { renderClosedLoopSummary } from './report/closed-loop-markdown';
 export type {
   StartWorker,
   WarmFeatureSpec,

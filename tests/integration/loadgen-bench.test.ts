@@ -11,6 +11,7 @@ import {
   CPU_PROFILE_SECTION_TITLE,
   benchCommand,
   chaosBenchmark,
+  closedLoopBenchmark,
   featuresBenchmark,
   inferenceBenchmark,
   kafkaApiBenchmark,
@@ -19,7 +20,7 @@ import {
   warmBenchFeatureState,
   writeBenchReport,
 } from '@fraudstream/loadgen';
-import type { CompactProfile } from '@fraudstream/loadgen';
+import type { BacktestReport, ClosedLoopResult, CompactProfile } from '@fraudstream/loadgen';
 import { loadTf } from '@fraudstream/models';
 import Redis from 'ioredis';
 import { countKeys } from '../support/redis';
@@ -258,6 +259,71 @@ describe('loadgen: bench scenarios in smoke mode', () => {
     expect(summary).toContain(`## ${CPU_PROFILE_SECTION_TITLE}`);
     expect(summary).toContain('Self time by package');
   });
+
+  it('closed-loop streams simulated days through real workers, labels only through the loop, beside the offline replay', async () => {
+    const printed: string[] = [];
+    const run = closedLoopBenchmark({
+      startWorker: processWorkerLauncher({ env: { FS_LOG_LEVEL: 'warn' } }),
+      env: { FS_KAFKA_BROKERS: BROKERS.join(','), FS_REDIS_URL: REDIS_URL },
+      stdout: collect(printed),
+      stderr: discard(),
+    });
+    const closedLoop = path.join(out, 'closed-loop');
+    expect(await run(['--smoke', '--json', '--quiet', '--out', closedLoop])).toBe(0);
+    const json = JSON.parse(printed.join('')) as Record<string, unknown> & {
+      per_day: { day: string; transactions: number; within_noise: boolean }[];
+    };
+    console.log(
+      `bench closed-loop --smoke --json: ${JSON.stringify({ ...json, per_day: undefined })}`,
+    );
+    expect(json).toMatchObject({ scenario: 'closed-loop', smoke: true, days: 2, workers: 1 });
+    // Every transaction of the window once, with one verdict.
+    const rows = json.rows as number;
+    expect(rows).toBeGreaterThan(100);
+    expect(json.sent).toBe(rows);
+    expect(json.with_verdict).toBe(rows);
+    expect(json).toMatchObject({ lost: 0, duplicates: 0, dead_letters: 0, labels_failed: 0 });
+    // Case management sent labels through the loop (analyst labels of flagged frauds; the smoke
+    // run's one-day chargebacks of the first day's missed frauds, when there are any).
+    expect(json.labels_review).toBeGreaterThan(0);
+
+    const [dir] = readdirSync(closedLoop);
+    const reportDir = path.join(closedLoop, dir as string);
+    const result = JSON.parse(
+      readFileSync(path.join(reportDir, 'closed-loop.json'), 'utf8'),
+    ) as ClosedLoopResult;
+    const backtest = JSON.parse(
+      readFileSync(path.join(reportDir, 'backtest.json'), 'utf8'),
+    ) as BacktestReport;
+    // The backfill covered the 7 simulated days before the window and nothing of it.
+    expect(backtest.backfill).toMatchObject({ days: 7, from: '2018-04-01T00:00:00.000Z' });
+    expect(backtest.backfill?.transactions).toBeGreaterThan(0);
+    expect(backtest.window.from).toBe('2018-04-08T00:00:00.000Z');
+    expect(backtest.window.to).toBe('2018-04-10T00:00:00.000Z');
+    expect(backtest.model.dir).toContain('closed-loop');
+    // The offline replay scored the same rows: every one compared with its live verdict, the
+    // same frauds on both sides.
+    expect(backtest.agreement.compared).toBe(rows);
+    expect(backtest.agreement.withoutLiveVerdict).toBe(0);
+    expect(backtest.live.truePositives + backtest.live.falseNegatives).toBe(backtest.window.frauds);
+    expect(backtest.offline.truePositives + backtest.offline.falseNegatives).toBe(
+      backtest.window.frauds,
+    );
+    expect(json.per_day.map((d) => d.day)).toEqual(['2018-04-08', '2018-04-09']);
+    expect(json.per_day.reduce((n, d) => n + d.transactions, 0)).toBe(rows);
+    // Live and offline agree within the noise the report states, day by day and in total.
+    expect(backtest.findings).toEqual([]);
+    expect(json.per_day.every((d) => d.within_noise)).toBe(true);
+    expect(result.days).toHaveLength(2);
+    // Too short to judge the second-week target, and it says so.
+    expect(result.target).toMatchObject({ judgedDays: 0, met: null });
+    for (const f of ['report.json', 'summary.md', 'backtest.md', 'closed-loop.md']) {
+      expect(existsSync(path.join(reportDir, f))).toBe(true);
+    }
+    expect(readFileSync(path.join(reportDir, 'closed-loop.md'), 'utf8')).toContain(
+      '## Per simulated day',
+    );
+  }, 240_000);
 });
 
 // The micro-benchmarks of @fraudstream/models, as `fraudstream bench inference|features --smoke

@@ -16,7 +16,7 @@ import type {
 } from './bench-types';
 
 /** How long bench workers keep a transaction's feature record (longer than any run). */
-const FLEET_FEATURE_RECORD_TTL_MS = 3_600_000;
+export const FLEET_FEATURE_RECORD_TTL_MS = 3_600_000;
 
 /** The feature key prefix of a run's workers: state of its own, which no other run reads. */
 export function fleetFeatureKeyPrefix(runTag: string): string {

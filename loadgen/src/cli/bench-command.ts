@@ -178,7 +178,9 @@ const ABOUT = `End-to-end scenarios (docs/benchmarks.md), each on fresh topics a
   fleet        capacity with 1, 2 and 4 workers: scaling per added process
   tracing      capacity with the workers' trace sampling at 0 %, 1 % and 100 %: the cost of tracing
 micro-benchmarks (when the CLI provides them): features, inference (each has its own --help)
-  chaos        worker, Kafka and Redis faults under a steady load (its own --help)`;
+  chaos        worker, Kafka and Redis faults under a steady load (its own --help)
+  closed-loop  simulated weeks through the fleet on the simulator's clock, labels only through the
+               loop, live precision/recall per day beside the offline replay (its own --help)`;
 
 /** The `--help` text of `fraudstream bench`. */
 const USAGE = `${commandHelp('fraudstream bench <scenario> [options]', ABOUT, BENCH_FLAGS)}\n`;

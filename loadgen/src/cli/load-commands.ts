@@ -11,6 +11,7 @@ import type { WarmFeatureState } from '../bench/bench-types';
 import type { MicroBenchmark } from './bench-command';
 import { benchCommand } from './bench-command';
 import { chaosBenchmark } from '../chaos/chaos-command';
+import { closedLoopBenchmark } from './closed-loop-command';
 import { loadgenCommand } from './loadgen-command';
 import { processWorkerLauncher } from './worker-launcher';
 
@@ -90,6 +91,9 @@ export const benchCliCommand: CliCommand = {
           ...MICRO_BENCHMARKS,
           // The fault-injection benchmark has flags of its own, so it is routed the same way.
           chaos: chaosBenchmark({
+            startWorker: processWorkerLauncher({ env: { FS_LOG_LEVEL: 'warn' } }),
+          }),
+          'closed-loop': closedLoopBenchmark({
             startWorker: processWorkerLauncher({ env: { FS_LOG_LEVEL: 'warn' } }),
           }),
         },

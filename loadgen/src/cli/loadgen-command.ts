@@ -226,7 +226,7 @@ function profileFrom(values: SettingValues<typeof LOADGEN_FLAGS>): RateProfile {
 }
 
 /** Runs `body` with a signal that Ctrl-C aborts (the run then finishes and reports). */
-async function withSigint<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withSigint<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSigint = (): void => controller.abort('SIGINT');
   process.once('SIGINT', onSigint);
