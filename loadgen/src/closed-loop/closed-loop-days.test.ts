@@ -35,8 +35,7 @@ const empty = new QualityTally().summary();
 function noise(allowed: number): NoiseBound {
   return noiseBound(
     { labelLatencyAllowanceMs: 2000, replayedMsPerWallMs: 2880 },
-    allowed,
-    0,
+    { exposed: allowed, nearThreshold: 0, frauds: allowed },
     empty,
     empty,
   );

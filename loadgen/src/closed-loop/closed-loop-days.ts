@@ -109,7 +109,16 @@ export function addQuality(a: QualitySummary, b: QualitySummary): QualitySummary
 /** Whether two sides' figures are within the tolerance of `noise` (a figure null on either side is not compared). */
 function agreeWithin(live: QualitySummary, offline: QualitySummary, noise: NoiseBound): boolean {
   // The window's exposure counts bound every prefix of it too.
-  const bound = noiseBound(noise, noise.exposed, noise.nearThreshold, live, offline);
+  const bound = noiseBound(
+    noise,
+    {
+      exposed: noise.exposed,
+      nearThreshold: noise.nearThreshold,
+      frauds: noise.allowedDifferingFrauds,
+    },
+    live,
+    offline,
+  );
   return COMPARED_FIGURES.every((f) => {
     const a = live[f];
     const b = offline[f];

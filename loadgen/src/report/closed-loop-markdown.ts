@@ -42,7 +42,7 @@ export function renderClosedLoopSummary(r: ClosedLoopResult): string {
     '',
     `**Delivery:** ${count(l.sending.sent)} sent, ${count(l.verdicts.withVerdict)} with a verdict, ${count(l.verdicts.lost)} lost, ${count(l.verdicts.duplicates)} duplicates, ${count(l.verdicts.deadLetters)} dead letters; p99 ${l.latency.p99Ms ?? '–'} ms; most a transaction was sent behind its simulated time: ${b.maxLateMs.toFixed(0)} ms.`,
     '',
-    `**Live against offline:** ${count(b.agreement.agreeing)} of ${count(b.agreement.compared)} transactions decided alike (${percent(b.agreement.share, 3)}); the noise allows ${count(b.noise.allowedDiffering)} (${count(b.noise.exposed)} exposed to a label race of ${b.noise.labelLatencyAllowanceMs} ms × ${b.noise.replayedMsPerWallMs.toFixed(0)}, ${count(b.noise.nearThreshold)} within 1e-4 of a threshold). ${b.findings.length === 0 ? 'Findings: none.' : `Findings: ${b.findings.join('; ')}.`}`,
+    `**Live against offline:** ${count(b.agreement.agreeing)} of ${count(b.agreement.compared)} transactions decided alike (${percent(b.agreement.share, 3)}); the noise allows ${count(b.noise.allowedDiffering)} (${count(b.noise.exposed)} exposed to a label race of ${b.noise.labelLatencyAllowanceMs} ms × ${b.noise.replayedMsPerWallMs.toFixed(0)}, ${count(b.noise.nearThreshold)} within 1e-5 of a threshold). ${b.findings.length === 0 ? 'Findings: none.' : `Findings: ${b.findings.join('; ')}.`}`,
     '',
     '## Per simulated day',
     '',
