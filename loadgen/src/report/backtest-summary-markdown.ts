@@ -56,7 +56,7 @@ export function renderBacktestSummary(r: BacktestReport): string {
       ],
     ]),
     '',
-    `Per transaction: ${count(r.agreement.agreeing)} of ${count(r.agreement.compared)} decided alike (${percent(r.agreement.share, 3)}); ${count(r.agreement.flaggedDiffering)} flagged on one side only. The noise allows ${count(r.noise.allowedDiffering)} different decisions: ${count(r.noise.exposed)} transactions exposed to a label race (a label due within ${days(r.noise.exposureMs)} of them, = ${r.noise.labelLatencyAllowanceMs} ms × ${r.noise.replayedMsPerWallMs.toFixed(0)}, in a bucket their windows read) and ${count(r.noise.nearThreshold)} scored within 1e-5 of a threshold (${count(r.noise.allowedDifferingFrauds)} of them frauds).`,
+    `Per transaction: ${count(r.agreement.agreeing)} of ${count(r.agreement.compared)} decided alike (${percent(r.agreement.share, 3)}); ${count(r.agreement.flaggedDiffering)} flagged on one side only. The noise allows ${count(r.noise.allowedDiffering)} different decisions: ${count(r.noise.exposed)} transactions exposed to a label race (a label due within ${days(r.noise.exposureMs)} of them, = ${r.noise.labelLatencyAllowanceMs} ms × ${r.noise.replayedMsPerWallMs.toFixed(0)}, in a bucket their windows read) and ${count(r.noise.nearThreshold)} scored within 1e-5 of a threshold; ${count(r.noise.allowedDifferingFrauds)} of these are frauds.`,
     '',
     r.findings.length === 0
       ? '**Findings:** none — live and offline agree within the noise.'
