@@ -3,10 +3,24 @@ import { DEFAULT_THRESHOLD_TARGETS } from '../model/thresholds';
 import { precisionRecallCurve } from './metrics';
 
 /**
+ * Lower Wilson score bound of a proportion `hits / n` at `z` standard errors (one-sided): the
+ * proportion is at least this with the matching confidence. 0 when n is 0.
+ */
+export function wilsonLowerBound(hits: number, n: number, z: number): number {
+  if (n === 0) return 0;
+  const p = hits / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const spread = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.max(0, (centre - spread) / (1 + z2 / n));
+}
+
+/**
  * Chooses thresholds on VALIDATION scores only (never the test period). DECLINE: the lowest
- * threshold whose precision is ≥ declinePrecision (most recall at that precision); when no
- * threshold reaches it, the one with the best F1. REVIEW: the highest threshold whose recall is
- * ≥ reviewRecall, capped at DECLINE.
+ * threshold whose precision's lower bound is ≥ declinePrecision (most recall at that precision,
+ * with the margin); when none reaches it, the one with the best F1. REVIEW: the highest threshold
+ * whose recall's lower bound is ≥ reviewRecall, capped at DECLINE. The bounds are Wilson's at
+ * `confidenceZ` (see ThresholdTargets).
  */
 export function chooseThresholds(
   scores: ArrayLike<number>,
@@ -14,10 +28,16 @@ export function chooseThresholds(
   targets: ThresholdTargets = DEFAULT_THRESHOLD_TARGETS,
 ): Thresholds {
   const curve = precisionRecallCurve(scores, labels);
+  const z = targets.confidenceZ;
+  const positives = curve[curve.length - 1]?.truePositives ?? 0;
   let decline: number | undefined;
   let bestRecall = -1;
   for (const p of curve) {
-    if (p.precision >= targets.declinePrecision && p.recall > bestRecall) {
+    const flagged = p.truePositives + p.falsePositives;
+    if (
+      wilsonLowerBound(p.truePositives, flagged, z) >= targets.declinePrecision &&
+      p.recall > bestRecall
+    ) {
       bestRecall = p.recall;
       decline = p.threshold;
     }
@@ -35,7 +55,7 @@ export function chooseThresholds(
   }
   let review: number | undefined;
   for (const p of curve) {
-    if (p.recall >= targets.reviewRecall) {
+    if (wilsonLowerBound(p.truePositives, positives, z) >= targets.reviewRecall) {
       review = p.threshold;
       break;
     }

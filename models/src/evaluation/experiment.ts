@@ -67,10 +67,11 @@ export interface TrainedFold {
   fitFrauds: number;
 }
 
-/** Mean and (population) standard deviation over folds. */
+/** Mean, (population) standard deviation and worst (lowest) value over folds. */
 export interface MeanStd {
   mean: number;
   std: number;
+  min: number;
 }
 
 function meanStd(values: number[]): MeanStd {
@@ -78,7 +79,7 @@ function meanStd(values: number[]): MeanStd {
   const std = Math.sqrt(
     values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, values.length),
   );
-  return { mean, std };
+  return { mean, std, min: values.length === 0 ? Number.NaN : Math.min(...values) };
 }
 
 /** The protocol's summary over folds (means; std beside). */
@@ -155,6 +156,8 @@ export interface ExperimentOptions {
   keepLatestModel?: boolean;
   onProgress?: (message: string) => void;
   onEpoch?: (fold: number) => EpochCallback | undefined;
+  /** Each fold's validation and test scores, for studies of threshold rules without retraining. */
+  onFoldScores?: (fold: Fold, scores: { validation: Float32Array; test: Float32Array }) => void;
 }
 
 /** Scores rows with a model (one call per 8192 rows; tensors disposed). */
@@ -267,6 +270,7 @@ export function runExperiment(
       applyNormalisation(table.features, cols, fold.test, norm),
       cols,
     );
+    options.onFoldScores?.(fold, { validation: vScores, test: scores });
     const m = foldMetrics(table, fold, scores, thresholds);
     options.onProgress?.(
       `fold ${fold.index}: AUC ${m.auc_roc.toFixed(3)} AP ${m.average_precision.toFixed(3)} CP@100 ${m.card_precision_at_100.toFixed(3)} P@R80 ${m.precision_at_recall_80.toFixed(3)} R@P50 ${m.recall_at_precision_50.toFixed(3)}`,

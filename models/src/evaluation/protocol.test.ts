@@ -67,6 +67,26 @@ describe('the evaluation protocol', () => {
     expect(testCards(50)).toEqual([0, 3, 4]);
   });
 
+  it('drops known-compromised cards from the validation rows too, with the same delay', () => {
+    // Regression: thresholds were chosen on validation rows that kept the cards already known to
+    // be compromised, a population the test rows (and the workers) never see.
+    const d1 = { ...o, feedbackDelayDays: 1, folds: 1 };
+    const heldOut = new Set(
+      [...(buildFolds(table(50, 60, []), d1)[0]?.validation ?? [])].map((i) => i % 50),
+    );
+    const card = [...heldOut][0] ?? -1;
+    expect(card).toBeGreaterThanOrEqual(0);
+    // Training days are 30..36; the card's fraud on day 31 is labelled by day 33 (delay 1).
+    const t = table(50, 60, [[card, 31]]);
+    const [fold] = buildFolds(t, d1);
+    const days = [...(fold?.validation ?? [])]
+      .filter((i) => t.customer[i] === card)
+      .map((i) => Math.floor(((t.eventTime[i] ?? 0) - START) / DAY));
+    expect(days).toEqual([30, 31, 32]);
+    // Other held-out cards keep every training day.
+    expect(fold?.validation.length).toBe(heldOut.size * 7 - 4);
+  });
+
   it('fails with the fold named when a period has no data', () => {
     expect(() => buildFolds(table(5, 10, []), o)).toThrow(/fold 0/);
   });

@@ -41,7 +41,10 @@ export interface Fold {
   testStartMs: number;
   /** Training rows the model is fitted on. */
   fit: Int32Array;
-  /** Training-period rows of held-out cards: thresholds are chosen on these only. */
+  /**
+   * Training-period rows of held-out cards, without the cards known to be compromised by each
+   * day (as the test rows): thresholds are chosen on these only.
+   */
   validation: Int32Array;
   /** Test rows, without the cards known to be compromised by each test day. */
   test: Int32Array;
@@ -73,13 +76,50 @@ function cardHash(id: string): number {
   return (h >>> 0) / 4294967296;
 }
 
+/** Every fraud's event time per card, ascending: what "known compromised" is looked up in. */
+function fraudTimesByCard(table: FeatureTable): Map<number, number[]> {
+  const byCard = new Map<number, number[]>();
+  for (let i = 0; i < table.rows; i += 1) {
+    if (table.isFraud[i] !== 1) continue;
+    const card = table.customer[i] ?? 0;
+    const times = byCard.get(card);
+    if (times === undefined) byCard.set(card, [table.eventTime[i] ?? 0]);
+    else times.push(table.eventTime[i] ?? 0);
+  }
+  for (const times of byCard.values()) times.sort((a, b) => a - b);
+  return byCard;
+}
+
+/** True when `times` (ascending) holds a time in [fromMs, toMs). */
+function anyIn(times: readonly number[] | undefined, fromMs: number, toMs: number): boolean {
+  if (times === undefined || fromMs >= toMs) return false;
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((times[mid] ?? 0) < fromMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < times.length && (times[lo] ?? 0) < toMs;
+}
+
 /**
- * Splits a feature table into the protocol's folds. Test rows of a test day T drop the cards
- * with a fraud in [training start, T − delay): frauds known by then, as in the book.
+ * Splits a feature table into the protocol's folds. Rows of a card already known to be
+ * compromised on their day T (a fraud of the card's, labelled by T − delay) are dropped from the
+ * test AND the validation rows, so thresholds are chosen on the population they are applied to.
+ * Test day T knows the frauds in [training start, T − delay), as in the book; validation day T,
+ * inside the training period, knows the frauds of the `trainDays` before T − delay, the history
+ * the first test day has (cut at the first row the table keeps).
  */
 export function buildFolds(table: FeatureTable, o: ProtocolOptions): Fold[] {
   const delayMs = Math.round(o.feedbackDelayDays * DAY_MS);
   const heldOut = table.customers.map((id) => cardHash(id) < o.validationShare);
+  const frauds = fraudTimesByCard(table);
+  const knownBy = (i: number, historyFromMs: (dayStart: number) => number): boolean => {
+    const dayStart = Math.floor((table.eventTime[i] ?? 0) / DAY_MS) * DAY_MS;
+    const times = frauds.get(table.customer[i] ?? 0);
+    return anyIn(times, historyFromMs(dayStart), dayStart - delayMs);
+  };
   const folds: Fold[] = [];
   for (let f = 0; f < o.folds; f += 1) {
     const trainStartMs = o.lastTrainStartMs - f * o.foldStepDays * DAY_MS;
@@ -88,23 +128,17 @@ export function buildFolds(table: FeatureTable, o: ProtocolOptions): Fold[] {
     const testEndMs = testStartMs + o.testDays * DAY_MS;
     const fit: number[] = [];
     const validation: number[] = [];
-    // First known fraud time per card since the training start, to drop known-compromised cards.
-    const firstFraud = new Map<number, number>();
-    for (let i = 0; i < table.rows; i += 1) {
-      const t = table.eventTime[i] ?? 0;
-      if (t < trainStartMs || t >= testEndMs) continue;
-      const card = table.customer[i] ?? 0;
-      if (table.isFraud[i] === 1 && !firstFraud.has(card)) firstFraud.set(card, t);
-      if (t < trainEndMs) (heldOut[card] === true ? validation : fit).push(i);
-    }
     const test: number[] = [];
+    const validationHistory = (dayStart: number): number =>
+      dayStart - delayMs - o.trainDays * DAY_MS;
     for (let i = 0; i < table.rows; i += 1) {
       const t = table.eventTime[i] ?? 0;
-      if (t < testStartMs || t >= testEndMs) continue;
-      const dayStart = Math.floor(t / DAY_MS) * DAY_MS;
-      const known = firstFraud.get(table.customer[i] ?? 0);
-      if (known !== undefined && known < dayStart - delayMs) continue;
-      test.push(i);
+      if (t >= trainStartMs && t < trainEndMs) {
+        if (heldOut[table.customer[i] ?? 0] !== true) fit.push(i);
+        else if (!knownBy(i, validationHistory)) validation.push(i);
+      } else if (t >= testStartMs && t < testEndMs && !knownBy(i, () => trainStartMs)) {
+        test.push(i);
+      }
     }
     const span = `fold ${f} (training from ${new Date(trainStartMs).toISOString().slice(0, 10)})`;
     if (fit.length === 0)
