@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { FEATURE_NAMES } from '../features/definitions';
 import { DEFAULT_FEATURE_OPTIONS } from '../features/options';
@@ -8,6 +7,7 @@ import { prepareExperimentData } from '../evaluation/prepare';
 import { CURRENT_FILE, loadModel, saveModelArtifact } from '../model/artifact';
 import { writeEvaluationFixture } from '../evaluation/fixture';
 import { compileTrainingOptions } from '../model/training-options';
+import { weightsSha256 } from '../model/train';
 import {
   commandHelp,
   optionalFlag,
@@ -82,12 +82,9 @@ export const trainCommand: CliCommand = {
       if (latest === undefined) throw new Error('no model was trained');
       const delay = protocol.feedbackDelayDays;
       // The version names the data and the weights: a new recipe on the same data is a new version.
-      const weightsHash = createHash('sha256');
-      for (const w of latest.model.getWeights())
-        weightsHash.update(Buffer.from(w.dataSync().buffer));
       const version =
         values.version ??
-        `mlp-d${String(delay).replace('.', 'p')}-${dataset.sha256.slice(0, 8)}-${weightsHash.digest('hex').slice(0, 8)}`;
+        `mlp-d${String(delay).replace('.', 'p')}-${dataset.sha256.slice(0, 8)}-${weightsSha256(latest.model).slice(0, 8)}`;
       const home = process.env.FRAUDSTREAM_HOME ?? path.resolve('.fraudstream');
       const root = values.artifacts ?? path.join(home, 'models');
       const dir = values.out ?? path.join(root, version);
@@ -144,6 +141,10 @@ export const trainCommand: CliCommand = {
         console.log(
           `protocol (${result.folds.length} folds, delay ${delay} d): AUC ${s.auc_roc.toFixed(3)}  AP ${s.average_precision.toFixed(3)}  ` +
             `CP@100 ${s.card_precision_at_100.toFixed(3)}  P@R≥0.8 ${s.precision_at_recall_80.toFixed(3)}  R@P≥0.5 ${s.recall_at_precision_50.toFixed(3)}`,
+        );
+        console.log(
+          `at the thresholds chosen on validation, mean (worst fold): DECLINE precision ${s.decline_precision.mean.toFixed(3)} (${s.decline_precision.min.toFixed(3)}) ` +
+            `recall ${s.decline_recall.mean.toFixed(3)} (${s.decline_recall.min.toFixed(3)})`,
         );
         console.log(
           `thresholds: review ${latest.thresholds.review.toFixed(4)}, decline ${latest.thresholds.decline.toFixed(4)}; ${((Date.now() - started) / 1000).toFixed(0)} s`,

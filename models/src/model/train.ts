@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Random } from '@fraudstream/simulator';
 import { TrainingError } from '../errors';
 import type { Tf } from './tf';
@@ -29,6 +30,19 @@ export function buildNetwork(tf: Tf, inputs: number, o: TrainingOptions): Layers
     }),
   );
   return model;
+}
+
+/**
+ * sha256 (hex) of a model's weights, in layer order, as float32 bytes: what names a trained
+ * model's version and what the reproducibility test holds training to.
+ */
+export function weightsSha256(model: LayersModel): string {
+  const hash = createHash('sha256');
+  for (const w of model.getWeights()) {
+    const data = w.dataSync();
+    hash.update(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  }
+  return hash.digest('hex');
 }
 
 /** Per-epoch progress, for the CLI. */
