@@ -92,15 +92,22 @@ function printTable(
     ),
   );
   console.log('');
+  console.log('at the thresholds chosen on validation (what the workers use), per fold:');
+  for (const f of folds) {
+    console.log(
+      `  fold ${f.fold} (test from ${f.testStart}): DECLINE ≥ ${f.thresholds.decline.toFixed(4)} precision ${f3(f.decline.precision)} recall ${f3(f.decline.recall)}; ` +
+        `REVIEW ≥ ${f.thresholds.review.toFixed(4)} precision ${f3(f.review.precision)} recall ${f3(f.review.recall)}; ` +
+        `best P@R≥0.8 ${f3(f.precision_at_recall_80)}, R@P≥0.5 ${f3(f.recall_at_precision_50)}`,
+    );
+  }
+  const d = summary;
   console.log(
-    `best precision at recall ≥ 0.80: ${f3(summary.precision_at_recall_80)} ± ${f3(s.precision_at_recall_80)}`,
+    `  mean (worst fold): DECLINE precision ${f3(d.decline_precision.mean)} (${f3(d.decline_precision.min)}) recall ${f3(d.decline_recall.mean)} (${f3(d.decline_recall.min)}); ` +
+      `REVIEW or above precision ${f3(d.review_precision.mean)} (${f3(d.review_precision.min)}) recall ${f3(d.review_recall.mean)} (${f3(d.review_recall.min)})`,
   );
   console.log(
-    `best recall at precision ≥ 0.50: ${f3(summary.recall_at_precision_50)} ± ${f3(s.recall_at_precision_50)}`,
-  );
-  console.log(
-    `at DECLINE (threshold from validation): precision ${f3(summary.decline_precision.mean)}, recall ${f3(summary.decline_recall.mean)}; ` +
-      `at REVIEW or above: precision ${f3(summary.review_precision.mean)}, recall ${f3(summary.review_recall.mean)}`,
+    `best points of the test curves: precision at recall ≥ 0.80 ${f3(summary.precision_at_recall_80)} ± ${f3(s.precision_at_recall_80)}, ` +
+      `recall at precision ≥ 0.50 ${f3(summary.recall_at_precision_50)} ± ${f3(s.recall_at_precision_50)}`,
   );
   for (const k of ['1', '2', '3'] as const) {
     const frauds = folds.reduce((a, f) => a + f.scenarios[k].frauds, 0);
