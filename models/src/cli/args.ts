@@ -51,6 +51,12 @@ export const COMMON_FLAGS = {
     DEFAULT_TRAINING_OPTIONS.ensembleSize,
     'networks averaged into one model',
   ),
+  splitDepth: flag(
+    'split-depth',
+    int({ min: 0, max: 4 }),
+    DEFAULT_TRAINING_OPTIONS.splitDepth,
+    'learned splits: depth of the one-feature trees whose cuts become step inputs inside the model (0: none)',
+  ),
   json: switchFlag('json', 'print the results as JSON'),
   quiet: switchFlag('quiet', 'no progress on stderr'),
 };
@@ -105,6 +111,7 @@ export function parseCommonArgs<E extends FlagGroup>(
   if (given.has('trainSeed')) training.seed = shared.trainSeed;
   if (given.has('epochs')) training.epochs = shared.epochs;
   if (given.has('ensemble')) training.ensembleSize = shared.ensemble;
+  if (given.has('splitDepth')) training.splitDepth = shared.splitDepth;
   const trainStart = shared.trainStart;
   return {
     common: {

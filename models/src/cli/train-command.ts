@@ -135,7 +135,15 @@ export const trainCommand: CliCommand = {
       }
       const s = result.summary;
       if (common.json) {
-        console.log(JSON.stringify({ version, dir, ...s, seconds: (Date.now() - started) / 1000 }));
+        console.log(
+          JSON.stringify({
+            version,
+            dir,
+            ...s,
+            seconds: (Date.now() - started) / 1000,
+            folds: result.folds.map(({ curve: _curve, ...rest }) => rest),
+          }),
+        );
       } else {
         console.log(`saved ${manifest.version} to ${dir}`);
         console.log(

@@ -5,6 +5,7 @@ import type { Tf } from './tf';
 import { loadTf } from './tf';
 import type { TrainingOptions } from './training-options';
 import { compileTrainingOptions } from './training-options';
+import { expandWithSplits, learnSplits, prependSplits } from './learned-splits';
 
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs-node';
 
@@ -49,7 +50,8 @@ export function weightsSha256(model: LayersModel): string {
 export type EpochCallback = (epoch: number, loss: number) => void;
 
 /**
- * Trains on normalised rows with weighted binary cross-entropy (frauds weigh `positiveWeight`).
+ * Trains on normalised rows with weighted binary cross-entropy (frauds weigh `positiveWeight`),
+ * with the learned splits of the recipe (if any) computed inside the returned model.
  * Our own seeded shuffling and a plain optimizer loop (not `fit`, which shuffles with
  * Math.random), so the same data and seed give the same weights.
  */
@@ -61,14 +63,30 @@ export function trainNetwork(
   onEpoch?: EpochCallback,
 ): LayersModel {
   const o = compileTrainingOptions(options);
-  if (o.ensembleSize === 1) return trainOne(x, y, cols, o, onEpoch);
-  const members: LayersModel[] = [];
-  for (let j = 0; j < o.ensembleSize; j += 1) {
-    members.push(trainOne(x, y, cols, { ...o, seed: o.seed + 1000 * j }, onEpoch));
+  const splits =
+    o.splitDepth === 0
+      ? []
+      : learnSplits(x, y, cols, {
+          depth: o.splitDepth,
+          minLeafRows: o.splitMinLeafRows,
+          minTailFrauds: o.splitMinTailFrauds,
+        });
+  const width = cols + splits.length;
+  const input = splits.length === 0 ? x : expandWithSplits(x, cols, splits);
+  let network: LayersModel;
+  if (o.ensembleSize === 1) network = trainOne(input, y, width, o, onEpoch);
+  else {
+    const members: LayersModel[] = [];
+    for (let j = 0; j < o.ensembleSize; j += 1) {
+      members.push(trainOne(input, y, width, { ...o, seed: o.seed + 1000 * j }, onEpoch));
+    }
+    network = mergeEnsemble(loadTf(), members, width);
+    for (const m of members) m.dispose();
   }
-  const merged = mergeEnsemble(loadTf(), members, cols);
-  for (const m of members) m.dispose();
-  return merged;
+  if (splits.length === 0) return network;
+  const model = prependSplits(loadTf(), network, cols, splits);
+  network.dispose();
+  return model;
 }
 
 /**

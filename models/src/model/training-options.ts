@@ -26,6 +26,16 @@ export interface TrainingOptions {
    * inference time per batch; training takes three times as long. @defaultValue 3
    */
   ensembleSize: number;
+  /**
+   * Learned splits (src/model/learned-splits.ts): depth of the one-feature trees whose cuts,
+   * and the fraud-only tails, become step inputs computed inside the model; 0 for none.
+   * @defaultValue 0
+   */
+  splitDepth: number;
+  /** Fewest training rows on either side of a learned split. @defaultValue 30 */
+  splitMinLeafRows: number;
+  /** Fewest frauds in a fraud-only tail for it to become a split. @defaultValue 10 */
+  splitMinTailFrauds: number;
 }
 
 /** Defaults of the committed model's recipe. */
@@ -38,6 +48,9 @@ export const DEFAULT_TRAINING_OPTIONS: Readonly<TrainingOptions> = Object.freeze
   l2: 0.0001,
   positiveWeight: 5,
   ensembleSize: 3,
+  splitDepth: 0,
+  splitMinLeafRows: 30,
+  splitMinTailFrauds: 10,
 });
 
 /** Fills defaults and validates once; errors name the setting. */
@@ -58,5 +71,11 @@ export function compileTrainingOptions(raw: Partial<TrainingOptions> = {}): Trai
   if (!(o.positiveWeight > 0)) bad('positiveWeight', 'a number > 0', o.positiveWeight);
   if (!Number.isInteger(o.ensembleSize) || o.ensembleSize < 1)
     bad('ensembleSize', 'an integer ≥ 1', o.ensembleSize);
+  if (!Number.isInteger(o.splitDepth) || o.splitDepth < 0 || o.splitDepth > 4)
+    bad('splitDepth', 'an integer from 0 to 4', o.splitDepth);
+  if (!Number.isInteger(o.splitMinLeafRows) || o.splitMinLeafRows < 1)
+    bad('splitMinLeafRows', 'an integer ≥ 1', o.splitMinLeafRows);
+  if (!Number.isInteger(o.splitMinTailFrauds) || o.splitMinTailFrauds < 1)
+    bad('splitMinTailFrauds', 'an integer ≥ 1', o.splitMinTailFrauds);
   return { ...o, hiddenUnits: o.hiddenUnits.slice() };
 }
