@@ -13,7 +13,7 @@ describe('decision thresholds', () => {
     ]);
   });
 
-  it('chooses DECLINE for the most recall at precision ≥ 0.5 and REVIEW for recall ≥ 0.8', () => {
+  it('chooses DECLINE where precision ≥ 0.5 and recall ≥ 0.8 both hold and REVIEW for recall ≥ 0.8', () => {
     // Frauds at 0.9, 0.8, 0.4, 0.3, 0.1; genuine at 0.85, 0.5, 0.45, 0.35, 0.2, 0.15, 0.05.
     const scores = [0.9, 0.85, 0.8, 0.5, 0.45, 0.4, 0.35, 0.3, 0.2, 0.15, 0.1, 0.05];
     const labels = [1, 0, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0];
@@ -64,10 +64,13 @@ describe('decision thresholds', () => {
         labels.push(i < frauds ? 1 : 0);
       }
     }
-    const exact = { declinePrecision: 0.5, reviewRecall: 0.8, confidenceZ: 0 };
-    // Precision 50/95 = 0.53 reaches 0.5 as a point; its bound (0.44) does not, 45/70's (0.54) does.
-    expect(chooseThresholds(scores, labels, exact)).toEqual({ decline: 0.3, review: 0.3 });
-    expect(chooseThresholds(scores, labels)).toEqual({ decline: 0.5, review: 0.5 });
+    const exact = { declinePrecision: 0.6, reviewRecall: 0.8, confidenceZ: 0 };
+    // Precision 45/70 = 0.64 reaches 0.6 as a point; its bound (0.55) does not, 40/50's (0.69) does.
+    expect(chooseThresholds(scores, labels, exact)).toEqual({ decline: 0.5, review: 0.5 });
+    expect(chooseThresholds(scores, labels, { ...exact, confidenceZ: 1.645 })).toEqual({
+      decline: 0.7,
+      review: 0.5,
+    });
     // Recall 40/50 reaches 0.8 as a point (REVIEW 0.7); only 45/50 has a bound ≥ 0.8 (0.81).
     const strict = { ...exact, declinePrecision: 0.9 };
     expect(chooseThresholds(scores, labels, strict)).toEqual({ decline: 0.9, review: 0.7 });
@@ -75,5 +78,26 @@ describe('decision thresholds', () => {
       decline: 0.9,
       review: 0.5,
     });
+  });
+
+  it('puts DECLINE in the middle of the region where precision 0.5 and recall 0.8 both hold, not at its edge', () => {
+    // 100 frauds. Blocks (frauds, genuine): 0.9 (85, 5), 0.8 (5, 5), 0.5 (5, 60), 0.1 (5, 500).
+    // At 0.5 precision 95/165 still has its bound ≥ 0.5 (0.51), the most recall at that floor,
+    // but a day's noise off it; at 0.8 precision 0.90 and recall 0.90 both hold with room.
+    const scores: number[] = [];
+    const labels: number[] = [];
+    for (const [score, frauds, genuine] of [
+      [0.9, 85, 5],
+      [0.8, 5, 5],
+      [0.5, 5, 60],
+      [0.1, 5, 500],
+    ] as const) {
+      for (let i = 0; i < frauds + genuine; i += 1) {
+        scores.push(score);
+        labels.push(i < frauds ? 1 : 0);
+      }
+    }
+    expect(wilsonLowerBound(95, 165, 1.645)).toBeGreaterThan(0.5);
+    expect(chooseThresholds(scores, labels)).toEqual({ decline: 0.8, review: 0.8 });
   });
 });

@@ -16,11 +16,14 @@ export function wilsonLowerBound(hits: number, n: number, z: number): number {
 }
 
 /**
- * Chooses thresholds on VALIDATION scores only (never the test period). DECLINE: the lowest
- * threshold whose precision's lower bound is ≥ declinePrecision (most recall at that precision,
- * with the margin); when none reaches it, the one with the best F1. REVIEW: the highest threshold
- * whose recall's lower bound is ≥ reviewRecall, capped at DECLINE. The bounds are Wilson's at
- * `confidenceZ` (see ThresholdTargets).
+ * Chooses thresholds on VALIDATION scores only (never the test period), each figure taken at its
+ * lower Wilson bound at `confidenceZ` (see ThresholdTargets), so that noise in a hundred
+ * validation frauds does not set them. DECLINE: among the thresholds whose precision bound
+ * reaches declinePrecision, the one whose worse target holds with the most to spare,
+ * max min(precision bound − declinePrecision, recall bound − reviewRecall): the middle of the
+ * region where the floor holds rather than its edge, and where recall cannot reach its target,
+ * the most recall at that precision. When no threshold reaches the precision, the best F1.
+ * REVIEW: the highest threshold whose recall bound is ≥ reviewRecall, capped at DECLINE.
  */
 export function chooseThresholds(
   scores: ArrayLike<number>,
@@ -30,15 +33,18 @@ export function chooseThresholds(
   const curve = precisionRecallCurve(scores, labels);
   const z = targets.confidenceZ;
   const positives = curve[curve.length - 1]?.truePositives ?? 0;
+  const recallBound = (tp: number): number => wilsonLowerBound(tp, positives, z);
   let decline: number | undefined;
-  let bestRecall = -1;
+  let bestSlack = -Infinity;
   for (const p of curve) {
-    const flagged = p.truePositives + p.falsePositives;
-    if (
-      wilsonLowerBound(p.truePositives, flagged, z) >= targets.declinePrecision &&
-      p.recall > bestRecall
-    ) {
-      bestRecall = p.recall;
+    const precision = wilsonLowerBound(p.truePositives, p.truePositives + p.falsePositives, z);
+    if (precision < targets.declinePrecision) continue;
+    const slack = Math.min(
+      precision - targets.declinePrecision,
+      recallBound(p.truePositives) - targets.reviewRecall,
+    );
+    if (slack > bestSlack) {
+      bestSlack = slack;
       decline = p.threshold;
     }
   }
@@ -55,7 +61,7 @@ export function chooseThresholds(
   }
   let review: number | undefined;
   for (const p of curve) {
-    if (wilsonLowerBound(p.truePositives, positives, z) >= targets.reviewRecall) {
+    if (recallBound(p.truePositives) >= targets.reviewRecall) {
       review = p.threshold;
       break;
     }

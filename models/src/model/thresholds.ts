@@ -6,9 +6,12 @@ export interface Thresholds {
 
 /** The operating targets the thresholds are chosen for. */
 export interface ThresholdTargets {
-  /** DECLINE: the threshold reaching the most recall at this precision. @defaultValue 0.5 */
+  /** DECLINE's precision floor (see chooseThresholds). @defaultValue 0.5 */
   declinePrecision: number;
-  /** REVIEW: the highest threshold reaching this recall. @defaultValue 0.8 */
+  /**
+   * REVIEW: the highest threshold reaching this recall; DECLINE's recall target, kept with as
+   * much room as its precision floor (see chooseThresholds). @defaultValue 0.8
+   */
   reviewRecall: number;
   /**
    * The margin for unseen days: precision and recall must reach their targets with this many
