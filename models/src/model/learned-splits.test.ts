@@ -68,6 +68,18 @@ describe('learned splits', () => {
     const folded = stack?.predict(x, 64) ?? new Float32Array(0);
     expect(folded).toHaveLength(64);
     folded.forEach((v, i) => expect(Math.abs(v - (direct[i] ?? Number.NaN))).toBeLessThan(1e-5));
+    // Reason codes: the folded form's gradient is the tape's, ramps included (flat outside them).
+    const tape = tf.tidy(() =>
+      tf
+        .grad((t: Tensor) => {
+          const p = (model.predict(t) as Tensor).clipByValue(1e-7, 1 - 1e-7);
+          return p.div(tf.scalar(1).sub(p)).log().sum();
+        })(tf.tensor2d(x, [64, 2]))
+        .dataSync(),
+    );
+    const ours = stack?.logitGradient?.(x, 64) ?? new Float32Array(0);
+    expect(ours).toHaveLength(128);
+    ours.forEach((v, i) => expect(v).toBeCloseTo(tape[i] ?? Number.NaN, 3));
     stack?.dispose();
     network.dispose();
     model.dispose();
