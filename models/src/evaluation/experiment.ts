@@ -273,7 +273,7 @@ export function runExperiment(
     options.onFoldScores?.(fold, { validation: vScores, test: scores });
     const m = foldMetrics(table, fold, scores, thresholds);
     options.onProgress?.(
-      `fold ${fold.index}: AUC ${m.auc_roc.toFixed(3)} AP ${m.average_precision.toFixed(3)} CP@100 ${m.card_precision_at_100.toFixed(3)} P@R80 ${m.precision_at_recall_80.toFixed(3)} R@P50 ${m.recall_at_precision_50.toFixed(3)}`,
+      `fold ${fold.index}: AUC ${m.auc_roc.toFixed(3)} AP ${m.average_precision.toFixed(3)} CP@100 ${m.card_precision_at_100.toFixed(3)} P@R80 ${m.precision_at_recall_80.toFixed(3)} R@P50 ${m.recall_at_precision_50.toFixed(3)}; at the chosen thresholds DECLINE P ${m.decline.precision.toFixed(3)} R ${m.decline.recall.toFixed(3)}, REVIEW+ P ${m.review.precision.toFixed(3)} R ${m.review.recall.toFixed(3)}`,
     );
     results.push(m);
     if (options.keepLatestModel === true && fold.index === 0) {
