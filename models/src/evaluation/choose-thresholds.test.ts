@@ -1,6 +1,22 @@
 import { decide } from '../model/thresholds';
 import { chooseThresholds, wilsonLowerBound } from './choose-thresholds';
 
+/** Scores and labels from blocks of [score, frauds, genuine rows]. */
+function blocks(spec: readonly (readonly [number, number, number])[]): {
+  scores: number[];
+  labels: number[];
+} {
+  const scores: number[] = [];
+  const labels: number[] = [];
+  for (const [score, frauds, genuine] of spec) {
+    for (let i = 0; i < frauds + genuine; i += 1) {
+      scores.push(score);
+      labels.push(i < frauds ? 1 : 0);
+    }
+  }
+  return { scores, labels };
+}
+
 describe('decision thresholds', () => {
   it('maps scores to bands', () => {
     const t = { review: 0.2, decline: 0.6 };
@@ -50,20 +66,13 @@ describe('decision thresholds', () => {
   it('keeps a margin: thresholds where the targets hold with confidence, not where noise reaches them', () => {
     // 50 frauds. Descending blocks (frauds, genuine): 0.9 (30, 0), 0.7 (10, 10), 0.5 (5, 15),
     // 0.3 (5, 20), 0.1 (0, 100). Running precision 1, 0.80, 0.64, 0.53; recall 0.6 → 1.
-    const scores: number[] = [];
-    const labels: number[] = [];
-    for (const [score, frauds, genuine] of [
+    const { scores, labels } = blocks([
       [0.9, 30, 0],
       [0.7, 10, 10],
       [0.5, 5, 15],
       [0.3, 5, 20],
       [0.1, 0, 100],
-    ] as const) {
-      for (let i = 0; i < frauds + genuine; i += 1) {
-        scores.push(score);
-        labels.push(i < frauds ? 1 : 0);
-      }
-    }
+    ]);
     const exact = { declinePrecision: 0.6, reviewRecall: 0.8, confidenceZ: 0 };
     // Precision 45/70 = 0.64 reaches 0.6 as a point; its bound (0.55) does not, 40/50's (0.69) does.
     expect(chooseThresholds(scores, labels, exact)).toEqual({ decline: 0.5, review: 0.5 });
@@ -84,19 +93,12 @@ describe('decision thresholds', () => {
     // 100 frauds. Blocks (frauds, genuine): 0.9 (85, 5), 0.8 (5, 5), 0.5 (5, 60), 0.1 (5, 500).
     // At 0.5 precision 95/165 still has its bound ≥ 0.5 (0.51), the most recall at that floor,
     // but a day's noise off it; at 0.8 precision 0.90 and recall 0.90 both hold with room.
-    const scores: number[] = [];
-    const labels: number[] = [];
-    for (const [score, frauds, genuine] of [
+    const { scores, labels } = blocks([
       [0.9, 85, 5],
       [0.8, 5, 5],
       [0.5, 5, 60],
       [0.1, 5, 500],
-    ] as const) {
-      for (let i = 0; i < frauds + genuine; i += 1) {
-        scores.push(score);
-        labels.push(i < frauds ? 1 : 0);
-      }
-    }
+    ]);
     expect(wilsonLowerBound(95, 165, 1.645)).toBeGreaterThan(0.5);
     expect(chooseThresholds(scores, labels)).toEqual({ decline: 0.8, review: 0.8 });
   });
