@@ -66,13 +66,14 @@ describe('decision thresholds', () => {
   it('keeps a margin: thresholds where the targets hold with confidence, not where noise reaches them', () => {
     // 50 frauds. Descending blocks (frauds, genuine): 0.9 (30, 0), 0.7 (10, 10), 0.5 (5, 15),
     // 0.3 (5, 20), 0.1 (0, 100). Running precision 1, 0.80, 0.64, 0.53; recall 0.6 → 1.
-    const { scores, labels } = blocks([
+    const spec = [
       [0.9, 30, 0],
       [0.7, 10, 10],
       [0.5, 5, 15],
       [0.3, 5, 20],
       [0.1, 0, 100],
-    ]);
+    ] as const;
+    const { scores, labels } = blocks(spec);
     const exact = { declinePrecision: 0.6, reviewRecall: 0.8, confidenceZ: 0 };
     // Precision 45/70 = 0.64 reaches 0.6 as a point; its bound (0.55) does not, 40/50's (0.69) does.
     expect(chooseThresholds(scores, labels, exact)).toEqual({ decline: 0.5, review: 0.5 });
