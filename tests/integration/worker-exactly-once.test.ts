@@ -3,8 +3,7 @@
 import type { ScoringWorker } from '@fraudstream/workers';
 import { RecordCollector } from '../support/collector';
 import { startInProcessWorker } from '../support/in-process-worker';
-import { testKafka, testProducer } from '../support/kafka';
-import { waitFor } from '../support/services';
+import { testKafka, testProducer, waitForCommittedEnd } from '../support/kafka';
 import { TestModelStore } from '../support/model-store';
 import { produceTransactions, simulatedStream, TransactionEncoder } from '../support/transactions';
 import { WorkerFixture } from '../support/worker-fixture';
@@ -57,21 +56,7 @@ describe('scoring worker: exactly-once mode', () => {
     const admin = testKafka().admin();
     await admin.connect();
     try {
-      const ends = new Map(
-        (await admin.fetchTopicOffsets(fixture.topics.transactions)).map((p) => [
-          p.partition,
-          p.high,
-        ]),
-      );
-      await waitFor('the committed offsets to reach the end of each partition', async () => {
-        const [committed] = await admin.fetchOffsets({
-          groupId: fixture.consumerGroup,
-          topics: [fixture.topics.transactions],
-        });
-        return committed?.partitions.every((p) => p.offset === ends.get(p.partition))
-          ? true
-          : undefined;
-      });
+      await waitForCommittedEnd(admin, fixture.consumerGroup, fixture.topics.transactions);
     } finally {
       await admin.disconnect();
     }

@@ -4,7 +4,7 @@
 // it a second time; with the ledger off (FS_DELIVERY_LEDGER_TTL_MS=0) it answers all of it
 // again, so the ledger, not luck, is what kept the duplicates out.
 import { RecordCollector } from '../support/collector';
-import { testKafka, testProducer } from '../support/kafka';
+import { testKafka, testProducer, waitForCommittedEnd } from '../support/kafka';
 import { TestModelStore } from '../support/model-store';
 import { waitFor } from '../support/services';
 import { produceTransactions, simulatedStream, TransactionEncoder } from '../support/transactions';
@@ -73,21 +73,7 @@ describe('delivery ledger', () => {
       const second = new WorkerProcess('worker-2', workerEnv);
       running.push(second);
       await second.ready();
-      const ends = new Map(
-        (await admin.fetchTopicOffsets(fixture.topics.transactions)).map((p) => [
-          p.partition,
-          p.high,
-        ]),
-      );
-      await waitFor('the second worker to commit the end of every partition', async () => {
-        const [committed] = await admin.fetchOffsets({
-          groupId: fixture.consumerGroup,
-          topics: [fixture.topics.transactions],
-        });
-        return committed?.partitions.every((p) => p.offset === ends.get(p.partition))
-          ? true
-          : undefined;
-      });
+      await waitForCommittedEnd(admin, fixture.consumerGroup, fixture.topics.transactions);
       // Verdicts are acknowledged before their offsets commit: every one the second worker
       // produced is on the topic now. Wait until the collector has read them all.
       const written = (await admin.fetchTopicOffsets(fixture.topics.decisions)).reduce(

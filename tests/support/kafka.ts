@@ -2,7 +2,7 @@
 // and a sampler of a group's committed offsets over a run.
 import { applyKafkajsIdleFix } from '@fraudstream/workers/kafka';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
-import { HARNESS_KAFKA_SECURITY, KAFKA_BROKERS, sleep, uniqueName } from './services';
+import { HARNESS_KAFKA_SECURITY, KAFKA_BROKERS, sleep, uniqueName, waitFor } from './services';
 
 /** A kafkajs client for test code (quiet: only errors). */
 export function testKafka(clientId = uniqueName('fs-test')): Kafka {
@@ -145,4 +145,19 @@ export class CommittedOffsetSampler {
       await sleep(intervalMs);
     }
   }
+}
+
+/** Waits until `groupId`'s committed offsets on `topic` are at the end of every partition. */
+export async function waitForCommittedEnd(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+): Promise<void> {
+  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+  await waitFor(`group ${groupId} to commit the end of every partition of ${topic}`, async () => {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return committed?.partitions.every((p) => p.offset === ends.get(p.partition))
+      ? true
+      : undefined;
+  });
 }
