@@ -107,6 +107,17 @@ describe('reduceChaos', () => {
     expect(l.unmatched).toBe(1);
   });
 
+  it('counts a second answer to a transaction loadgen sent twice (a resend) as no duplicate', () => {
+    const l = ledger(10, 1, () => 5);
+    l.resent(3, 5); // the batch of 3 and 4 went out again: both may be on the input twice
+    l.verdict(3, 'APPROVE', 200);
+    l.verdict(4, 'APPROVE', 200);
+    l.verdict(4, 'APPROVE', 300); // a third answer to two copies: one too many
+    const f = reduceChaos(l.entries, [], { horizonMs: 1000 });
+    expect(f.duplicates).toBe(1);
+    expect(l.entries.map((e) => e.copies)).toEqual([1, 1, 1, 2, 2, 1, 1, 1, 1, 1]);
+  });
+
   it('tells identical duplicates apart from differing ones', () => {
     const l = ledger(10, 1, () => 5);
     l.verdict(3, 'APPROVE', 200);

@@ -21,6 +21,12 @@ export interface LedgerEntry {
   readonly models: string[];
   /** Receive time and reason code of each dead letter. */
   readonly deadLetters: { readonly atMs: number; readonly reason: string }[];
+  /**
+   * How many times loadgen handed it to Kafka: 1, plus one for each resend of its batch after
+   * an ambiguous failure (the first try may have been written too). Each copy on the input
+   * topic rightly gets its own outcome; only outcomes beyond the copies are duplicates.
+   */
+  copies: number;
 }
 
 /** A malformed record the poison fault sent, and what it should become. */
@@ -75,7 +81,16 @@ export class ChaosLedger {
       bands: [],
       models: [],
       deadLetters: [],
+      copies: 1,
     });
+  }
+
+  /** Transactions [fromSeq, toSeq) were handed to Kafka once more (a resend of their batch). */
+  resent(fromSeq: number, toSeq: number): void {
+    for (let seq = fromSeq; seq < toSeq; seq += 1) {
+      const e = this.list[seq];
+      if (e !== undefined) e.copies += 1;
+    }
   }
 
   /** Every poison record sent so far, in order. */

@@ -177,7 +177,10 @@ export class SteadyLoad {
       offlineReplicas: [],
     }));
     const sender = new BatchingSender(
-      (messages: OutboundMessage[]) => this.sendOrResend(topic, messages),
+      (messages: OutboundMessage[], fromSeq: number) =>
+        this.sendOrResend(topic, messages, () =>
+          this.spec.ledger.resent(fromSeq, fromSeq + messages.length),
+        ),
       { maxBatchRecords: MAX_BATCH_RECORDS, maxInFlight: 1 },
       {
         acked: () => undefined,
@@ -220,8 +223,15 @@ export class SteadyLoad {
 
   private sender: BatchingSender | undefined;
 
-  /** Sends, and sends again while the producer gives up within `resendForMs` of the first try. */
-  private async sendOrResend(topic: string, messages: OutboundMessage[]): Promise<void> {
+  /**
+   * Sends, and sends again while the producer gives up within `resendForMs` of the first try;
+   * `onResend` is told before each new try (the ledger counts the copies it may have made).
+   */
+  private async sendOrResend(
+    topic: string,
+    messages: OutboundMessage[],
+    onResend: () => void = () => undefined,
+  ): Promise<void> {
     const first = this.spec.now();
     for (;;) {
       try {
@@ -231,6 +241,7 @@ export class SteadyLoad {
         if (this.closing || this.spec.now() - first >= (this.spec.resendForMs ?? 0)) throw error;
       }
       this.resent += 1;
+      onResend();
       await new Promise((resolve) => setTimeout(resolve, RESEND_PAUSE_MS));
     }
   }

@@ -34,7 +34,8 @@ export class BatchingSender<M = OutboundMessage> {
 
   /** `send` performs one produce request; `now` is a monotonic clock in ms. */
   constructor(
-    private readonly send: (messages: M[]) => Promise<unknown>,
+    /** Sends one batch: the records of sequence numbers [fromSeq, fromSeq + messages.length). */
+    private readonly send: (messages: M[], fromSeq: number) => Promise<unknown>,
     private readonly options: BatchingSenderOptions,
     private readonly handlers: SendHandlers,
     private readonly now: () => number,
@@ -72,7 +73,7 @@ export class BatchingSender<M = OutboundMessage> {
       this.headSeq += n;
       this.inFlight += 1;
       const startedAt = this.now();
-      this.send(messages).then(
+      this.send(messages, fromSeq).then(
         () => {
           const ackAt = this.now();
           this.settle(() =>
